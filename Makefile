@@ -1,0 +1,39 @@
+# make run: a working forum on http://127.0.0.1:5000 · make test: the whole suite · make bench: benchmarks
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test bench lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask forum seed-demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install-dev
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install-dev
+	$(BIN)/python -m compileall -q forum tests bench config.py wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

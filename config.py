@@ -1,0 +1,86 @@
+"""Settings, read from the environment when the app is built (never at import)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip().isdigit() else default
+
+
+def _dev_secret_key() -> str:
+    """A key generated once and kept in instance/, so sessions survive restarts in development."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """Shared defaults; subclasses read the environment in __init__ so imports stay side-effect free."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 1024 * 1024  # bounds ordinary form fields too, which Flask's form limits do not
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a stale form is not an error
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    PASSWORD_RESET_MAX_AGE = 3600
+    SITE_NAME = "Brightwave Community"
+    TESTING = False
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
+        self.SEARCH_BACKEND = env.get("SEARCH_BACKEND", "whoosh")
+        self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+        self.REDIS_URL = env.get("REDIS_URL", "")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "community@localhost")
+        self.ESCALATION_SLA_HOURS = _env_int("ESCALATION_SLA_HOURS", 24)
+        self.AUTO_ESCALATE_AFTER_HOURS = _env_int("AUTO_ESCALATE_AFTER_HOURS", 48)
+        self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        self.SECRET_KEY = env.get("SECRET_KEY") or self._default_secret_key()
+
+    def _default_secret_key(self) -> str:
+        return _dev_secret_key()
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Function-scoped apps in tests; the fixtures override the database URL and index dir."""
+
+    TESTING = True
+    RATELIMIT_ENABLED = False
+    PASSWORD_HASH_FAST = True  # argon2 at test cost; production keeps the library defaults
+    WTF_CSRF_ENABLED = False
+    MAIL_BACKEND = "locmem"
+
+    def _default_secret_key(self) -> str:
+        return "test-secret-key"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def _default_secret_key(self) -> str:
+        raise RuntimeError("SECRET_KEY must be set in production.")

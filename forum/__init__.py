@@ -1,0 +1,33 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.utils import import_string
+
+from forum import cli, errors, web
+from forum.database import configure_engine
+from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(config: object | str | None = None) -> Flask:
+    """Build the app from a config class, instance or import string (default: $FORUM_CONFIG or development)."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object(_load_config(config or os.environ.get("FORUM_CONFIG", "config.DevelopmentConfig")))
+    for ext in (db, csrf, login_manager, limiter, mail):
+        ext.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    with app.app_context():
+        configure_engine(db.engine)
+    web.register(app)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _load_config(config: object | str) -> object:
+    if isinstance(config, str):
+        config = import_string(config)
+    return config() if isinstance(config, type) else config

@@ -1,0 +1,24 @@
+"""The /api/v1 blueprint: token or session auth, JSON bodies, the error format; domains add their routes."""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from forum.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer-token clients carry no CSRF token; session callers are checked below
+
+
+@bp.before_request
+def _csrf_for_session_callers() -> None:
+    """A browser session writing through the API must send X-CSRFToken; a bearer token needs none."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and current_user.is_authenticated \
+            and not g.get("token_auth"):
+        csrf.protect()
+
+
+from forum.api import core, openapi  # noqa: E402,F401  (routes attach to bp)
+from forum.questions import api as questions_api  # noqa: E402,F401
+
+DOMAIN_APIS = [core, questions_api]

@@ -1,0 +1,31 @@
+"""API endpoints that belong to no one domain: the caller and the categories."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from forum.api import bp
+from forum.api.openapi import op
+from forum.api.helpers import require_user, user_json
+from forum.clock import isoformat
+from forum.policy import Policy
+from forum.questions import queries
+
+
+@bp.get("/categories")
+def categories():
+    return jsonify(items=[{"slug": c.slug, "name": c.name, "description": c.description}
+                          for c in queries.categories()])
+
+
+@bp.get("/me")
+def me():
+    user = require_user()
+    return jsonify(id=user.id, email=user.email, role=user.role, created_at=isoformat(user.created_at),
+                   is_suspended=user.is_suspended, suspended_until=isoformat(user.suspended_until),
+                   can_moderate=Policy(user).is_moderator, **user_json(user))
+
+
+OPENAPI_PATHS = {
+    "/categories": {"get": op("List categories", "questions", schema="CategoryList")},
+    "/me": {"get": op("The caller's account", "account", schema="Me", auth=True)},
+}

@@ -1,0 +1,44 @@
+"""Read-side queries for profile and settings pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from forum.errors import NotFound
+from forum.extensions import db
+from forum.models import ApiToken, Post, Thread, User
+
+
+def get_profile(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower(),
+                                                   User.is_deleted.is_(False)))
+    if user is None:
+        raise NotFound("No member by that name.")
+    return user
+
+
+def activity(user: User, limit: int = 10) -> dict:
+    """The member's latest visible questions and answers, for the profile page."""
+    questions = db.session.scalars(
+        sa.select(Thread).where(Thread.author_id == user.id, Thread.is_hidden.is_(False))
+        .order_by(Thread.created_at.desc()).limit(limit)).all()
+    answers = db.session.scalars(
+        sa.select(Post).join(Thread, Post.thread_id == Thread.id)
+        .where(Post.author_id == user.id, Post.position > 0, Post.is_hidden.is_(False),
+               Thread.is_hidden.is_(False))
+        .options(joinedload(Post.thread)).order_by(Post.created_at.desc()).limit(limit)).all()
+    counts = db.session.execute(sa.select(
+        sa.select(sa.func.count()).where(Thread.author_id == user.id, Thread.is_hidden.is_(False))
+        .scalar_subquery(),
+        sa.select(sa.func.count()).where(Post.author_id == user.id, Post.position > 0,
+                                         Post.is_hidden.is_(False)).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(Thread).join(Post, Post.id == Thread.accepted_post_id)
+        .where(Post.author_id == user.id).scalar_subquery(),
+    )).one()
+    return {"questions": questions, "answers": answers,
+            "counts": {"questions": counts[0], "answers": counts[1], "accepted": counts[2]}}
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc())))

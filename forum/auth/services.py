@@ -1,0 +1,179 @@
+"""Account use cases: registration, login, passwords, reset tokens and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from forum.auth.passwords import hash_password, verify_password
+from forum.clock import utcnow
+from forum.errors import Invalid, NotFound
+from forum.extensions import db
+from forum.models import ApiToken, Role, User
+from forum.notifications.mail import send_mail
+from forum.policy import Policy
+from forum.validation import FieldErrors
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+LOGIN_FAILED = "That username or email and password do not match an account."
+
+
+def find_user(login: str) -> User | None:
+    """By username (ignoring case) or email."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    column = User.email if "@" in login else sa.func.lower(User.username)
+    return db.session.scalar(sa.select(User).where(column == login.lower(), User.is_deleted.is_(False)))
+
+
+def _check_new_account(errors: FieldErrors, username: str, email: str, password: str) -> None:
+    if "username" not in errors.errors and not USERNAME_RE.match(username):
+        errors.add("username", "Use 3 to 30 letters, digits, dots, dashes or underscores.")
+    elif "username" not in errors.errors and find_user(username) is not None:
+        errors.add("username", "That username is taken.")
+    if "email" not in errors.errors and not EMAIL_RE.match(email):
+        errors.add("email", "Enter a valid email address, like name@example.com.")
+    elif "email" not in errors.errors and find_user(email) is not None:
+        errors.add("email", "An account with that email already exists. Log in or reset your password.")
+    _check_password(errors, "password", password)
+
+
+def _check_password(errors: FieldErrors, field: str, password: str) -> None:
+    if not isinstance(password, str) or len(password) < 8:
+        errors.add(field, "Use at least 8 characters.")
+    elif len(password) > 1000 or "\x00" in password:
+        errors.add(field, "That password is too long or has characters that are not allowed.")
+
+
+def register_user(*, username: str, email: str, password: str, role: str = Role.MEMBER) -> User:
+    errors = FieldErrors()
+    username = errors.text("username", username, label="Username", max_len=30)
+    email = errors.text("email", email, label="Email", max_len=254).lower()
+    if role not in Role.ORDER:
+        errors.add("role", f"Role must be one of {', '.join(Role.ORDER)}.")
+    _check_new_account(errors, username, email, password if isinstance(password, str) else "")
+    errors.check()
+    user = User(username=username, email=email, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(*, login: str, password: str) -> User:
+    """The account for these credentials; one message for every failure so it reveals nothing."""
+    user = find_user(login if isinstance(login, str) else "")
+    matches, needs_rehash = verify_password(user.password_hash if user else None,
+                                            password if isinstance(password, str) else "")
+    if user is None or not matches:
+        raise Invalid(LOGIN_FAILED, {"login": LOGIN_FAILED})
+    if needs_rehash:
+        user.password_hash = hash_password(password)
+    user.last_seen_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(*, actor: User, current: str, new: str) -> User:
+    """Ends every other session and remember-me cookie by bumping the session version."""
+    Policy(actor).ensure(actor is not None and actor.is_authenticated, "Please log in first.")
+    errors = FieldErrors()
+    if not verify_password(actor.password_hash, current or "")[0]:
+        errors.add("current_password", "That is not your current password.")
+    _check_password(errors, "new_password", new)
+    errors.check()
+    actor.password_hash = hash_password(new)
+    actor.session_version += 1
+    db.session.commit()
+    return actor
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _reset_fingerprint(user: User) -> str:
+    """Part of the current hash inside the token makes a used token (or one from before a change) invalid."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a signed, expiring link; says nothing about whether the account exists."""
+    user = find_user(email) if isinstance(email, str) and "@" in email else None
+    if user is None or not user.email:
+        return
+    token = _reset_serializer().dumps({"uid": user.id, "fp": _reset_fingerprint(user)})
+    link = current_app.config["SITE_URL"].rstrip("/") + f"/reset-password/{token}"
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_mail(to=user.email, subject="Reset your password",
+              text=f"Hello {user.username},\n\nTo choose a new password, open this link within {minutes} "
+                   f"minutes:\n\n{link}\n\nIf you did not ask for this, ignore this mail.\n")
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise Invalid("This reset link has expired. Ask for a new one.", {"token": "expired"}) from None
+    except BadSignature:
+        raise Invalid("This reset link is not valid. Ask for a new one.", {"token": "invalid"}) from None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or user.is_deleted or data.get("fp") != _reset_fingerprint(user):
+        raise Invalid("This reset link was already used. Ask for a new one.", {"token": "used"})
+    return user
+
+
+def reset_password(*, token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    errors = FieldErrors()
+    _check_password(errors, "password", password)
+    errors.check()
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    db.session.commit()
+    return user
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_token(*, user: User, name: str = "") -> str:
+    """A new API token; the raw value is returned once and only its digest is stored."""
+    raw = "fm_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(raw), name=name[:80]))
+    db.session.commit()
+    return raw
+
+
+def revoke_token(*, actor: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound("No such token.")
+    db.session.delete(token)
+    db.session.commit()
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
+    if token is None or token.user.is_deleted:
+        return None
+    return token.user
+
+
+def load_session_user(user_id: str) -> User | None:
+    """Flask-Login's loader: "id:version"; an old version means the password changed since."""
+    uid, _, version = (user_id or "").partition(":")
+    if not uid.isdigit():
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or user.is_deleted or str(user.session_version) != version:
+        return None
+    return user

@@ -1,0 +1,129 @@
+"""Questions: categories, tags, threads, their posts and every revision of a post."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models.users import User
+
+thread_tags = sa.Table(
+    "thread_tags",
+    db.metadata,
+    sa.Column("thread_id", sa.ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(30), unique=True)
+
+
+class ThreadStatus:
+    OPEN, SOLVED, CLOSED = "open", "solved", "closed"
+
+
+class Thread(db.Model):
+    """A question and its answers; counters are cached here so lists need no aggregates."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    slug: Mapped[str] = mapped_column(sa.String(160))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=ThreadStatus.OPEN)
+    accepted_post_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"))
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    answer_count: Mapped[int] = mapped_column(default=0)
+    score: Mapped[int] = mapped_column(default=0)
+    view_count: Mapped[int] = mapped_column(default=0)
+    first_answer_at: Mapped[datetime | None]
+    solved_at: Mapped[datetime | None]
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=thread_tags, order_by="Tag.name")
+    posts: Mapped[list[Post]] = relationship(
+        back_populates="thread", foreign_keys="Post.thread_id", order_by="Post.position",
+        cascade="all, delete-orphan", passive_deletes=True)
+    duplicate_of: Mapped[Thread | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+    question: Mapped[Post] = relationship(
+        primaryjoin="and_(Post.thread_id == Thread.id, Post.position == 0)", viewonly=True, uselist=False)
+
+    __table_args__ = (
+        sa.Index("ix_threads_category_activity", "category_id", "last_activity_at"),
+        sa.Index("ix_threads_score", "score"),
+    )
+
+    @property
+    def is_solved(self) -> bool:
+        return self.accepted_post_id is not None
+
+
+class Post(db.Model):
+    """Position 0 is the question itself; answers follow. HTML is rendered once, at write time."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    score: Mapped[int] = mapped_column(default=0)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    is_staff_reply: Mapped[bool] = mapped_column(default=False)
+
+    thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+    __table_args__ = (sa.Index("ix_posts_thread_position", "thread_id", "position"),)
+
+    @property
+    def is_question(self) -> bool:
+        return self.position == 0
+
+
+class PostRevision(db.Model):
+    """Every edit keeps the text it replaced and who replaced it; the history is public."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    title: Mapped[str | None] = mapped_column(sa.String(150))
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    editor: Mapped[User] = relationship()

@@ -1,0 +1,76 @@
+"""People: accounts, roles and API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+
+class Role:
+    """Roles are ordered; each holds the powers of those before it."""
+
+    MEMBER, STAFF, MODERATOR, ADMIN = "member", "staff", "moderator", "admin"
+    ORDER = (MEMBER, STAFF, MODERATOR, ADMIN)
+
+    @classmethod
+    def rank(cls, role: str) -> int:
+        return cls.ORDER.index(role) if role in cls.ORDER else 0
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(30))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.MEMBER)
+    reputation: Mapped[int] = mapped_column(default=1)
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+    profile_visibility: Mapped[str] = mapped_column(sa.String(16), default="public")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    session_version: Mapped[int] = mapped_column(default=1)  # bumped to end every session (password change)
+    is_deleted: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_staff(self) -> bool:
+        return Role.rank(self.role) >= Role.rank(Role.STAFF)
+
+    def has_role(self, role: str) -> bool:
+        return Role.rank(self.role) >= Role.rank(role)
+
+    def get_id(self) -> str:
+        """Flask-Login's id carries the session version, so changing the password logs out other sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class ApiToken(db.Model):
+    """Only a SHA-256 of the token is kept: a leaked database does not leak usable tokens."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = db.relationship()

@@ -1,0 +1,28 @@
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message is written to the log."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from flask_mailman import EmailMultiAlternatives
+
+log = logging.getLogger("forum.mail")
+
+
+def send_mail(*, to: str, subject: str, text: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> bool:
+    """Send one message after the caller's commit; a failure is logged, never raised into a request."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER") and config.get("MAIL_BACKEND") != "locmem":
+        log.info("Mail (no MAIL_SERVER set) to=%s subject=%s\n%s", to, subject, text)
+        return True
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {},
+                                     from_email=config.get("MAIL_DEFAULT_SENDER"))
+    if html:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - any transport failure is logged and left for a retry
+        log.exception("Sending mail to %s failed", to)
+        return False
+    return True

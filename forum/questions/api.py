@@ -1,0 +1,147 @@
+"""JSON twins of the question pages: same services, JSON in and out."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from forum.api import bp
+from forum.api.openapi import op
+from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
+from forum.clock import isoformat
+from forum.errors import Conflict
+from forum.models import Post, Thread
+from forum.questions import queries, services
+from forum.questions.services import thread_url
+
+
+def question_json(thread: Thread, my_vote: int = 0, answers: list[dict] | None = None) -> dict[str, Any]:
+    data = {
+        "id": thread.id, "post_id": thread.question.id, "title": thread.title,
+        "body_html": thread.question.body_html, "author": user_json(thread.author),
+        "category": thread.category.slug, "tags": [tag.name for tag in thread.tags], "score": thread.score,
+        "my_vote": my_vote, "answer_count": thread.answer_count, "status": thread.status,
+        "accepted_answer_id": thread.accepted_post_id, "is_locked": thread.is_locked,
+        "is_pinned": thread.is_pinned, "view_count": thread.view_count,
+        "created_at": isoformat(thread.created_at), "last_activity_at": isoformat(thread.last_activity_at),
+        "url": thread_url(thread),
+    }
+    if answers is not None:
+        data["answers"] = answers
+    return data
+
+
+def answer_json(post: Post, my_vote: int = 0) -> dict[str, Any]:
+    return {"id": post.id, "question_id": post.thread_id, "body_html": post.body_html,
+            "author": user_json(post.author), "score": post.score, "my_vote": my_vote,
+            "is_accepted": post.thread.accepted_post_id == post.id, "is_staff": post.is_staff_reply,
+            "is_hidden": post.is_hidden, "created_at": isoformat(post.created_at),
+            "edited_at": isoformat(post.edited_at)}
+
+
+def post_json(post: Post) -> dict[str, Any]:
+    my_vote = queries.my_votes(viewer(), [post.id]).get(post.id, 0)
+    return question_json(post.thread, my_vote) if post.is_question else answer_json(post, my_vote)
+
+
+def thread_status_json(thread: Thread) -> dict[str, Any]:
+    return {"question_id": thread.id, "status": thread.status, "accepted_answer_id": thread.accepted_post_id}
+
+
+def _full_question(thread: Thread) -> dict[str, Any]:
+    page = queries.thread_page(thread, viewer())
+    answers = [answer_json(post, page.my_votes.get(post.id, 0)) for post in page.answers]
+    return question_json(thread, page.my_votes.get(page.question.id, 0), answers)
+
+
+@bp.get("/questions")
+def list_questions():
+    page = queries.list_questions(queries.ListFilters.from_args(request.args), viewer())
+    votes = queries.my_votes(viewer(), [thread.question.id for thread in page.items])
+    return jsonify(page_json(page, lambda thread: question_json(thread, votes.get(thread.question.id, 0))))
+
+
+@bp.post("/questions")
+def ask():
+    body = json_body()
+    thread = services.ask_question(actor=require_user(), title=body.get("title"), body=body.get("body"),
+                                   category=body.get("category"), tags=body.get("tags"))
+    return jsonify(_full_question(thread)), 201
+
+
+@bp.get("/questions/<int:thread_id>")
+def show(thread_id: int):
+    return jsonify(_full_question(services.get_thread(thread_id, viewer())))
+
+
+@bp.post("/questions/<int:thread_id>/answers")
+def answer(thread_id: int):
+    user = require_user()
+    thread = services.get_thread(thread_id, user)
+    post = services.post_answer(actor=user, thread=thread, body=json_body().get("body"))
+    return jsonify(answer_json(post)), 201
+
+
+@bp.patch("/posts/<int:post_id>")
+def edit(post_id: int):
+    user = require_user()
+    body = json_body()
+    post = services.edit_post(actor=user, post=services.get_post(post_id, user), body=body.get("body"),
+                              title=body.get("title"))
+    return jsonify(post_json(post))
+
+
+@bp.delete("/posts/<int:post_id>")
+def delete(post_id: int):
+    user = require_user()
+    thread = services.delete_answer(actor=user, post=services.get_post(post_id, user))
+    return jsonify(thread_status_json(thread))
+
+
+@bp.post("/posts/<int:post_id>/vote")
+def vote(post_id: int):
+    user = require_user()
+    score, my_vote = services.vote_post(actor=user, post=services.get_post(post_id, user),
+                                        value=json_body().get("value"))
+    return jsonify(score=score, my_vote=my_vote)
+
+
+@bp.post("/posts/<int:post_id>/accept")
+def accept(post_id: int):
+    user = require_user()
+    thread = services.accept_answer(actor=user, answer=services.get_post(post_id, user))
+    return jsonify(thread_status_json(thread))
+
+
+@bp.delete("/posts/<int:post_id>/accept")
+def unaccept(post_id: int):
+    user = require_user()
+    post = services.get_post(post_id, user)
+    if post.thread.accepted_post_id != post.id:
+        raise Conflict("That answer is not the accepted one.")
+    thread = services.unaccept_answer(actor=user, thread=post.thread)
+    return jsonify(thread_status_json(thread))
+
+
+OPENAPI_PATHS = {
+    "/questions": {
+        "get": op("List questions", "questions", params=["sort", "category", "tag", "status", "page", "per_page"],
+                  schema="QuestionList"),
+        "post": op("Ask a question", "questions", body="NewQuestion", schema="Question", status="201", auth=True),
+    },
+    "/questions/{id}": {"get": op("A question with its answers", "questions", schema="Question", path_id=True)},
+    "/questions/{id}/answers": {"post": op("Answer a question", "questions", body="NewAnswer", schema="Answer",
+                                           status="201", auth=True, path_id=True)},
+    "/posts/{id}": {
+        "patch": op("Edit a post (a revision is kept)", "questions", body="PostEdit", schema="Post", auth=True,
+                    path_id=True),
+        "delete": op("Delete your own answer that has no votes", "questions", schema="ThreadStatus", auth=True,
+                     path_id=True),
+    },
+    "/posts/{id}/vote": {"post": op("Vote on a post: 1, -1 or 0 to withdraw", "questions", body="VoteValue",
+                                    schema="VoteResult", auth=True, path_id=True)},
+    "/posts/{id}/accept": {
+        "post": op("Accept an answer", "questions", schema="ThreadStatus", auth=True, path_id=True),
+        "delete": op("Withdraw the acceptance", "questions", schema="ThreadStatus", auth=True, path_id=True),
+    },
+}

@@ -1,0 +1,132 @@
+"""Read side of questions: lists and thread pages in a fixed, small number of queries."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.extensions import db
+from forum.models import Category, Post, PostRevision, Tag, Thread, Vote
+from forum.policy import Policy
+from forum.validation import parse_int
+
+SORTS = ("active", "newest", "top", "unanswered")
+STATUSES = ("solved", "unsolved")
+PER_PAGE = 20
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class ListFilters:
+    """Query-string filters, cleaned: unknown values fall back rather than fail."""
+
+    sort: str = "active"
+    category: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any, *, max_per_page: int = 100) -> ListFilters:
+        sort = args.get("sort", "active")
+        status = args.get("status") or None
+        return cls(sort=sort if sort in SORTS else "active",
+                   category=(args.get("category") or None), tag=(args.get("tag") or "").lower() or None,
+                   status=status if status in STATUSES else None,
+                   page=parse_int(args.get("page"), 1, maximum=100_000),
+                   per_page=parse_int(args.get("per_page"), PER_PAGE, maximum=max_per_page))
+
+
+def list_questions(filters: ListFilters, viewer: Any) -> Page:
+    query = sa.select(Thread)
+    if not Policy(viewer).can_view_hidden():
+        query = query.where(Thread.is_hidden.is_(False))
+    if filters.category:
+        query = query.join(Category, Thread.category_id == Category.id).where(Category.slug == filters.category)
+    if filters.tag:
+        query = query.where(Thread.tags.any(Tag.name == filters.tag))
+    if filters.status == "solved":
+        query = query.where(Thread.accepted_post_id.is_not(None))
+    elif filters.status == "unsolved":
+        query = query.where(Thread.accepted_post_id.is_(None))
+    if filters.sort == "unanswered":
+        query = query.where(Thread.answer_count == 0)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    order = {"active": [Thread.last_activity_at.desc()], "newest": [Thread.created_at.desc()],
+             "top": [Thread.score.desc(), Thread.created_at.desc()],
+             "unanswered": [Thread.created_at.desc()]}[filters.sort]
+    if filters.category:
+        order = [Thread.is_pinned.desc(), *order]  # pinned first within its category
+    rows = db.session.scalars(
+        query.options(joinedload(Thread.author), joinedload(Thread.category), selectinload(Thread.tags),
+                      selectinload(Thread.question))
+        .order_by(*order, Thread.id.desc()).limit(filters.per_page).offset((page - 1) * filters.per_page)
+    ).unique().all()
+    return Page(items=list(rows), page=page, per_page=filters.per_page, total=total)
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    question: Post
+    answers: list[Post]
+    my_votes: dict[int, int] = field(default_factory=dict)
+
+
+def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
+    """The question, then the accepted answer, then answers by score and age; hidden ones only for those allowed."""
+    policy = Policy(viewer)
+    posts = db.session.scalars(
+        sa.select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author))
+        .order_by(Post.position)).all()
+    visible = [post for post in posts if not post.is_hidden or policy.can_view_post(post)]
+    question = next(post for post in posts if post.position == 0)
+    answers = sorted((post for post in visible if post.position > 0),
+                     key=lambda p: (p.id != thread.accepted_post_id, -p.score, p.created_at, p.id))
+    return ThreadPage(thread=thread, question=question, answers=answers,
+                      my_votes=my_votes(viewer, [post.id for post in visible]))
+
+
+def my_votes(viewer: Any, post_ids: list[int]) -> dict[int, int]:
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not post_ids:
+        return {}
+    rows = db.session.execute(sa.select(Vote.post_id, Vote.value).where(
+        Vote.user_id == viewer.id, Vote.post_id.in_(post_ids)))
+    return {post_id: value for post_id, value in rows}
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+
+
+def similar_titles(text: str, limit: int = 5) -> list[Thread]:
+    """A plain title match used until the search backend answers (the search issue replaces it)."""
+    words = [word for word in text.lower().split() if len(word) > 3][:6]
+    if not words:
+        return []
+    condition = sa.or_(*(sa.func.lower(Thread.title).contains(word, autoescape=True) for word in words))
+    return list(db.session.scalars(sa.select(Thread).where(condition, Thread.is_hidden.is_(False))
+                                   .order_by(Thread.score.desc()).limit(limit)))
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    return list(db.session.scalars(sa.select(PostRevision).where(PostRevision.post_id == post.id)
+                                   .options(joinedload(PostRevision.editor))
+                                   .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())))
+

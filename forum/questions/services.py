@@ -1,0 +1,267 @@
+"""Question and answer use cases: one public function per use case, one commit each."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from forum.clock import utcnow
+from forum.errors import Conflict, Invalid, NotFound
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Category, Post, PostRevision, Tag, Thread, ThreadStatus, User, Vote
+from forum.notifications.services import notify, thread_watcher_ids, watch_thread
+from forum.policy import Policy
+from forum.questions import reputation
+from forum.validation import FieldErrors
+
+TITLE_MIN, TITLE_MAX, BODY_MAX, ANSWER_MIN, MAX_TAGS = 10, 150, 50_000, 2, 5
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.\-]{0,29}$")
+
+
+def slugify(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)[:80].strip("-") or "question"
+
+
+def thread_url(thread: Thread, anchor: str = "") -> str:
+    """A site-relative path; services run outside requests too (CLI, seed), where url_for cannot build."""
+    return f"/questions/{thread.id}/{thread.slug}" + (f"#{anchor}" if anchor else "")
+
+
+def _parse_tags(errors: FieldErrors, raw: object) -> list[str]:
+    """Tags come as a list (API) or a comma/space separated string (form)."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        items = re.split(r"[,\s]+", raw)
+    elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        items = raw
+    else:
+        errors.add("tags", "Tags must be a list of words.")
+        return []
+    names = list(dict.fromkeys(item.strip().lower().lstrip("#") for item in items if item.strip()))
+    if len(names) > MAX_TAGS:
+        errors.add("tags", f"Use at most {MAX_TAGS} tags.")
+    bad = [name for name in names if not TAG_RE.match(name)]
+    if bad:
+        errors.add("tags", f"Tags are up to 30 lowercase letters, digits or + # . - (not “{bad[0][:30]}”).")
+    return names[:MAX_TAGS]
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    """Existing tags plus new ones; a concurrent creator of the same tag wins and we reuse its row."""
+    found = {tag.name: tag for tag in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in found:
+            try:
+                with db.session.begin_nested():
+                    tag = Tag(name=name)
+                    db.session.add(tag)
+                found[name] = tag
+            except sa.exc.IntegrityError:
+                found[name] = db.session.scalar(sa.select(Tag).where(Tag.name == name))
+    return [found[name] for name in names]
+
+
+def _category(errors: FieldErrors, slug: object) -> Category | None:
+    if not slug or not isinstance(slug, str):
+        errors.add("category", "Choose a category.")
+        return None
+    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    if category is None:
+        errors.add("category", "That category does not exist.")
+    return category
+
+
+def ask_question(*, actor: User, title: object, body: object, category: object, tags: object = None) -> Thread:
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_ask())
+    errors = FieldErrors()
+    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
+    body = errors.text("body", body, label="Details", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    found_category = _category(errors, category)
+    tag_names = _parse_tags(errors, tags)
+    errors.check()
+    thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor)
+    question = Post(thread=thread, author=actor, position=0, body_md=body, body_html=render_markdown(body))
+    thread.tags = _tags_named(tag_names)
+    db.session.add_all([thread, question])
+    db.session.flush()
+    db.session.add(PostRevision(post_id=question.id, editor_id=actor.id, title=title, body_md=body))
+    watch_thread(user=actor, thread=thread)
+    db.session.commit()
+    return thread
+
+
+def post_answer(*, actor: User, thread: Thread, body: object) -> Post:
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_answer(thread), "This thread is locked: no new answers."
+                  if thread.is_locked else "You cannot answer this thread.")
+    errors = FieldErrors()
+    body = errors.text("body", body, label="Answer", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    errors.check()
+    now = utcnow()
+    position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
+    answer = Post(thread_id=thread.id, author_id=actor.id, position=position, body_md=body,
+                  body_html=render_markdown(body), is_staff_reply=actor.is_staff, created_at=now)
+    db.session.add(answer)
+    db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(
+        answer_count=Thread.answer_count + 1, last_activity_at=now,
+        first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
+    db.session.flush()
+    db.session.add(PostRevision(post_id=answer.id, editor_id=actor.id, body_md=body))
+    _tell_about_answer(actor, thread, answer)
+    watch_thread(user=actor, thread=thread)
+    db.session.commit()
+    return answer
+
+
+def _tell_about_answer(actor: User, thread: Thread, answer: Post) -> None:
+    url = thread_url(thread, f"post-{answer.id}")
+    notify(user_id=thread.author_id, kind="answer", actor=actor, url=url, thread_id=thread.id, post_id=answer.id,
+           text=f"{actor.username} answered your question “{thread.title}”")
+    for user_id in thread_watcher_ids(thread.id):
+        if user_id != thread.author_id:
+            notify(user_id=user_id, kind="watched_answer", actor=actor, url=url, thread_id=thread.id,
+                   post_id=answer.id, text=f"{actor.username} answered “{thread.title}”, which you watch")
+
+
+def edit_post(*, actor: User, post: Post, body: object, title: object = None) -> Post:
+    """Keeps a revision of the new text; a title can only change on the question itself."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_edit_post(post), "You can only edit your own posts.")
+    errors = FieldErrors()
+    body = errors.text("body", body, label="Text", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    if title is not None and not post.is_question:
+        errors.add("title", "Only a question has a title.")
+    elif title is not None:
+        title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
+    errors.check()
+    if body == post.body_md and (title is None or title == post.thread.title):
+        return post
+    post.body_md, post.body_html = body, render_markdown(body)
+    post.edited_at, post.edited_by_id = utcnow(), actor.id
+    if title is not None:
+        post.thread.title, post.thread.slug = title, slugify(title)
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_md=body,
+                                title=post.thread.title if post.is_question else None))
+    db.session.commit()
+    return post
+
+
+def delete_answer(*, actor: User, post: Post) -> Thread:
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_delete_post(post), "Only an answer with no votes can be deleted, by its author.")
+    if db.session.scalar(sa.select(sa.func.count()).where(Vote.post_id == post.id)):
+        raise Conflict("This answer has votes, so it stays. You can edit it instead.")
+    thread = post.thread
+    db.session.delete(post)
+    db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(answer_count=Thread.answer_count - 1))
+    db.session.commit()
+    return thread
+
+
+def vote_post(*, actor: User, post: Post, value: object) -> tuple[int, int]:
+    """Set the actor's vote to 1, -1 or 0 (withdrawn); returns (score, my_vote). All counters move in SQL."""
+    if isinstance(value, bool) or value not in (-1, 0, 1):
+        raise Invalid("A vote is 1, -1 or 0.", {"value": "Must be 1, -1 or 0."})
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_vote(post), "You cannot vote on your own post." if actor.id == post.author_id
+                  else "Voting is closed on this post.")
+    post_id, author_id, is_question, thread_id = post.id, post.author_id, post.is_question, post.thread_id
+    for attempt in range(3):  # a double click can race its own insert: the loser retries and sees the row
+        try:
+            _apply_vote(actor.id, post_id, author_id, is_question, thread_id, int(value))
+            db.session.commit()
+            break
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise Conflict("Your vote collided with another one. Please try again.") from None
+    score = db.session.scalar(sa.select(Post.score).where(Post.id == post_id))
+    return score, int(value)
+
+
+def _apply_vote(user_id: int, post_id: int, author_id: int, is_question: bool, thread_id: int, value: int) -> None:
+    vote = db.session.scalar(sa.select(Vote).where(Vote.user_id == user_id, Vote.post_id == post_id)
+                             .with_for_update())
+    old = vote.value if vote else 0
+    if old == value:
+        return
+    if vote is None:
+        db.session.add(Vote(user_id=user_id, post_id=post_id, value=value))
+    elif value == 0:
+        db.session.delete(vote)
+    else:
+        vote.value = value
+    db.session.flush()
+    delta = value - old
+    db.session.execute(sa.update(Post).where(Post.id == post_id).values(score=Post.score + delta))
+    if is_question:
+        db.session.execute(sa.update(Thread).where(Thread.id == thread_id).values(score=Thread.score + delta))
+    rep = reputation.for_vote(value, is_question) - reputation.for_vote(old, is_question)
+    reputation.change(author_id, rep, "vote", post_id)
+
+
+def accept_answer(*, actor: User, answer: Post) -> Thread:
+    """Mark `answer` accepted on its thread (replacing any other), credit its author, tell them."""
+    thread = db.session.get(Thread, answer.thread_id, with_for_update=True, populate_existing=True)
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_accept_answer(thread, answer), "Only the asker or staff can accept an answer here.")
+    if thread.accepted_post_id == answer.id:
+        raise Conflict("That answer is already accepted.")
+    if thread.accepted_post_id is not None:
+        _withdraw_acceptance(thread)
+    thread.accepted_post_id, thread.status, thread.solved_at = answer.id, ThreadStatus.SOLVED, utcnow()
+    if answer.author_id != thread.author_id:
+        reputation.change(answer.author_id, reputation.ACCEPTED, "accepted", answer.id)
+    notify(user_id=answer.author_id, kind="answer_accepted", actor=actor, thread_id=thread.id, post_id=answer.id,
+           url=thread_url(thread, f"post-{answer.id}"), text=f"Your answer to “{thread.title}” was accepted")
+    db.session.commit()
+    return thread
+
+
+def unaccept_answer(*, actor: User, thread: Thread) -> Thread:
+    thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_accept_answer(thread), "Only the asker or staff can change the accepted answer.")
+    if thread.accepted_post_id is None:
+        raise Conflict("This question has no accepted answer.")
+    _withdraw_acceptance(thread)
+    thread.accepted_post_id, thread.solved_at = None, None
+    thread.status = ThreadStatus.OPEN if thread.status == ThreadStatus.SOLVED else thread.status
+    db.session.commit()
+    return thread
+
+
+def _withdraw_acceptance(thread: Thread) -> None:
+    previous = db.session.get(Post, thread.accepted_post_id)
+    if previous is not None and previous.author_id != thread.author_id:
+        reputation.change(previous.author_id, -reputation.ACCEPTED, "unaccepted", previous.id)
+
+
+def record_view(*, thread_id: int) -> None:
+    """A counter bump in its own short transaction, written before the page reads anything."""
+    db.session.execute(sa.update(Thread).where(Thread.id == thread_id).values(view_count=Thread.view_count + 1))
+    db.session.commit()
+
+
+def get_post(post_id: int, actor: User | None) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or not Policy(actor).can_view_post(post):
+        raise NotFound("That post does not exist.")
+    return post
+
+
+def get_thread(thread_id: int, actor: User | None) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or not Policy(actor).can_view_thread(thread):
+        raise NotFound("That question does not exist.")
+    return thread

@@ -1,0 +1,150 @@
+"""Question pages: thin views over questions.services and questions.queries."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from forum.errors import Invalid
+from forum.markup import render_markdown
+from forum.policy import Policy
+from forum.questions import bp, queries, services
+from forum.questions.services import thread_url
+
+
+@bp.get("/")
+@bp.get("/questions")
+def index():
+    filters = queries.ListFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
+    page = queries.list_questions(filters, current_user)
+    return render_template("questions/index.html", page=page, filters=filters, categories=queries.categories())
+
+
+@bp.route("/questions/ask", methods=["GET", "POST"])
+@login_required
+def ask():
+    form = request.form
+    if request.method == "POST":
+        try:
+            thread = services.ask_question(actor=current_user, title=form.get("title"), body=form.get("body"),
+                                           category=form.get("category"), tags=form.get("tags"))
+        except Invalid as error:
+            return render_template("questions/ask.html", form=form, errors=error.fields,
+                                   categories=queries.categories()), 422
+        flash("Your question is posted. You will be notified when someone answers.", "success")
+        return redirect(thread_url(thread))
+    return render_template("questions/ask.html", form=form, errors={}, categories=queries.categories())
+
+
+@bp.get("/questions/<int:thread_id>")
+@bp.get("/questions/<int:thread_id>/<slug>")
+def show(thread_id: int, slug: str | None = None):
+    thread = services.get_thread(thread_id, current_user)
+    if slug != thread.slug:
+        return redirect(thread_url(thread), 301)
+    _count_view(thread.id)
+    return _render_thread(thread, form={}, errors={})
+
+
+def _count_view(thread_id: int) -> None:
+    """Once per browser session per thread, so reloads do not inflate the count."""
+    seen = session.get("seen", [])
+    if thread_id not in seen:
+        services.record_view(thread_id=thread_id)
+        session["seen"] = (seen + [thread_id])[-50:]
+
+
+def _render_thread(thread, *, form, errors, status: int = 200):
+    page = queries.thread_page(thread, current_user)
+    return render_template("questions/show.html", view=page, form=form, errors=errors), status
+
+
+@bp.post("/questions/<int:thread_id>/answers")
+@login_required
+def answer(thread_id: int):
+    thread = services.get_thread(thread_id, current_user)
+    try:
+        post = services.post_answer(actor=current_user, thread=thread, body=request.form.get("body"))
+    except Invalid as error:
+        return _render_thread(thread, form=request.form, errors=error.fields, status=422)
+    flash("Thanks for helping! Your answer is posted.", "success")
+    return redirect(thread_url(thread, f"post-{post.id}"))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = services.get_post(post_id, current_user)
+    form = request.form if request.method == "POST" else {"body": post.body_md, "title": post.thread.title}
+    if request.method == "POST":
+        title = form.get("title") if post.is_question else None
+        try:
+            services.edit_post(actor=current_user, post=post, body=form.get("body"), title=title)
+        except Invalid as error:
+            return render_template("questions/edit.html", post=post, form=form, errors=error.fields), 422
+        flash("Your edit is saved; the previous version is kept in the history.", "success")
+        return redirect(thread_url(post.thread, f"post-{post.id}"))
+    policy = Policy(current_user)
+    policy.ensure(policy.can_edit_post(post), "You can only edit your own posts.")
+    return render_template("questions/edit.html", post=post, form=form, errors={})
+
+
+@bp.get("/posts/<int:post_id>/revisions")
+def revisions(post_id: int):
+    post = services.get_post(post_id, current_user)
+    return render_template("questions/revisions.html", post=post, revisions=queries.revisions(post))
+
+
+@bp.post("/posts/<int:post_id>/vote")
+@login_required
+def vote(post_id: int):
+    post = services.get_post(post_id, current_user)
+    raw = request.form.get("value", "")
+    value = int(raw) if raw.lstrip("-").isdigit() else raw
+    score, my_vote = services.vote_post(actor=current_user, post=post, value=value)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(score=score, my_vote=my_vote)
+    return redirect(thread_url(post.thread, f"post-{post.id}"))
+
+
+@bp.post("/posts/<int:post_id>/accept")
+@login_required
+def accept(post_id: int):
+    post = services.get_post(post_id, current_user)
+    services.accept_answer(actor=current_user, answer=post)
+    flash("Answer accepted. The question is marked solved.", "success")
+    return redirect(thread_url(post.thread, f"post-{post.id}"))
+
+
+@bp.post("/posts/<int:post_id>/unaccept")
+@login_required
+def unaccept(post_id: int):
+    post = services.get_post(post_id, current_user)
+    if post.thread.accepted_post_id != post.id:
+        abort(409)
+    services.unaccept_answer(actor=current_user, thread=post.thread)
+    flash("The answer is no longer marked as accepted.", "info")
+    return redirect(thread_url(post.thread, f"post-{post.id}"))
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete(post_id: int):
+    post = services.get_post(post_id, current_user)
+    thread = services.delete_answer(actor=current_user, post=post)
+    flash("Your answer was deleted.", "info")
+    return redirect(thread_url(thread))
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """Live preview while typing: the same renderer and sanitizer as the stored post."""
+    text = request.form.get("body", "")[: services.BODY_MAX]
+    return jsonify(html=render_markdown(text.replace("\x00", "")))
+
+
+@bp.get("/questions/similar")
+def similar():
+    threads = queries.similar_titles(request.args.get("q", "")[:200])
+    return jsonify(items=[{"id": t.id, "title": t.title, "url": thread_url(t), "solved": t.is_solved,
+                           "answer_count": t.answer_count} for t in threads])

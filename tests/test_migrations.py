@@ -1,0 +1,20 @@
+"""The migrations build the schema the models describe, from an empty database, on each backend."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from forum.extensions import db
+
+
+def test_upgrade_from_empty_matches_models(app, backend):
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == []
+        assert "users" in db.inspect(db.engine).get_table_names()

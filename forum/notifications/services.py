@@ -27,3 +27,15 @@ def watch_thread(*, user: User, thread: Thread) -> None:
 
 def thread_watcher_ids(thread_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.thread_id == thread_id)))
+
+
+def watch_idea(*, user: User, idea_id: int) -> None:
+    """Idempotent: creating or voting for an idea watches it."""
+    exists = db.session.scalar(sa.select(Subscription.id).where(
+        Subscription.user_id == user.id, Subscription.idea_id == idea_id))
+    if exists is None:
+        db.session.add(Subscription(user_id=user.id, idea_id=idea_id))
+
+
+def idea_watcher_ids(idea_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.idea_id == idea_id)))

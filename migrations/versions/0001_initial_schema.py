@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8b08e8cc27fc
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:16:41.677505
+Create Date: 2026-11-22 19:17:48.999753
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8b08e8cc27fc'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -68,6 +68,51 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('target_type', sa.String(length=20), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('target_label', sa.String(length=200), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
+    )
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_created_at'), ['created_at'], unique=False)
+
+    op.create_table('ideas',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=150), nullable=False),
+    sa.Column('body_md', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status_note', sa.Text(), nullable=True),
+    sa.Column('status_changed_at', sa.DateTime(), nullable=True),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
+    sa.Column('vote_count', sa.Integer(), nullable=False),
+    sa.Column('comment_count', sa.Integer(), nullable=False),
+    sa.Column('is_hidden', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_activity_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_ideas_author_id_users')),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_ideas_category_id_categories')),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['ideas.id'], name=op.f('fk_ideas_merged_into_id_ideas')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ideas'))
+    )
+    with op.batch_alter_table('ideas', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ideas_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ideas_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ideas_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ideas_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ideas_vote_count'), ['vote_count'], unique=False)
+
     op.create_table('threads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=150), nullable=False),
@@ -99,6 +144,82 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_threads_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_last_activity_at'), ['last_activity_at'], unique=False)
         batch_op.create_index('ix_threads_score', ['score'], unique=False)
+
+    op.create_table('escalations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('private_note', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('due_at', sa.DateTime(), nullable=False),
+    sa.Column('assigned_at', sa.DateTime(), nullable=True),
+    sa.Column('first_staff_reply_at', sa.DateTime(), nullable=True),
+    sa.Column('first_staff_reply_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolution_note', sa.Text(), nullable=True),
+    sa.Column('request_count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_escalations_assignee_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['first_staff_reply_by_id'], ['users.id'], name=op.f('fk_escalations_first_staff_reply_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_escalations_requested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_escalations_thread_id_threads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalations'))
+    )
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_escalations_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_escalations_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_escalations_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_escalations_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_escalations_thread_id'), ['thread_id'], unique=False)
+
+    op.create_table('idea_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('idea_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body_md', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('is_official', sa.Boolean(), nullable=False),
+    sa.Column('is_pinned', sa.Boolean(), nullable=False),
+    sa.Column('is_hidden', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_idea_comments_author_id_users')),
+    sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_idea_comments_idea_id_ideas'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idea_comments'))
+    )
+    with op.batch_alter_table('idea_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idea_comments_idea_id'), ['idea_id'], unique=False)
+
+    op.create_table('idea_status_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('idea_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sa.String(length=16), nullable=False),
+    sa.Column('to_status', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_idea_status_changes_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_idea_status_changes_idea_id_ideas'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idea_status_changes'))
+    )
+    with op.batch_alter_table('idea_status_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idea_status_changes_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_idea_status_changes_idea_id'), ['idea_id'], unique=False)
+
+    op.create_table('idea_votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('idea_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_idea_votes_idea_id_ideas'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idea_votes_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idea_votes')),
+    sa.UniqueConstraint('user_id', 'idea_id', name=op.f('uq_idea_votes_user_id_idea_id'))
+    )
+    with op.batch_alter_table('idea_votes', schema=None) as batch_op:
+        batch_op.create_index('ix_idea_votes_idea_time', ['idea_id', 'created_at'], unique=False)
 
     op.create_table('posts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,6 +254,7 @@ def upgrade():
     sa.Column('thread_id', sa.Integer(), nullable=True),
     sa.Column('idea_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_subscriptions_idea_id_ideas'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_subscriptions_thread_id_threads'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_subscriptions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subscriptions')),
@@ -153,6 +275,27 @@ def upgrade():
     with op.batch_alter_table('thread_tags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_tags_tag_id'), ['tag_id'], unique=False)
 
+    op.create_table('flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('handler_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('handled_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['handler_id'], ['users.id'], name=op.f('fk_flags_handler_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_flags_post_id_posts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_flags_reporter_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flags'))
+    )
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_flags_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flags_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flags_status'), ['status'], unique=False)
+        batch_op.create_index('uq_flags_open_per_reporter', ['post_id', 'reporter_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -166,6 +309,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_notifications_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_notifications_idea_id_ideas'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_notifications_post_id_posts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_notifications_thread_id_threads'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
@@ -242,6 +386,13 @@ def downgrade():
         batch_op.drop_index('ix_notifications_user_unread')
 
     op.drop_table('notifications')
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.drop_index('uq_flags_open_per_reporter', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_flags_status'))
+        batch_op.drop_index(batch_op.f('ix_flags_post_id'))
+        batch_op.drop_index(batch_op.f('ix_flags_created_at'))
+
+    op.drop_table('flags')
     with op.batch_alter_table('thread_tags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_tags_tag_id'))
 
@@ -258,6 +409,27 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_posts_author_id'))
 
     op.drop_table('posts')
+    with op.batch_alter_table('idea_votes', schema=None) as batch_op:
+        batch_op.drop_index('ix_idea_votes_idea_time')
+
+    op.drop_table('idea_votes')
+    with op.batch_alter_table('idea_status_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idea_status_changes_idea_id'))
+        batch_op.drop_index(batch_op.f('ix_idea_status_changes_created_at'))
+
+    op.drop_table('idea_status_changes')
+    with op.batch_alter_table('idea_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idea_comments_idea_id'))
+
+    op.drop_table('idea_comments')
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_escalations_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_escalations_status'))
+        batch_op.drop_index(batch_op.f('ix_escalations_due_at'))
+        batch_op.drop_index(batch_op.f('ix_escalations_created_at'))
+        batch_op.drop_index(batch_op.f('ix_escalations_assignee_id'))
+
+    op.drop_table('escalations')
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.drop_index('ix_threads_score')
         batch_op.drop_index(batch_op.f('ix_threads_last_activity_at'))
@@ -267,6 +439,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_threads_author_id'))
 
     op.drop_table('threads')
+    with op.batch_alter_table('ideas', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ideas_vote_count'))
+        batch_op.drop_index(batch_op.f('ix_ideas_status'))
+        batch_op.drop_index(batch_op.f('ix_ideas_created_at'))
+        batch_op.drop_index(batch_op.f('ix_ideas_category_id'))
+        batch_op.drop_index(batch_op.f('ix_ideas_author_id'))
+
+    op.drop_table('ideas')
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entries_created_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
+
+    op.drop_table('audit_entries')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

@@ -1,0 +1,91 @@
+"""The idea board: ideas, one vote per member, comments, and the public history of status changes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models.threads import Category
+from forum.models.users import User
+
+
+class IdeaStatus:
+    NEW, UNDER_REVIEW, PLANNED, IN_PROGRESS = "new", "under_review", "planned", "in_progress"
+    SHIPPED, DECLINED, DUPLICATE = "shipped", "declined", "duplicate"
+    ALL = (NEW, UNDER_REVIEW, PLANNED, IN_PROGRESS, SHIPPED, DECLINED, DUPLICATE)
+    CLOSED = (SHIPPED, DECLINED, DUPLICATE)  # voting is closed on these
+    LABELS = {NEW: "New", UNDER_REVIEW: "Under review", PLANNED: "Planned", IN_PROGRESS: "In progress",
+              SHIPPED: "Shipped", DECLINED: "Declined", DUPLICATE: "Duplicate"}
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=IdeaStatus.NEW, index=True)
+    status_note: Mapped[str | None] = mapped_column(sa.Text)
+    status_changed_at: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id"))
+    vote_count: Mapped[int] = mapped_column(default=0, index=True)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User] = relationship()
+    merged_into: Mapped[Idea | None] = relationship(remote_side=[id])
+
+
+class IdeaVote(db.Model):
+    __tablename__ = "idea_votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),
+                      sa.Index("ix_idea_votes_idea_time", "idea_id", "created_at"))
+
+
+class IdeaComment(db.Model):
+    """Comments by staff are official and may be pinned above the others."""
+
+    __tablename__ = "idea_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    is_official: Mapped[bool] = mapped_column(default=False)
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class IdeaStatusChange(db.Model):
+    """The public history of an idea's status: from, to, the note, who and when."""
+
+    __tablename__ = "idea_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()

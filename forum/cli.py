@@ -61,3 +61,73 @@ def create_token(username: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"No user named {username!r}.")
     click.echo(f"API token for {user.username}: {make_token(user=user, name=name)}")
+
+
+@forum_cli.command("escalate-overdue")
+def escalate_overdue() -> None:
+    """Escalate questions with no answer after AUTO_ESCALATE_AFTER_HOURS (cron: hourly; safe to run twice)."""
+    from forum.escalations.services import escalate_overdue_questions
+    count = escalate_overdue_questions()
+    click.echo(f"Escalated {count} unanswered question{'s' if count != 1 else ''}.")
+
+
+@forum_cli.command("export-ideas")
+@click.option("--format", "fmt", default="csv", type=click.Choice(["csv", "json"]), show_default=True)
+@click.option("--status", default="", help="Only ideas with this status (new, under_review, planned, ...).")
+@click.option("--category", default="", help="Only ideas in this category (its slug).")
+@click.option("--since", default="", help="Only ideas created on or after this date (YYYY-MM-DD).")
+@click.option("--limit", default="100", show_default=True, help="At most this many ideas, most votes first.")
+@click.option("--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write (default: standard output).")
+def export_ideas(fmt: str, status: str, category: str, since: str, limit: str, output: str) -> None:
+    """Export top ideas for the product team, streamed row by row (operators are trusted: no role check)."""
+    from forum.ideas import export
+    try:
+        filters = export.parse_filters({"format": fmt, "status": status, "category": category, "since": since,
+                                        "limit": limit})
+    except DomainError as error:
+        fail(error)
+    if output == "-":
+        for chunk in export.stream(filters):
+            click.echo(chunk, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        for chunk in export.stream(filters):
+            handle.write(chunk)
+    click.echo(f"Wrote {output}.", err=True)
+
+
+@forum_cli.command("reindex")
+@click.option("--check", is_flag=True, help="Only compare: report missing and stale documents, exit 1 if any.")
+def reindex(check: bool) -> None:
+    """Rebuild the search index from the database (or, with --check, verify it)."""
+    from forum.search import service as search
+    if check:
+        report = search.check()
+        if report.error:
+            click.echo(f"Search index problem: {report.error}")
+        for label, ids in (("missing", report.missing), ("stale", report.stale), ("not in the database", report.extra)):
+            if ids:
+                shown = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+                click.echo(f"{len(ids)} {label}: {shown}")
+        if not report.ok:
+            raise click.ClickException("The search index is out of step; run `flask forum reindex`.")
+        click.echo("The search index matches the database.")
+        return
+    with click.progressbar(length=search.count_documents(), label="Indexing") as bar:
+        count = search.reindex(progress=bar.update)
+    click.echo(f"Indexed {count} documents.")
+
+
+@forum_cli.command("send-mail")
+@click.option("--digests/--no-digests", default=True, show_default=True,
+              help="Also queue the daily digests (once per member per UTC day, however often this runs).")
+def send_mail(digests: bool) -> None:
+    """Send queued mail: pending, failed-and-due (with back-off) and abandoned sends, plus daily digests."""
+    from forum.notifications import outbox
+    queued = outbox.build_digests() if digests else 0
+    result = outbox.send_due()
+    click.echo(f"Digests queued: {queued}. Sent: {result['sent']}, failed: {result['failed']}, "
+               f"skipped: {result['skipped']}.")
+    if result["failed"]:
+        raise SystemExit(1)  # cron mails the operator; the failed ones are retried on the next run

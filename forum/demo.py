@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from forum import clock
 from forum.auth.services import register_user
-from forum.demo_content import CATEGORIES, QUESTIONS, USERS
+from forum.demo_content import CATEGORIES, IDEAS, QUESTIONS, USERS
 from forum.extensions import db
+from forum.ideas import services as ideas
 from forum.models import Category, User
 from forum.questions import services as questions
 
@@ -27,6 +28,7 @@ def seed() -> list[tuple[str, str]]:
         members = [user for user in users.values() if user.role == "member"]
         for spec in sorted(QUESTIONS, key=lambda q: -q["age_hours"]):
             _seed_question(spec, users, members, now)
+        _seed_ideas(users, members, now)
     finally:
         clock.freeze(None)
     return [(spec["username"], spec["role"]) for spec in USERS]
@@ -61,3 +63,43 @@ def _seed_question(spec: dict, users: dict[str, User], members: list[User], now)
         answer, moment = accepted
         clock.freeze(min(moment + timedelta(hours=2), now))
         questions.accept_answer(actor=users[spec["author"]], answer=answer)
+
+
+# The steps an idea takes on its way to the status the demo shows (the last step carries the public note).
+_IDEA_PATHS = {"new": [], "under_review": ["under_review"], "planned": ["under_review", "planned"],
+               "in_progress": ["planned", "in_progress"], "shipped": ["planned", "in_progress", "shipped"],
+               "declined": ["under_review", "declined"]}
+
+
+def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
+    """Ideas with votes spread over their life, comments, pinned official answers and a status history.
+    Events run in time order, so votes land before an idea ships or is declined (voting closes then)."""
+    staff = [user for user in users.values() if user.role == "staff"]
+    for number, spec in enumerate(sorted(IDEAS, key=lambda i: -i["age_days"])):
+        created = now - timedelta(days=spec["age_days"])
+        clock.freeze(created)
+        idea = ideas.submit_idea(actor=users[spec["author"]], title=spec["title"], body=spec["body"],
+                                 category=spec["category"])
+        life = now - timedelta(hours=1) - created
+        steps = _IDEA_PATHS[spec["status"]]
+        events = [(created + life * (0.45 + 0.4 * (i + 1) / (len(steps) + 1)), "status", step)
+                  for i, step in enumerate(steps)]
+        votes_until = events[-1][0] if spec["status"] in ("shipped", "declined") else now - timedelta(hours=1)
+        for i, voter in enumerate(_voters(members, users[spec["author"]], spec["voters"], number * 3)):
+            events.append((created + (votes_until - created) * ((i + 1) / (spec["voters"] + 1)), "vote", voter))
+        for i, comment in enumerate(spec["comments"]):
+            share = 0.92 if comment["official"] else 0.2 + 0.1 * i
+            events.append((created + life * share, "comment", comment))
+        official = next((users[c["author"]] for c in spec["comments"] if c["official"]), None)
+        actor = official or staff[number % len(staff)]
+        for moment, kind, payload in sorted(events, key=lambda event: event[0]):
+            clock.freeze(moment)
+            if kind == "vote":
+                ideas.vote_idea(actor=payload, idea=idea, value=1)
+            elif kind == "status":
+                note = spec["status_note"] or "" if payload == spec["status"] else ""
+                ideas.set_idea_status(actor=actor, idea=idea, status=payload, note=note)
+            else:
+                comment = ideas.comment_on_idea(actor=users[payload["author"]], idea=idea, body=payload["body"])
+                if comment.is_official:
+                    ideas.pin_idea_comment(actor=users[payload["author"]], comment=comment, pinned=True)

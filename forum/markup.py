@@ -1,11 +1,12 @@
-"""User text to safe HTML: Markdown rendering, @mentions, sanitizing, plain text and search snippets."""
+"""User text to safe HTML: Markdown, @mentions, sanitizing, plain text and search snippets."""
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import Callable, Iterator
+from html import unescape
+from types import SimpleNamespace
 
 import nh3
 from markdown_it import MarkdownIt, helpers
@@ -18,8 +19,7 @@ log = logging.getLogger(__name__)
 MAX_MENTIONS = 50  # one resolver query per post, and no mass-pinging by pasting a member list
 
 
-
-def _scan_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:  # noqa: N803
+def _scan_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:
     """markdown-it's parseLinkLabel, reading the skip cache before calling skipToken.
 
     Same results; 50,000 characters of `![` took 1.15 s with the stock helper, 0.6 s with this.
@@ -49,26 +49,19 @@ def _scan_link_label(state: StateInline, start: int, disableNested: bool = False
         state.pos = old
 
 
-class _Helpers:
-    """markdown-it's helpers for this one instance, with the faster label scan."""
-
-    parseLinkLabel = staticmethod(_scan_link_label)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(helpers, name)
-
-
 # Raw HTML off: every tag in the output is one markdown-it made, and nh3 still checks it.
 # maxNesting stays at the preset's 20: deeper quotes and lists are cut, never a RecursionError.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
 _md.enable(["table", "strikethrough", "linkify"])
-_md.helpers = _Helpers()
+_md.helpers = SimpleNamespace(  # this instance only; markdown_it's module stays untouched
+    **{name: getattr(helpers, name) for name in helpers.__all__}
+    | {"parseLinkLabel": _scan_link_label})
 
-_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s",
-    "blockquote", "ul", "ol", "li", "code", "pre", "a", "img",
-    "table", "thead", "tbody", "tr", "th", "td",
-}
+# Exactly what markdown-it emits for our rules (no span: nothing makes one). img is kept
+# because a screenshot is how members show a problem; its src must be absolute http(s).
+_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s",
+         "blockquote", "ul", "ol", "li", "code", "pre", "a", "img",
+         "table", "thead", "tbody", "tr", "th", "td"}
 _ALIGN = {"align": {"left", "center", "right"}}
 _CODE_CLASS = re.compile(r"language-[\w+#.-]{1,40}", re.ASCII)
 _ABSOLUTE_HTTP = re.compile(r"https?://[^\s/]", re.IGNORECASE)
@@ -79,8 +72,7 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "class":
         ok = (tag == "code" and _CODE_CLASS.fullmatch(value)) or (tag == "a" and value == "mention")
         return value if ok else None
-    if tag == "img" and name == "src":
-        # Absolute http(s) only: an image never points at one of our own endpoints.
+    if tag == "img" and name == "src":  # never a relative URL to one of our own endpoints
         return value if _ABSOLUTE_HTTP.match(value) else None
     if tag == "ol" and name == "start":
         return value if value.isascii() and value.isdigit() and len(value) <= 9 else None
@@ -107,6 +99,12 @@ _text_cleaner = nh3.Cleaner(tags=set(), attributes={}, link_rel=None)
 _MENTION = re.compile(r"(?<![\w.@+/-])@([A-Za-z0-9_][A-Za-z0-9_.-]*)")
 _BLOCK_TAG = re.compile(r"<(/?(?:p|br|hr|h[1-6]|li|blockquote|pre|tr|th|td|div)\b)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can smuggle lone ones in; nh3 cannot encode them
+
+
+def _valid(text: str | None) -> str:
+    """The text with lone surrogates replaced, so every later step can encode it."""
+    return _SURROGATE.sub("\ufffd", text or "")
 
 
 def _mentions_in(text: str) -> Iterator[tuple[int, int, str]]:
@@ -117,61 +115,57 @@ def _mentions_in(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.start() + 1 + len(name), name
 
 
-def _ordinary_text(tokens: list[Token]) -> Iterator[tuple[Token, int, Token]]:
-    """Yield (inline, index, child) for text outside links, code and image alt text."""
-    for inline in tokens:
-        if inline.type != "inline" or not inline.children:
-            continue  # fenced and indented code are block tokens, never inline
-        depth = 0
-        for index, child in enumerate(inline.children):
-            depth += (child.type == "link_open") - (child.type == "link_close")
-            if child.type == "text" and depth == 0:  # code spans are "code_inline"
-                yield inline, index, child
+def _text_flags(inline: Token) -> Iterator[tuple[Token, bool]]:
+    """Each child of an inline token, flagged when it is text outside links (code spans are
+    "code_inline", image alt text is nested in the image token, code blocks are never inline)."""
+    depth = 0
+    for child in inline.children or ():
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        yield child, child.type == "text" and depth == 0
 
 
 def _candidates(tokens: list[Token]) -> list[str]:
     """The first MAX_MENTIONS distinct names, case-insensitively, in order of appearance."""
     seen: dict[str, str] = {}
-    for _inline, _index, child in _ordinary_text(tokens):
-        for _start, _end, name in _mentions_in(child.content):
-            seen.setdefault(name.lower(), name)
-            if len(seen) == MAX_MENTIONS:
-                return list(seen.values())
+    for inline in tokens:
+        for child, is_text in _text_flags(inline):
+            if not is_text:
+                continue
+            for _start, _end, name in _mentions_in(child.content):
+                seen.setdefault(name.lower(), name)
+                if len(seen) == MAX_MENTIONS:
+                    return list(seen.values())
     return list(seen.values())
 
 
-def _link_mentions(tokens: list[Token], urls: dict[str, str]) -> None:
-    """Replace resolved @names in text tokens with mention links; unknown names stay text."""
-    for inline, index, child in reversed(list(_ordinary_text(tokens))):  # reversed: indexes stay valid
-        parts: list[Token] = []
-        pos = 0
-        for start, end, name in _mentions_in(child.content):
-            url = urls.get(name.lower())
-            if url is None:
-                continue
-            parts.append(Token("text", "", 0, content=child.content[pos:start]))
-            parts.append(Token("link_open", "a", 1, attrs={"href": url, "class": "mention"}))
-            parts.append(Token("text", "", 0, content=child.content[start:end]))
-            parts.append(Token("link_close", "a", -1))
+def _with_links(child: Token, urls: dict[str, str]) -> list[Token]:
+    """A text token split around its resolved @names, which become mention links."""
+    parts, pos = [], 0
+    for start, end, name in _mentions_in(child.content):
+        if (url := urls.get(name.lower())) is not None:
+            parts += [Token("text", "", 0, content=child.content[pos:start]),
+                      Token("link_open", "a", 1, attrs={"href": url, "class": "mention"}),
+                      Token("text", "", 0, content=child.content[start:end]),
+                      Token("link_close", "a", -1)]
             pos = end
-        if parts:
-            parts.append(Token("text", "", 0, content=child.content[pos:]))
-            inline.children[index:index + 1] = parts
+    return [*parts, Token("text", "", 0, content=child.content[pos:])] if parts else [child]
 
 
-def _align_cells(tokens: list[Token]) -> None:
-    """Turn markdown-it's style="text-align:x" into align="x": style attributes are never allowed."""
-    for token in tokens:
-        if token.type in ("th_open", "td_open"):
-            style = str(token.attrs.pop("style", ""))
-            if style.startswith("text-align:"):
-                token.attrs["align"] = style.removeprefix("text-align:")
+def _link_mentions(tokens: list[Token], names: list[str], resolver: Callable) -> None:
+    """Ask the resolver once, then turn the @names it knows into links in ordinary text."""
+    found = resolver(names) or {}
+    wanted = {name.lower() for name in names}
+    urls = {key.lower(): url for key, url in found.items() if key.lower() in wanted}
+    for inline in tokens:
+        if inline.children:
+            inline.children = [part for child, is_text in _text_flags(inline)
+                               for part in (_with_links(child, urls) if is_text else (child,))]
 
 
 def extract_mentions(text: str) -> list[str]:
     """Candidate @usernames in `text` (not in code, links or emails), deduplicated, at most 50."""
     try:
-        return _candidates(_md.parse(text))
+        return _candidates(_md.parse(_valid(text)))
     except Exception:  # a mention list is never worth failing a post over
         log.exception("markdown parse failed while extracting mentions")
         return []
@@ -185,32 +179,35 @@ def render_markdown(
     `mention_resolver` gets the candidate names in one call (none when there are no
     candidates) and returns {lowercased name: profile URL} for the members that exist.
     """
-    env: dict = {}
+    text = _valid(text)
     try:
-        tokens = _md.parse(text, env)
+        tokens = _md.parse(text)
     except Exception:  # a post must always save and show, even if the parser trips
-        log.exception("markdown parsing failed; storing escaped text")
-        return _post_cleaner.clean(f"<p>{escape(text)}</p>")
+        return _escaped(text)
     if mention_resolver is not None and (names := _candidates(tokens)):
-        wanted = {name.lower() for name in names}
-        found = mention_resolver(names) or {}  # its errors are the caller's (e.g. the database)
-        _link_mentions(tokens, {k.lower(): v for k, v in found.items() if k.lower() in wanted})
+        _link_mentions(tokens, names, mention_resolver)  # its (database) errors are the caller's
     try:
-        _align_cells(tokens)
-        rendered = _md.renderer.render(tokens, _md.options, env)
+        for token in tokens:  # style="text-align:x" -> align="x": style attributes are never kept
+            if token.type in ("th_open", "td_open") and "style" in token.attrs:
+                token.attrs["align"] = str(token.attrs.pop("style")).removeprefix("text-align:")
+        return _post_cleaner.clean(_md.renderer.render(tokens, _md.options, {}))
     except Exception:
-        log.exception("markdown rendering failed; storing escaped text")
-        rendered = f"<p>{escape(text)}</p>"
-    return _post_cleaner.clean(rendered)
+        return _escaped(text)
 
 
-def stored_html(html_text: str | None) -> Markup:
+def _escaped(text: str) -> str:
+    """The fallback when markdown-it fails: the author's text, escaped, in one paragraph."""
+    log.exception("markdown rendering failed; storing escaped text")
+    return f"<p>{escape(text)}</p>"
+
+
+def stored_html(html: str | None) -> Markup:
     """Mark stored post HTML safe for templates.
 
     It must only be given HTML produced by render_markdown (sanitized at write time);
     anything else would reach the page unescaped.
     """
-    return Markup(html_text or "")
+    return Markup(html or "")
 
 
 def plain_text(html_or_md: str, limit: int | None = None) -> str:
@@ -218,8 +215,8 @@ def plain_text(html_or_md: str, limit: int | None = None) -> str:
 
     Cut on a word boundary with "…" so the result is at most `limit` characters.
     """
-    spaced = _BLOCK_TAG.sub(r" <\1", html_or_md or "")  # "</p><p>" must not glue words together
-    text = _SPACE.sub(" ", html.unescape(_text_cleaner.clean(spaced))).strip()
+    spaced = _BLOCK_TAG.sub(r" <\1", _valid(html_or_md))  # "</p><p>" must not glue words together
+    text = _SPACE.sub(" ", unescape(_text_cleaner.clean(spaced))).strip()
     if limit is None or len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 0)]
@@ -228,9 +225,9 @@ def plain_text(html_or_md: str, limit: int | None = None) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def sanitize_snippet(html_text: str) -> Markup:
+def sanitize_snippet(html: str) -> Markup:
     """Clean a search-highlight fragment down to <mark> and <b class="match">, safe to show.
 
     Returned as Markup (a str) because this module is the one place HTML is marked safe.
     """
-    return Markup(_snippet_cleaner.clean(html_text or ""))
+    return Markup(_snippet_cleaner.clean(_valid(html)))

@@ -1,10 +1,14 @@
 """Every permission rule. can_* answers (templates, views, API); ensure() enforces (services)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
+from forum.clock import utcnow
 from forum.errors import PermissionDenied
-from forum.models import Post, Role, Thread, User
+from forum.models import Idea, IdeaComment, IdeaStatus, Notification, Post, Role, Thread, User
 
 
 class Policy:
@@ -108,3 +112,94 @@ class Policy:
 
     def can_see_email(self, user: User) -> bool:
         return self._is(user.id) or self.is_admin
+
+    # -- escalations -------------------------------------------------------------------------
+    ESCALATE_AFTER = timedelta(hours=24)  # any member may ask staff once a question waited this long unsolved
+
+    def can_escalate(self, thread: Thread) -> bool:
+        """The asker at any time; any member once the question is 24 hours old and unsolved; moderators
+        any thread; nobody on a hidden thread."""
+        if not self.is_member or thread.is_hidden:
+            return False
+        if self.is_moderator or self._is(thread.author_id):
+            return True
+        return not thread.is_solved and utcnow() - thread.created_at >= self.ESCALATE_AFTER
+
+    def can_work_escalations(self) -> bool:
+        """Staff and above see the queue, assign, reply with the staff badge and resolve."""
+        return self.is_staff
+
+    def can_be_assigned(self, user: User) -> bool:
+        return user is not None and not user.is_deleted and user.is_staff
+
+    # -- moderation --------------------------------------------------------------------------
+    def can_flag(self, post: Post) -> bool:
+        """Members flag posts they can see, never their own; a hidden post is already with moderators."""
+        if not self.is_member or self._is(post.author_id):
+            return False
+        return not post.is_hidden and not post.thread.is_hidden
+
+    def can_moderate(self) -> bool:
+        """Flags queue, hide/restore, lock, pin, move, duplicates, the audit log."""
+        return self.is_moderator
+
+    def can_suspend(self, user: User) -> bool:
+        """Moderators suspend members; only an admin suspends staff or moderators; never yourself."""
+        if not self.is_moderator or user is None or self._is(user.id) or user.is_deleted:
+            return False
+        return self.is_admin or not user.is_staff
+
+    # -- ideas ---------------------------------------------------------------------------------
+    def can_view_idea(self, idea: Idea) -> bool:
+        return not idea.is_hidden or self.can_view_hidden()
+
+    def can_submit_idea(self) -> bool:
+        return self.is_member
+
+    def can_vote_idea(self, idea: Idea) -> bool:
+        """Members vote once per idea (their own included); voting closes on shipped, declined and duplicate."""
+        return self.is_member and not idea.is_hidden and idea.status not in IdeaStatus.CLOSED
+
+    def can_comment_idea(self, idea: Idea) -> bool:
+        """Comments continue on a merged idea's target, not on the duplicate."""
+        return self.is_member and not idea.is_hidden and idea.merged_into_id is None
+
+    def can_pin_idea_comment(self, comment: IdeaComment) -> bool:
+        """Only official (staff) comments are pinned, and only by staff."""
+        return self.is_staff and comment.is_official
+
+    def can_set_idea_status(self, idea: Idea | None = None) -> bool:
+        return self.is_staff and (idea is None or idea.merged_into_id is None)
+
+    def can_merge_ideas(self) -> bool:
+        return self.is_staff
+
+    def can_export_ideas(self) -> bool:
+        return self.is_staff
+
+    # -- notifications -------------------------------------------------------------------------
+    def can_watch(self) -> bool:
+        """Any signed-in account, suspended included: watching only changes what you are told."""
+        return self.viewer is not None and not self.viewer.is_deleted
+
+    def can_be_told_about(self, *, kind: str = "", post: Post | None = None, thread: Thread | None = None,
+                          idea: Idea | None = None) -> bool:
+        """A notification or mail names only content its reader may see now; a notice about the reader's
+        own hidden post (with the moderator's reason) is the exception."""
+        if self.viewer is None:
+            return False
+        if kind in Notification.NOTICE_KINDS:
+            return True
+        return ((post is None or self.can_view_post(post)) and (thread is None or self.can_view_thread(thread))
+                and (idea is None or self.can_view_idea(idea)))
+
+    def visible_notifications(self) -> Any:
+        """SQL twin of can_be_told_about for lists: the query outer-joins Post, Thread and Idea on the
+        notification's post_id, thread_id and idea_id."""
+        if self.can_view_hidden():
+            return sa.true()
+        me = self.viewer.id if self.viewer is not None else None
+        return sa.or_(Notification.kind.in_(Notification.NOTICE_KINDS), sa.and_(
+            sa.or_(Post.id.is_(None), Post.is_hidden.is_(False), Post.author_id == me),
+            sa.or_(Thread.id.is_(None), Thread.is_hidden.is_(False)),
+            sa.or_(Idea.id.is_(None), Idea.is_hidden.is_(False))))

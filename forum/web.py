@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
-from forum import api, auth, questions
+from forum import api, auth, escalations, ideas, moderation, notifications, questions, search
 from forum.auth import services as auth_services
 from forum.clock import utcnow
-from forum.extensions import db, login_manager
+from forum.extensions import login_manager
 from forum.markup import stored_html
-from forum.models import Notification
+from forum.notifications import queries as notification_queries
 from forum.policy import Policy
 
-BLUEPRINTS = (auth.bp, questions.bp, api.bp)
+BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp, api.bp)
 
 
 def register(app: Flask) -> None:
@@ -69,8 +68,7 @@ def _unread_count() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread_count" not in g:
-        g.unread_count = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-            Notification.user_id == current_user.id, Notification.read_at.is_(None)))
+        g.unread_count = notification_queries.unread_count(current_user)  # hidden content is not counted
     return g.unread_count
 
 

@@ -39,3 +39,24 @@ def make_thread(author: User | None = None, *, title: str | None = None, body: s
 
 def make_answer(thread: Thread, author: User | None = None, body: str = "Try turning it off and on.") -> Post:
     return questions.post_answer(actor=author or make_user(), thread=thread, body=body)
+
+
+def make_escalation(thread: Thread, requester: User | None = None, reason: str = "Nobody can help me here."):
+    """An escalation requested by the asker (or `requester`) through the service."""
+    from forum.escalations.services import escalate_thread
+    escalation, _ = escalate_thread(actor=requester or thread.author, thread=thread, reason=reason)
+    return escalation
+
+
+def make_flag(post: Post, reporter: User | None = None, reason: str = "spam", note: str = ""):
+    from forum.moderation.services import flag_post
+    return flag_post(actor=reporter or make_user(), post=post, reason=reason, note=note)
+
+
+def make_idea(author: User | None = None, *, title: str | None = None,
+              body: str = "It would help a lot if this existed.", category: str = "general"):
+    """An idea submitted through the service (status new, no votes)."""
+    from forum.ideas.services import submit_idea
+    make_category(category)
+    return submit_idea(actor=author or make_user(), title=title or f"Please add feature number {next(_seq)}",
+                       body=body, category=category)

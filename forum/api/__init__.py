@@ -20,5 +20,10 @@ def _csrf_for_session_callers() -> None:
 
 from forum.api import core, openapi  # noqa: E402,F401  (routes attach to bp)
 from forum.questions import api as questions_api  # noqa: E402,F401
+from forum.escalations import api as escalations_api  # noqa: E402,F401
+from forum.moderation import api as moderation_api  # noqa: E402,F401
+from forum.ideas import api as ideas_api  # noqa: E402,F401
+from forum.search import api as search_api  # noqa: E402,F401
+from forum.notifications import api as notifications_api  # noqa: E402,F401
 
-DOMAIN_APIS = [core, questions_api]
+DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api]

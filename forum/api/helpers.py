@@ -14,6 +14,9 @@ from forum.models import User
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a 400 that says what was wrong."""
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Werkzeug has already parsed such a body into request.form, so request.data is empty
+        raise BadRequest("The body must be JSON, sent with Content-Type: application/json.")
     if not request.data:
         return {}
     data = request.get_json(silent=True, force=True)

@@ -41,7 +41,67 @@ class Notification(db.Model):
     idea_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Set once its email is settled: queued at once, put in a digest, or not wanted. NULL = waiting for a digest.
+    mailed_at: Mapped[datetime | None]
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
+    # Notices about the reader's own post (a moderator hid it): shown even though the post is hidden from others.
+    NOTICE_KINDS = ("post_hidden", "suspended", "unsuspended")
+
     __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),)
+
+
+class Delivery:
+    """How a kind of notification also comes by email."""
+
+    IMMEDIATELY, DAILY, NEVER = "immediately", "daily", "never"
+    ALL = (IMMEDIATELY, DAILY, NEVER)
+    LABELS = {IMMEDIATELY: "Immediately", DAILY: "Daily digest", NEVER: "Never"}
+
+
+class NotificationPreference(db.Model):
+    """One member's email choice for one group of notification kinds; no row means the group's default."""
+
+    __tablename__ = "notification_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    delivery: Mapped[str] = mapped_column(sa.String(16))
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind"),)
+
+
+class OutboxStatus:
+    PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
+
+
+class OutboxMail(db.Model):
+    """A mail queued in the transaction that caused it and sent after commit; rendered when sent.
+
+    One row per notification (`notification_id` unique) or per member and day for a digest
+    (`digest_key` unique with the user), so no retry or second cron run sends anything twice.
+    """
+
+    __tablename__ = "outbox_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))  # a notification kind, or "digest"
+    notification_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("notifications.id", ondelete="CASCADE"), unique=True)
+    digest_key: Mapped[str | None] = mapped_column(sa.String(20))  # the UTC day, e.g. "2026-11-22"
+    payload: Mapped[dict | None] = mapped_column(sa.JSON)  # a digest's {"ids": [notification ids]}
+    status: Mapped[str] = mapped_column(sa.String(16), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    notification: Mapped[Notification | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "digest_key"),
+                      sa.Index("ix_outbox_mails_due", "status", "next_attempt_at"))

@@ -1,20 +1,60 @@
-"""Telling people things: notifications and watches. Functions here add rows and never commit."""
+"""Telling people things: notifications, watches, read marks, email choices and unsubscribing.
+
+notify(), watch_thread() and watch_idea() add rows in the caller's transaction and never commit;
+the public use cases below commit once each.
+"""
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
+from forum.clock import utcnow
+from forum.errors import NotFound
 from forum.extensions import db
-from forum.models import Notification, Subscription, Thread, User
+from forum.models import (Delivery, Idea, Notification, NotificationPreference, OutboxMail, Post, Subscription,
+                          Thread, User)
+from forum.notifications import kinds, tokens
+from forum.policy import Policy
+from forum.validation import FieldErrors
+
+MAX_IDS = 500
 
 
 def notify(*, user_id: int | None, kind: str, text: str, url: str, actor: User | None = None,
            thread_id: int | None = None, post_id: int | None = None, idea_id: int | None = None) -> None:
-    """Queue one notification in the caller's transaction; nobody is told of their own action."""
+    """Queue one notification, and its email when the member wants it at once, in the caller's transaction.
+
+    Nobody is told of their own action, and nobody about content they may not see (a mention in a
+    hidden post, an answer in a hidden thread); the list and the mail sender check again later.
+    """
     if user_id is None or (actor is not None and actor.id == user_id):
         return
-    db.session.add(Notification(user_id=user_id, kind=kind, text=text[:300], url=url[:300],
-                                actor_id=actor.id if actor else None, thread_id=thread_id,
-                                post_id=post_id, idea_id=idea_id))
+    recipient = db.session.get(User, user_id)
+    if recipient is None or recipient.is_deleted:
+        return
+    post = db.session.get(Post, post_id) if post_id else None
+    thread_id = thread_id or (post.thread_id if post is not None else None)
+    thread = db.session.get(Thread, thread_id) if thread_id else None
+    idea = db.session.get(Idea, idea_id) if idea_id else None
+    if not Policy(recipient).can_be_told_about(kind=kind, post=post, thread=thread, idea=idea):
+        return
+    now = utcnow()
+    delivery = _delivery(user_id, kind)
+    notification = Notification(user_id=user_id, kind=kind, text=text[:300], url=url[:300], created_at=now,
+                                actor_id=actor.id if actor else None, thread_id=thread_id, post_id=post_id,
+                                idea_id=idea_id, mailed_at=None if delivery == Delivery.DAILY else now)
+    db.session.add(notification)
+    if delivery == Delivery.IMMEDIATELY and recipient.email:
+        db.session.add(OutboxMail(user_id=user_id, kind=kind, notification=notification, next_attempt_at=now))
+
+
+def _delivery(user_id: int, kind: str) -> str:
+    group = kinds.group_of(kind)
+    chosen = db.session.scalar(sa.select(NotificationPreference.delivery).where(
+        NotificationPreference.user_id == user_id, NotificationPreference.kind == group.key))
+    return chosen or group.default
 
 
 def watch_thread(*, user: User, thread: Thread) -> None:
@@ -39,3 +79,135 @@ def watch_idea(*, user: User, idea_id: int) -> None:
 
 def idea_watcher_ids(idea_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.idea_id == idea_id)))
+
+
+# -- use cases ---------------------------------------------------------------------------------
+def _ensure_can_watch(actor: User, thread: Thread | None, idea: Idea | None) -> Policy:
+    policy = Policy(actor)
+    policy.ensure(policy.can_watch(), "Please log in first.")
+    if (thread is None) == (idea is None):
+        raise ValueError("watch exactly one thread or idea")
+    if (thread is not None and not policy.can_view_thread(thread)) or (idea is not None and not policy.can_view_idea(idea)):
+        raise NotFound("That question or idea does not exist.")
+    return policy
+
+
+def start_watching(*, actor: User, thread: Thread | None = None, idea: Idea | None = None) -> bool:
+    """Watch a thread or an idea: its new answers (or status changes and official comments) notify you."""
+    _ensure_can_watch(actor, thread, idea)
+    if thread is not None:
+        watch_thread(user=actor, thread=thread)
+    else:
+        watch_idea(user=actor, idea_id=idea.id)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a double click raced its own insert: the watch exists either way
+        db.session.rollback()
+    return True
+
+
+def stop_watching(*, actor: User, thread: Thread | None = None, idea: Idea | None = None) -> bool:
+    _ensure_can_watch(actor, thread, idea)
+    column, target_id = (Subscription.thread_id, thread.id) if thread is not None else (Subscription.idea_id, idea.id)
+    db.session.execute(sa.delete(Subscription).where(Subscription.user_id == actor.id, column == target_id))
+    db.session.commit()
+    return False
+
+
+def _unread(user_id: int) -> int:
+    from forum.notifications.queries import unread_count
+    return unread_count(db.session.get(User, user_id))
+
+
+def mark_notification_read(*, actor: User, notification_id: int) -> int:
+    """Mark one of your notifications read; returns your unread count. Someone else's is a 404."""
+    policy = Policy(actor)
+    policy.ensure(policy.viewer is not None, "Please log in first.")
+    found = db.session.scalar(sa.select(Notification.id).where(
+        Notification.id == notification_id, Notification.user_id == actor.id))
+    if found is None:
+        raise NotFound("That notification does not exist.")
+    db.session.execute(sa.update(Notification).where(Notification.id == found, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()))
+    db.session.commit()
+    return _unread(actor.id)
+
+
+def mark_notifications_read(*, actor: User, ids: Any = None) -> int:
+    """Mark the listed notifications read (other people's ids are ignored), or all when `ids` is None."""
+    policy = Policy(actor)
+    policy.ensure(policy.viewer is not None, "Please log in first.")
+    if ids is not None and (not isinstance(ids, list) or len(ids) > MAX_IDS
+                            or any(isinstance(i, bool) or not isinstance(i, int) for i in ids)):
+        errors = FieldErrors()
+        errors.add("ids", f"Send a list of at most {MAX_IDS} notification ids (numbers), or nothing for all.")
+        errors.check()
+    query = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    if ids is not None:
+        query = query.where(Notification.id.in_(ids))
+    db.session.execute(query.values(read_at=utcnow()))
+    db.session.commit()
+    return _unread(actor.id)
+
+
+def update_email_preferences(*, actor: User, choices: Mapping[str, Any]) -> dict[str, str]:
+    """Set, per group of kinds, whether its notifications also come by email immediately, daily or never."""
+    policy = Policy(actor)
+    policy.ensure(policy.viewer is not None, "Please log in first.")
+    errors = FieldErrors()
+    wanted: dict[str, str] = {}
+    for key in kinds.BY_KEY:
+        value = choices.get(key)
+        if value is None:
+            continue
+        if value not in Delivery.ALL:
+            errors.add(key, "Choose immediately, daily digest or never.")
+        else:
+            wanted[key] = value
+    errors.check()
+    _set_deliveries(actor.id, wanted)
+    db.session.commit()
+    return wanted
+
+
+def _set_deliveries(user_id: int, wanted: Mapping[str, str]) -> None:
+    rows = {row.kind: row for row in db.session.scalars(sa.select(NotificationPreference).where(
+        NotificationPreference.user_id == user_id))}
+    for key, delivery in wanted.items():
+        if key in rows:
+            rows[key].delivery = delivery
+        else:
+            db.session.add(NotificationPreference(user_id=user_id, kind=key, delivery=delivery))
+
+
+def describe_unsubscribe(*, token: str) -> tuple[User, str]:
+    """What a link would stop, for the confirmation page (GET changes nothing)."""
+    user_id, scope = tokens.read_unsubscribe_token(token)
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        raise tokens.bad_link()
+    return user, "daily digests" if scope == "digest" else kinds.BY_KEY[scope].label.lower()
+
+
+def unsubscribe(*, token: str) -> tuple[User, list[str]]:
+    """One-click unsubscribe from a signed link (no login): that group's emails, or every daily digest.
+
+    Returns the member and the labels of what stopped. Idempotent; a bad or expired token raises BadRequest.
+    """
+    user_id, scope = tokens.read_unsubscribe_token(token)
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        raise tokens.bad_link()
+    current = preferences_of(user.id)
+    keys = [key for key, delivery in current.items() if delivery == Delivery.DAILY] if scope == "digest" \
+        else [scope]
+    _set_deliveries(user.id, {key: Delivery.NEVER for key in keys})
+    db.session.commit()
+    return user, [kinds.BY_KEY[key].label for key in keys]
+
+
+def preferences_of(user_id: int) -> dict[str, str]:
+    """Every group's effective delivery for one member (one query)."""
+    chosen = dict(db.session.execute(sa.select(NotificationPreference.kind, NotificationPreference.delivery)
+                                     .where(NotificationPreference.user_id == user_id)).all())
+    return {key: chosen.get(key, group.default) for key, group in kinds.BY_KEY.items()}

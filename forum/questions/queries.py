@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Category, Post, PostRevision, Tag, Thread, Vote
+from forum.models import Category, Escalation, EscalationStatus, Post, PostRevision, Tag, Thread, Vote
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -87,6 +87,9 @@ class ThreadPage:
     question: Post
     answers: list[Post]
     my_votes: dict[int, int] = field(default_factory=dict)
+    escalation: Escalation | None = None  # the open one, else the latest resolved (escalation extras)
+    duplicate_of: Thread | None = None  # the original this thread was closed as a duplicate of
+    duplicates: list[Thread] = field(default_factory=list)  # threads closed as duplicates of this one
 
 
 def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
@@ -99,8 +102,24 @@ def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
     question = next(post for post in posts if post.position == 0)
     answers = sorted((post for post in visible if post.position > 0),
                      key=lambda p: (p.id != thread.accepted_post_id, -p.score, p.created_at, p.id))
+    escalation, original, duplicates = _thread_links(thread, policy)
     return ThreadPage(thread=thread, question=question, answers=answers,
-                      my_votes=my_votes(viewer, [post.id for post in visible]))
+                      my_votes=my_votes(viewer, [post.id for post in visible]),
+                      escalation=escalation, duplicate_of=original, duplicates=duplicates)
+
+
+def _thread_links(thread: Thread, policy: Policy) -> tuple[Escalation | None, Thread | None, list[Thread]]:
+    """The thread's escalation and its duplicate links, both ways: two queries whatever their number."""
+    escalation = db.session.scalar(
+        sa.select(Escalation).where(Escalation.thread_id == thread.id)
+        .options(joinedload(Escalation.first_staff_reply_by), joinedload(Escalation.assignee))
+        .order_by(Escalation.status == EscalationStatus.RESOLVED, Escalation.created_at.desc()).limit(1))
+    related = db.session.scalars(sa.select(Thread).where(sa.or_(
+        Thread.duplicate_of_id == thread.id, Thread.id == (thread.duplicate_of_id or -1)))
+        .order_by(Thread.created_at)).all()
+    related = [other for other in related if policy.can_view_thread(other)]
+    original = next((other for other in related if other.id == thread.duplicate_of_id), None)
+    return escalation, original, [other for other in related if other.duplicate_of_id == thread.id]
 
 
 def my_votes(viewer: Any, post_ids: list[int]) -> dict[int, int]:
@@ -116,13 +135,12 @@ def categories() -> list[Category]:
 
 
 def similar_titles(text: str, limit: int = 5) -> list[Thread]:
-    """A plain title match used until the search backend answers (the search issue replaces it)."""
-    words = [word for word in text.lower().split() if len(word) > 3][:6]
-    if not words:
-        return []
-    condition = sa.or_(*(sa.func.lower(Thread.title).contains(word, autoescape=True) for word in words))
-    return list(db.session.scalars(sa.select(Thread).where(condition, Thread.is_hidden.is_(False))
-                                   .order_by(Thread.score.desc()).limit(limit)))
+    """The best matches for a title being typed, from the search backend; hidden threads never appear."""
+    from forum.search import service as search  # the search package imports the models this module does
+    ids = [hit.id for hit in search.similar(text, viewer=None, type="question", limit=limit)]
+    found = {thread.id: thread for thread in db.session.scalars(
+        sa.select(Thread).where(Thread.id.in_(ids), Thread.is_hidden.is_(False)))} if ids else {}
+    return [found[thread_id] for thread_id in ids if thread_id in found]
 
 
 def revisions(post: Post) -> list[PostRevision]:

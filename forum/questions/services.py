@@ -9,6 +9,7 @@ from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Category, Post, PostRevision, Tag, Thread, ThreadStatus, User, Vote
+from forum.notifications.mentions import MentionResolver, notify_mentions, previous_mentions
 from forum.notifications.services import notify, thread_watcher_ids, watch_thread
 from forum.policy import Policy
 from forum.questions import reputation
@@ -84,12 +85,15 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     tag_names = _parse_tags(errors, tags)
     errors.check()
     thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor)
-    question = Post(thread=thread, author=actor, position=0, body_md=body, body_html=render_markdown(body))
+    mentions = MentionResolver()
+    question = Post(thread=thread, author=actor, position=0, body_md=body,
+                    body_html=render_markdown(body, mention_resolver=mentions))
     thread.tags = _tags_named(tag_names)
     db.session.add_all([thread, question])
     db.session.flush()
     db.session.add(PostRevision(post_id=question.id, editor_id=actor.id, title=title, body_md=body))
     watch_thread(user=actor, thread=thread)
+    notify_mentions(actor=actor, resolver=mentions, thread=thread, post=question)
     db.session.commit()
     return thread
 
@@ -104,15 +108,20 @@ def post_answer(*, actor: User, thread: Thread, body: object) -> Post:
     errors.check()
     now = utcnow()
     position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
+    mentions = MentionResolver()
     answer = Post(thread_id=thread.id, author_id=actor.id, position=position, body_md=body,
-                  body_html=render_markdown(body), is_staff_reply=actor.is_staff, created_at=now)
+                  body_html=render_markdown(body, mention_resolver=mentions),
+                  is_staff_reply=actor.is_staff, created_at=now)
     db.session.add(answer)
     db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(
         answer_count=Thread.answer_count + 1, last_activity_at=now,
         first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
     db.session.flush()
     db.session.add(PostRevision(post_id=answer.id, editor_id=actor.id, body_md=body))
+    from forum.escalations.hooks import record_staff_reply  # late import: escalations builds on questions
+    record_staff_reply(thread, answer, now)
     _tell_about_answer(actor, thread, answer)
+    notify_mentions(actor=actor, resolver=mentions, thread=thread, post=answer)
     watch_thread(user=actor, thread=thread)
     db.session.commit()
     return answer
@@ -142,12 +151,14 @@ def edit_post(*, actor: User, post: Post, body: object, title: object = None) ->
     errors.check()
     if body == post.body_md and (title is None or title == post.thread.title):
         return post
-    post.body_md, post.body_html = body, render_markdown(body)
+    already, mentions = previous_mentions(post.body_md), MentionResolver()  # an edit tells only the newly mentioned
+    post.body_md, post.body_html = body, render_markdown(body, mention_resolver=mentions)
     post.edited_at, post.edited_by_id = utcnow(), actor.id
     if title is not None:
         post.thread.title, post.thread.slug = title, slugify(title)
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_md=body,
                                 title=post.thread.title if post.is_question else None))
+    notify_mentions(actor=actor, resolver=mentions, thread=post.thread, post=post, already=already)
     db.session.commit()
     return post
 

@@ -99,7 +99,10 @@ def revisions(post_id: int):
 def vote(post_id: int):
     post = services.get_post(post_id, current_user)
     raw = request.form.get("value", "")
-    value = int(raw) if raw.lstrip("-").isdigit() else raw
+    try:
+        value: object = int(raw)
+    except ValueError:  # "--1", "²": the service answers 422 for anything that is not 1, -1 or 0
+        value = raw
     score, my_vote = services.vote_post(actor=current_user, post=post, value=value)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(score=score, my_vote=my_vote)

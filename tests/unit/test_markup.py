@@ -10,13 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forum import markup
-from forum.markup import extract_mentions, plain_text, render_markdown, sanitize_snippet, stored_html
+from forum.markup import (extract_mentions, plain_text, render_markdown, sanitize_snippet,
+                          stored_html)
 
 ALLOWED = {
     "p": set(), "br": set(), "hr": set(), "strong": set(), "em": set(), "del": set(), "s": set(),
     "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(),
     "blockquote": set(), "ul": set(), "ol": {"start"}, "li": set(), "pre": set(), "code": {"class"},
-    "a": {"href", "title", "class", "rel"}, "img": {"src", "alt", "title", "loading", "referrerpolicy"},
+    "a": {"href", "title", "class", "rel"},
+    "img": {"src", "alt", "title", "loading", "referrerpolicy"},
     "table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"align"}, "td": {"align"},
 }
 BAD_SCHEME = re.compile(r"^(javascript|data|vbscript):", re.IGNORECASE)
@@ -45,7 +47,7 @@ def parse(html: str) -> _Tags:
 
 
 def has_handler_or_style(html: str) -> bool:
-    """An on*= or style= attribute in a real tag (quoted values, which nh3 always writes, removed)."""
+    """An on*= or style= attribute in a real tag, quoted values (nh3 always quotes) set aside."""
     for raw_tag in re.findall(r"<[a-z][^>]*>", html, re.IGNORECASE):
         if re.search(r"\s(on\w+|style)\s*=", re.sub(r'"[^"]*"', '""', raw_tag), re.IGNORECASE):
             return True
@@ -131,7 +133,8 @@ def test_raw_html_shows_as_escaped_text():
 
 
 def test_emphasis_headings_lists_blockquote():
-    html = render_markdown("# Title\n\n**bold** *it* ~~gone~~\n\n> quoted\n\n- one\n- two\n\n3. three\n")
+    html = render_markdown(
+        "# Title\n\n**bold** *it* ~~gone~~\n\n> quoted\n\n- one\n- two\n\n3. three\n")
     assert "<h1>Title</h1>" in html
     assert "<strong>bold</strong>" in html and "<em>it</em>" in html and "<s>gone</s>" in html
     assert "<blockquote>\n<p>quoted</p>\n</blockquote>" in html
@@ -198,7 +201,7 @@ def test_mention_uses_the_url_the_resolver_returned():
 
 
 def test_hostile_resolver_url_is_still_sanitized():
-    html = render_markdown("@alice", mention_resolver=lambda names: {"alice": "javascript:alert(1)"})
+    html = render_markdown("@alice", mention_resolver=lambda _: {"alice": "javascript:alert(1)"})
     assert_safe(html)
 
 
@@ -321,8 +324,9 @@ def test_stored_html_marks_safe():
     assert stored_html(None) == ""
 
 
-MARKDOWNISH = st.text(alphabet=st.sampled_from(list("[]()!*_`<>\\&#;:/\"' \n\t|-~>@.=aj")) | st.characters(),
-                      max_size=2000)
+MARKDOWNISH = st.text(
+    alphabet=st.sampled_from(list("[]()!*_`<>\\&#;:/\"' \n\t|-~>@.=aj")) | st.characters(),
+    max_size=2000)
 
 
 @settings(max_examples=200, deadline=None)
@@ -331,3 +335,10 @@ def test_render_never_raises_and_stays_safe(text):
     html = render_markdown(text, mention_resolver=resolver)
     assert "<script" not in html.lower()
     assert not has_handler_or_style(html)
+
+
+def test_lone_surrogates_are_replaced_not_fatal(caplog):
+    assert render_markdown("a\ud800b") == "<p>a\ufffdb</p>\n"
+    assert plain_text("a\udfffb") == "a\ufffdb"
+    assert sanitize_snippet("<mark>\ud800</mark>") == "<mark>\ufffd</mark>"
+    assert "failed" not in caplog.text

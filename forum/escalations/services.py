@@ -1,0 +1,142 @@
+"""Escalation use cases: ask staff for help, assign, resolve, and the cron sweep of unanswered questions."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from forum.clock import utcnow
+from forum.errors import Conflict, Invalid
+from forum.escalations.queries import find_user
+from forum.extensions import db
+from forum.models import Escalation, EscalationStatus, Thread, User
+from forum.moderation.audit import record_audit
+from forum.notifications.services import notify
+from forum.policy import Policy
+# A module reference: questions.services may still be initialising when this domain is imported.
+from forum.questions import services as question_services
+from forum.validation import FieldErrors
+
+REASON_MAX, NOTE_MAX = 1000, 2000
+ACTIVE = (EscalationStatus.OPEN, EscalationStatus.ASSIGNED)
+
+
+def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Escalation, bool]:
+    """Open an escalation, or join the one already open on the thread; returns (escalation, joined)."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    _ensure_can_escalate(policy, thread)
+    errors = FieldErrors()
+    reason = errors.text("reason", reason, label="Reason", min_len=5, max_len=REASON_MAX, multiline=True)
+    errors.check()
+    # Lock the thread row so two simultaneous requests cannot both open an escalation.
+    thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
+    _ensure_can_escalate(policy, thread)
+    existing = _active_escalation(thread.id)
+    if existing is not None:
+        db.session.execute(sa.update(Escalation).where(Escalation.id == existing.id)
+                           .values(request_count=Escalation.request_count + 1))
+        db.session.commit()
+        db.session.refresh(existing)
+        return existing, True
+    source = "moderator" if policy.is_moderator and actor.id != thread.author_id else "member"
+    escalation = _open_escalation(thread, requested_by=actor, source=source, reason=reason)
+    if source == "moderator":
+        record_audit(actor=actor, action="thread.escalate", target_type="thread", target_id=thread.id,
+                     label=thread.title, note=reason)
+    db.session.commit()
+    return escalation, False
+
+
+def _ensure_can_escalate(policy: Policy, thread: Thread) -> None:
+    policy.ensure(policy.can_escalate(thread), "This thread is hidden." if thread.is_hidden else
+                  "Only the asker can ask staff for help before the question is a day old, and only while it "
+                  "is unsolved.")
+
+
+def _active_escalation(thread_id: int) -> Escalation | None:
+    return db.session.scalar(sa.select(Escalation).where(Escalation.thread_id == thread_id,
+                                                         Escalation.status.in_(ACTIVE)))
+
+
+def _open_escalation(thread: Thread, *, requested_by: User | None, source: str, reason: str,
+                     now: datetime | None = None) -> Escalation:
+    now = now or utcnow()
+    escalation = Escalation(thread_id=thread.id, requested_by_id=requested_by.id if requested_by else None,
+                            source=source, reason=reason, status=EscalationStatus.OPEN, created_at=now,
+                            due_at=now + timedelta(hours=current_app.config["ESCALATION_SLA_HOURS"]))
+    db.session.add(escalation)
+    db.session.flush()
+    return escalation
+
+
+def assign_escalation(*, actor: User, escalation: Escalation, assignee: object = None) -> Escalation:
+    """Assign to a staff member by username (default: the actor); the assignee is notified."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_work_escalations(), "Only staff work the escalation queue.")
+    if assignee is None or assignee == "":
+        target = actor
+    elif not isinstance(assignee, str):
+        raise Invalid("Some fields need attention.", {"assignee": "Give the assignee's username."})
+    else:
+        target = find_user(assignee.strip())
+        if target is None:
+            raise Invalid("Some fields need attention.", {"assignee": f"There is no user named “{assignee[:30]}”."})
+        if not policy.can_be_assigned(target):
+            raise Invalid("Some fields need attention.", {"assignee": f"{target.username} is not on staff."})
+    if escalation.status == EscalationStatus.RESOLVED:
+        raise Conflict("This escalation is already resolved.")
+    if escalation.assignee_id == target.id:
+        raise Conflict(f"This escalation is already assigned to {target.username}.")
+    escalation.assignee_id, escalation.status, escalation.assigned_at = target.id, EscalationStatus.ASSIGNED, utcnow()
+    thread = escalation.thread
+    notify(user_id=target.id, kind="escalation_assigned", actor=actor, thread_id=thread.id, url=question_services.thread_url(thread),
+           text=f"{actor.username} assigned you the escalation on “{thread.title}”")
+    record_audit(actor=actor, action="escalation.assign", target_type="escalation", target_id=escalation.id,
+                 label=thread.title, note=f"assigned to {target.username}")
+    db.session.commit()
+    return escalation
+
+
+def resolve_escalation(*, actor: User, escalation: Escalation, note: object = "") -> Escalation:
+    """Close the escalation with a note; the requester is told. Resolving twice is a conflict."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_work_escalations(), "Only staff work the escalation queue.")
+    errors = FieldErrors()
+    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    errors.check()
+    if escalation.status == EscalationStatus.RESOLVED:
+        raise Conflict("This escalation is already resolved.")
+    now = utcnow()
+    escalation.status, escalation.resolved_at, escalation.resolution_note = EscalationStatus.RESOLVED, now, note
+    if escalation.assignee_id is None:
+        escalation.assignee_id, escalation.assigned_at = actor.id, now
+    thread = escalation.thread
+    notify(user_id=escalation.requested_by_id, kind="escalation_resolved", actor=actor, thread_id=thread.id,
+           url=question_services.thread_url(thread), text=f"Staff resolved your request for help on “{thread.title}”")
+    record_audit(actor=actor, action="escalation.resolve", target_type="escalation", target_id=escalation.id,
+                 label=thread.title, note=note)
+    db.session.commit()
+    return escalation
+
+
+def escalate_overdue_questions(*, now: datetime | None = None) -> int:
+    """Escalate visible, unsolved questions nobody answered for AUTO_ESCALATE_AFTER_HOURS. A thread that was
+    ever escalated is left alone, so running this twice (or every hour from cron) escalates nothing new."""
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=current_app.config["AUTO_ESCALATE_AFTER_HOURS"])
+    threads = db.session.scalars(sa.select(Thread).where(
+        Thread.answer_count == 0, Thread.created_at <= cutoff, Thread.is_hidden.is_(False),
+        Thread.accepted_post_id.is_(None), Thread.duplicate_of_id.is_(None),
+        ~sa.exists().where(Escalation.thread_id == Thread.id)).order_by(Thread.created_at)).all()
+    hours = current_app.config["AUTO_ESCALATE_AFTER_HOURS"]
+    for thread in threads:
+        escalation = _open_escalation(thread, requested_by=None, source="auto", now=now,
+                                      reason=f"No answer after {hours} hours.")
+        record_audit(actor=None, action="escalation.auto", target_type="escalation", target_id=escalation.id,
+                     label=thread.title, note=f"unanswered for {hours} hours")
+    db.session.commit()
+    return len(threads)

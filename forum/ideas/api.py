@@ -1,0 +1,175 @@
+"""JSON twins of the idea pages: same services, JSON in and out."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, stream_with_context
+
+from forum.api import bp
+from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
+from forum.api.openapi import INT, STR, TIME, _obj, op
+from forum.clock import isoformat
+from forum.ideas import export, queries, services
+from forum.ideas.services import idea_url
+from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange
+
+
+def idea_json(idea: Idea, my_vote: int = 0) -> dict[str, Any]:
+    return {"id": idea.id, "title": idea.title, "body_html": idea.body_html, "status": idea.status,
+            "status_label": IdeaStatus.LABELS.get(idea.status, idea.status), "status_note": idea.status_note,
+            "status_changed_at": isoformat(idea.status_changed_at), "vote_count": idea.vote_count,
+            "my_vote": my_vote, "comment_count": idea.comment_count, "merged_into": idea.merged_into_id,
+            "category": idea.category.slug, "author": user_json(idea.author),
+            "created_at": isoformat(idea.created_at), "url": idea_url(idea)}
+
+
+def comment_json(comment: IdeaComment) -> dict[str, Any]:
+    return {"id": comment.id, "idea_id": comment.idea_id, "body_html": comment.body_html,
+            "author": user_json(comment.author), "is_official": comment.is_official,
+            "is_pinned": comment.is_pinned, "created_at": isoformat(comment.created_at)}
+
+
+def change_json(change: IdeaStatusChange) -> dict[str, Any]:
+    return {"from": change.from_status, "to": change.to_status, "note": change.note,
+            "actor": user_json(change.actor), "created_at": isoformat(change.created_at)}
+
+
+def _full_idea(idea: Idea) -> dict[str, Any]:
+    page = queries.idea_page(idea, viewer())
+    return {**idea_json(idea, page.my_vote), "comments": [comment_json(c) for c in page.comments],
+            "status_history": [change_json(c) for c in page.history]}
+
+
+@bp.get("/ideas")
+def list_ideas():
+    page = queries.list_ideas(queries.IdeaFilters.from_args(request.args), viewer())
+    return jsonify(page_json(page, lambda idea: idea_json(idea, int(idea.id in page.my_votes))))
+
+
+@bp.post("/ideas")
+def submit_idea():
+    body = json_body()
+    idea = services.submit_idea(actor=require_user(), title=body.get("title"), body=body.get("body"),
+                                 category=body.get("category"))
+    return jsonify(_full_idea(idea)), 201
+
+
+@bp.get("/ideas/<int:idea_id>")
+def show_idea(idea_id: int):
+    return jsonify(_full_idea(services.get_idea(idea_id, viewer())))
+
+
+@bp.get("/ideas/similar")
+def similar_ideas():
+    ideas = queries.similar_ideas(request.args.get("q", "")[:200])
+    return jsonify(items=[{"id": i.id, "title": i.title, "url": idea_url(i), "status": i.status,
+                           "vote_count": i.vote_count} for i in ideas])
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+def vote_idea(idea_id: int):
+    user = require_user()
+    vote_count, my_vote = services.vote_idea(actor=user, idea=services.get_idea(idea_id, user),
+                                             value=json_body().get("value"))
+    return jsonify(vote_count=vote_count, my_vote=my_vote)
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+def comment_idea(idea_id: int):
+    user = require_user()
+    posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=json_body().get("body"))
+    return jsonify(comment_json(posted)), 201
+
+
+@bp.post("/ideas/comments/<int:comment_id>/pin")
+def pin_idea_comment(comment_id: int):
+    user = require_user()
+    pinned = json_body().get("pinned", True)
+    posted = services.pin_idea_comment(actor=user, comment=services.get_comment(comment_id, user),
+                                       pinned=pinned is True)
+    return jsonify(comment_json(posted))
+
+
+@bp.post("/ideas/<int:idea_id>/status")
+def set_idea_status(idea_id: int):
+    user = require_user()
+    body = json_body()
+    idea = services.set_idea_status(actor=user, idea=services.get_idea(idea_id, user), status=body.get("status"),
+                                    note=body.get("note", ""))
+    return jsonify(_full_idea(idea))
+
+
+@bp.post("/ideas/<int:idea_id>/merge")
+def merge_ideas(idea_id: int):
+    user = require_user()
+    body = json_body()
+    idea = services.merge_ideas(actor=user, idea=services.get_idea(idea_id, user), into=body.get("into"),
+                                note=body.get("note", ""))
+    return jsonify(_full_idea(idea))
+
+
+@bp.get("/ideas/export")
+def export_ideas():
+    user = require_user()
+    filters, chunks = export.export_ideas(actor=user, args=request.args)
+    return Response(stream_with_context(chunks), mimetype=filters.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filters.filename}"',
+                             "Cache-Control": "no-store"})
+
+
+_ID = {"type": "integer", "nullable": True}
+_AUTHOR = {"$ref": "#/components/schemas/Author"}
+OPENAPI_SCHEMAS = {
+    "Idea": _obj(["id", "title", "body_html", "status", "status_note", "vote_count", "my_vote", "comment_count",
+                  "merged_into", "category", "author", "created_at", "url"],
+                 id=INT, title=STR, body_html=STR, status={"type": "string", "enum": list(IdeaStatus.ALL)},
+                 status_label=STR, status_note={"type": "string", "nullable": True}, status_changed_at=TIME,
+                 vote_count=INT, my_vote={"type": "integer", "enum": [0, 1]}, comment_count=INT, merged_into=_ID,
+                 category=STR, author=_AUTHOR, created_at=TIME, url=STR,
+                 comments={"type": "array", "items": {"$ref": "#/components/schemas/IdeaComment"}},
+                 status_history={"type": "array", "items": {"$ref": "#/components/schemas/IdeaStatusChange"}}),
+    "IdeaList": _obj(["items", "page", "per_page", "total"],
+                     items={"type": "array", "items": {"$ref": "#/components/schemas/Idea"}},
+                     page=INT, per_page=INT, total=INT),
+    "IdeaComment": _obj(["id", "idea_id", "body_html", "author", "is_official", "is_pinned", "created_at"],
+                        id=INT, idea_id=INT, body_html=STR, author=_AUTHOR, is_official={"type": "boolean"},
+                        is_pinned={"type": "boolean"}, created_at=TIME),
+    "IdeaStatusChange": _obj(["from", "to", "note", "actor", "created_at"], **{
+        "from": STR, "to": STR, "note": STR, "actor": _AUTHOR, "created_at": TIME}),
+    "NewIdea": _obj(["title", "body", "category"], title={"type": "string", "minLength": 10, "maxLength": 150},
+                    body={"type": "string", "minLength": 10, "maxLength": 20000}, category=STR),
+    "IdeaVoteValue": _obj(["value"], value={"type": "integer", "enum": [0, 1]}),
+    "IdeaVoteResult": _obj(["vote_count", "my_vote"], vote_count=INT, my_vote=INT),
+    "NewIdeaComment": _obj(["body"], body={"type": "string", "maxLength": 10000}),
+    "IdeaCommentPin": _obj(["pinned"], pinned={"type": "boolean"}),
+    "IdeaStatusUpdate": _obj(["status"], status={"type": "string", "enum": list(services.SETTABLE)},
+                             note={"type": "string", "maxLength": 2000}),
+    "IdeaMerge": _obj(["into"], into=INT, note={"type": "string", "maxLength": 2000}),
+    "SimilarIdeas": _obj(["items"], items={"type": "array", "items": _obj(
+        ["id", "title", "url", "status", "vote_count"], id=INT, title=STR, url=STR, status=STR, vote_count=INT)}),
+    "IdeaExport": _obj(["items", "count"], count=INT, items={"type": "array", "items": _obj(
+        list(export.COLUMNS), **{name: STR for name in export.COLUMNS})}),
+}
+
+OPENAPI_PATHS = {
+    "/ideas": {
+        "get": op("List ideas", "ideas", params=["sort", "status", "category", "page", "per_page"],
+                  schema="IdeaList"),
+        "post": op("Submit an idea", "ideas", body="NewIdea", schema="Idea", status="201", auth=True),
+    },
+    "/ideas/similar": {"get": op("Ideas with a similar title", "ideas", params=["q"], schema="SimilarIdeas")},
+    "/ideas/{id}": {"get": op("An idea with its comments and status history", "ideas", schema="Idea",
+                              path_id=True)},
+    "/ideas/{id}/vote": {"post": op("Vote for an idea (1) or withdraw the vote (0)", "ideas", body="IdeaVoteValue",
+                                    schema="IdeaVoteResult", auth=True, path_id=True)},
+    "/ideas/{id}/comments": {"post": op("Comment on an idea (official when staff)", "ideas", body="NewIdeaComment",
+                                        schema="IdeaComment", status="201", auth=True, path_id=True)},
+    "/ideas/comments/{id}/pin": {"post": op("Pin or unpin an official comment (staff)", "ideas",
+                                            body="IdeaCommentPin", schema="IdeaComment", auth=True, path_id=True)},
+    "/ideas/{id}/status": {"post": op("Set the status with a public note (staff); voters are notified", "ideas",
+                                      body="IdeaStatusUpdate", schema="Idea", auth=True, path_id=True)},
+    "/ideas/{id}/merge": {"post": op("Merge this idea into another (staff); no voter is counted twice", "ideas",
+                                     body="IdeaMerge", schema="Idea", auth=True, path_id=True)},
+    "/ideas/export": {"get": op("Export top ideas as CSV or JSON (staff)", "ideas", schema="IdeaExport", auth=True,
+                                params=["format", "status", "category", "since", "limit"])},
+}

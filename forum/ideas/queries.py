@@ -1,0 +1,198 @@
+"""Read side of the idea board: lists, the idea page, the roadmap and top participants, in few queries."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, ReputationEvent, User
+from forum.policy import Policy
+from forum.validation import parse_int
+
+SORTS = ("top", "trending", "new")
+SORT_LABELS = {"top": "Top", "trending": "Trending", "new": "New"}
+TRENDING_DAYS = 14
+PER_PAGE = 20
+ROADMAP_COLUMNS = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.SHIPPED)
+
+
+@dataclass
+class IdeaFilters:
+    """Query-string filters, cleaned: unknown values fall back rather than fail (a board is browsed, not scripted)."""
+
+    sort: str = "top"
+    status: str | None = None
+    category: str | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any, *, max_per_page: int = 100) -> IdeaFilters:
+        sort, status = args.get("sort", "top"), args.get("status") or None
+        return cls(sort=sort if sort in SORTS else "top", status=status if status in IdeaStatus.ALL else None,
+                   category=args.get("category") or None, page=parse_int(args.get("page"), 1, maximum=100_000),
+                   per_page=parse_int(args.get("per_page"), PER_PAGE, maximum=max_per_page))
+
+
+@dataclass
+class IdeaList:
+    items: list[Idea]
+    page: int
+    per_page: int
+    total: int
+    my_votes: set[int] = field(default_factory=set)
+    recent_votes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _visible(query: sa.Select, viewer: Any) -> sa.Select:
+    return query if Policy(viewer).can_view_hidden() else query.where(Idea.is_hidden.is_(False))
+
+
+def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
+    """Duplicates stay out of the board unless asked for: their votes already count on the merged idea."""
+    query = _visible(sa.select(Idea), viewer)
+    query = query.where(Idea.status == filters.status) if filters.status else \
+        query.where(Idea.status != IdeaStatus.DUPLICATE)
+    if filters.category:
+        query = query.join(Category, Idea.category_id == Category.id).where(Category.slug == filters.category)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    recent = _recent_votes_subquery()
+    if filters.sort == "trending":
+        query = query.outerjoin(recent, recent.c.idea_id == Idea.id)
+        order = [sa.func.coalesce(recent.c.n, 0).desc(), Idea.vote_count.desc(), Idea.created_at.desc()]
+    elif filters.sort == "new":
+        order = [Idea.created_at.desc()]
+    else:
+        order = [Idea.vote_count.desc(), Idea.created_at.desc()]
+    rows = list(db.session.scalars(
+        query.options(joinedload(Idea.author), joinedload(Idea.category))
+        .order_by(*order, Idea.id.desc()).limit(filters.per_page).offset((page - 1) * filters.per_page)))
+    ids = [idea.id for idea in rows]
+    counts = dict(db.session.execute(sa.select(recent.c.idea_id, recent.c.n).where(recent.c.idea_id.in_(ids)))
+                  .all()) if ids else {}
+    return IdeaList(items=rows, page=page, per_page=filters.per_page, total=total,
+                    my_votes=my_idea_votes(viewer, ids), recent_votes=counts)
+
+
+def _recent_votes_subquery() -> sa.Subquery:
+    since = utcnow() - timedelta(days=TRENDING_DAYS)
+    return (sa.select(IdeaVote.idea_id, sa.func.count().label("n")).where(IdeaVote.created_at >= since)
+            .group_by(IdeaVote.idea_id).subquery("recent_votes"))
+
+
+def my_idea_votes(viewer: Any, idea_ids: list[int]) -> set[int]:
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not idea_ids:
+        return set()
+    return set(db.session.scalars(sa.select(IdeaVote.idea_id).where(
+        IdeaVote.user_id == viewer.id, IdeaVote.idea_id.in_(idea_ids))))
+
+
+@dataclass
+class IdeaPage:
+    idea: Idea
+    comments: list[IdeaComment]
+    history: list[IdeaStatusChange]
+    my_vote: int
+    merged_here: list[Idea]
+
+
+def idea_page(idea: Idea, viewer: Any) -> IdeaPage:
+    """Pinned official comments first, then the conversation in order; the status history oldest first."""
+    comments = list(db.session.scalars(
+        sa.select(IdeaComment).where(IdeaComment.idea_id == idea.id, IdeaComment.is_hidden.is_(False))
+        .options(joinedload(IdeaComment.author))
+        .order_by(IdeaComment.is_pinned.desc(), IdeaComment.created_at, IdeaComment.id)))
+    history = list(db.session.scalars(
+        sa.select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea.id)
+        .options(joinedload(IdeaStatusChange.actor)).order_by(IdeaStatusChange.created_at, IdeaStatusChange.id)))
+    merged_here = list(db.session.scalars(_visible(sa.select(Idea), viewer).where(Idea.merged_into_id == idea.id)
+                                          .order_by(Idea.id)))
+    return IdeaPage(idea=idea, comments=comments, history=history, merged_here=merged_here,
+                    my_vote=1 if idea.id in my_idea_votes(viewer, [idea.id]) else 0)
+
+
+def similar_ideas(text: str, limit: int = 5) -> list[Idea]:
+    """The best matches for a title being typed, from the search backend; hidden and merged ideas never appear."""
+    from forum.search import service as search  # the search package imports the models this module does
+    ids = [hit.id for hit in search.similar(text, viewer=None, type="idea", limit=limit)]
+    found = {idea.id: idea for idea in db.session.scalars(
+        sa.select(Idea).where(Idea.id.in_(ids), Idea.is_hidden.is_(False), Idea.merged_into_id.is_(None)))} \
+        if ids else {}
+    return [found[idea_id] for idea_id in ids if idea_id in found]
+
+
+def roadmap(viewer: Any, shipped_limit: int = 30) -> dict[str, list[Idea]]:
+    """Planned and in progress by votes; shipped newest first (when it shipped, not when it was proposed)."""
+    base = _visible(sa.select(Idea), viewer).options(joinedload(Idea.category))
+    columns = {}
+    for status in ROADMAP_COLUMNS:
+        query = base.where(Idea.status == status)
+        query = query.order_by(Idea.status_changed_at.desc(), Idea.id.desc()).limit(shipped_limit) \
+            if status == IdeaStatus.SHIPPED else query.order_by(Idea.vote_count.desc(), Idea.id.desc())
+        columns[status] = list(db.session.scalars(query))
+    return columns
+
+
+def month_bounds(month: str | None) -> tuple[datetime, datetime]:
+    """"2026-11" or None (this month) -> [first day, first day of next month); bad input means this month."""
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if month:
+        try:
+            start = datetime.strptime(month, "%Y-%m")
+        except ValueError:
+            pass
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+@dataclass
+class Participants:
+    start: datetime
+    end: datetime
+    contributors: list[tuple[User, int, int]]  # (user, ideas submitted, votes received)
+    answerers: list[tuple[User, int]]  # (user, reputation gained)
+
+    @property
+    def previous_month(self) -> datetime:
+        return (self.start - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next_month(self) -> datetime | None:
+        return self.end if self.end <= utcnow() else None
+
+
+def top_participants(month: str | None = None, limit: int = 10) -> Participants:
+    """The month's top idea contributors (votes received, then ideas submitted) and answerers (reputation gained)."""
+    start, end = month_bounds(month)
+    submitted = (sa.select(Idea.author_id.label("user_id"), sa.func.count().label("ideas"))
+                 .where(Idea.created_at >= start, Idea.created_at < end, Idea.is_hidden.is_(False))
+                 .group_by(Idea.author_id).subquery())
+    received = (sa.select(Idea.author_id.label("user_id"), sa.func.count().label("votes"))
+                .join(IdeaVote, IdeaVote.idea_id == Idea.id)
+                .where(IdeaVote.created_at >= start, IdeaVote.created_at < end, Idea.is_hidden.is_(False),
+                       Idea.merged_into_id.is_(None), IdeaVote.user_id != Idea.author_id)
+                .group_by(Idea.author_id).subquery())
+    people = sa.union(sa.select(submitted.c.user_id), sa.select(received.c.user_id)).subquery()
+    ideas_n, votes_n = sa.func.coalesce(submitted.c.ideas, 0), sa.func.coalesce(received.c.votes, 0)
+    contributors = db.session.execute(
+        sa.select(User, ideas_n, votes_n).join(people, people.c.user_id == User.id)
+        .outerjoin(submitted, submitted.c.user_id == User.id).outerjoin(received, received.c.user_id == User.id)
+        .where(User.is_deleted.is_(False)).order_by(votes_n.desc(), ideas_n.desc(), User.username).limit(limit)).all()
+    gained = sa.func.sum(ReputationEvent.delta)
+    answerers = db.session.execute(
+        sa.select(User, gained).join(ReputationEvent, ReputationEvent.user_id == User.id)
+        .where(ReputationEvent.created_at >= start, ReputationEvent.created_at < end, User.is_deleted.is_(False))
+        .group_by(User.id).having(gained > 0).order_by(gained.desc(), User.username).limit(limit)).all()
+    return Participants(start=start, end=end, contributors=[tuple(row) for row in contributors],
+                        answerers=[tuple(row) for row in answerers])

@@ -1,0 +1,252 @@
+"""Idea use cases: one public function per use case, one commit each."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from forum.clock import utcnow
+from forum.errors import Conflict, Invalid, NotFound
+from forum.extensions import db
+from forum.markup import render_markdown
+from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
+from forum.moderation.audit import record_audit
+from forum.notifications.services import idea_watcher_ids, notify, watch_idea
+from forum.policy import Policy
+from forum.validation import FieldErrors
+
+TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
+SETTABLE = tuple(status for status in IdeaStatus.ALL if status != IdeaStatus.DUPLICATE)  # duplicate: by merge
+
+
+def idea_url(idea: Idea | int, anchor: str = "") -> str:
+    """A site-relative path; services also run outside requests (CLI, seed), where url_for cannot build."""
+    idea_id = idea if isinstance(idea, int) else idea.id
+    return f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
+
+
+def get_idea(idea_id: int, actor: User | None) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not Policy(actor).can_view_idea(idea):
+        raise NotFound("That idea does not exist.")
+    return idea
+
+
+def get_comment(comment_id: int, actor: User | None) -> IdeaComment:
+    comment = db.session.get(IdeaComment, comment_id)
+    if comment is None or comment.is_hidden:
+        raise NotFound("That comment does not exist.")
+    get_idea(comment.idea_id, actor)
+    return comment
+
+
+def _category(errors: FieldErrors, slug: object) -> Category | None:
+    if not slug or not isinstance(slug, str):
+        errors.add("category", "Choose a category.")
+        return None
+    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    if category is None:
+        errors.add("category", "That category does not exist.")
+    return category
+
+
+def submit_idea(*, actor: User, title: object, body: object, category: object) -> Idea:
+    """The author watches their idea, so they hear about comments and status changes."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_submit_idea())
+    errors = FieldErrors()
+    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
+    body = errors.text("body", body, label="Description", min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
+    found_category = _category(errors, category)
+    errors.check()
+    now = utcnow()
+    idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
+                author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
+    db.session.add(idea)
+    db.session.flush()
+    watch_idea(user=actor, idea_id=idea.id)
+    db.session.commit()
+    return idea
+
+
+def vote_idea(*, actor: User, idea: Idea, value: object) -> tuple[int, int]:
+    """Set the actor's vote to 1 or 0 (withdrawn); returns (vote_count, my_vote). The count moves in SQL."""
+    if isinstance(value, bool) or value not in (0, 1):
+        raise Invalid("A vote on an idea is 1 or 0.", {"value": "Must be 1 (vote) or 0 (withdraw)."})
+    policy = Policy(actor)
+    policy.ensure_active()
+    idea_id, user_id = idea.id, actor.id
+    for attempt in range(3):  # two tabs can race the same insert: the loser retries and sees the row
+        try:
+            _apply_vote(policy, actor, idea_id, user_id, int(value))
+            db.session.commit()
+            break
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise Conflict("Your vote collided with another one. Please try again.") from None
+    return db.session.scalar(sa.select(Idea.vote_count).where(Idea.id == idea_id)), int(value)
+
+
+def _apply_vote(policy: Policy, actor: User, idea_id: int, user_id: int, value: int) -> None:
+    # The row lock orders votes against a merge or a status change on PostgreSQL (SQLite writes are serial).
+    idea = db.session.get(Idea, idea_id, with_for_update=True, populate_existing=True)
+    policy.ensure(policy.can_vote_idea(idea), f"Voting is closed: this idea is {IdeaStatus.LABELS[idea.status].lower()}."
+                  if idea.status in IdeaStatus.CLOSED else "You cannot vote on this idea.")
+    existing = db.session.scalar(sa.select(IdeaVote.id).where(IdeaVote.user_id == user_id,
+                                                              IdeaVote.idea_id == idea_id))
+    if value == 1 and existing is None:
+        db.session.add(IdeaVote(user_id=user_id, idea_id=idea_id, created_at=utcnow()))
+        db.session.flush()
+        db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count + 1))
+        watch_idea(user=actor, idea_id=idea_id)
+    elif value == 0 and existing is not None:
+        db.session.execute(sa.delete(IdeaVote).where(IdeaVote.id == existing))
+        db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count - 1))
+
+
+def comment_on_idea(*, actor: User, idea: Idea, body: object) -> IdeaComment:
+    """Staff comments are official and reach every voter and watcher; others reach the watchers."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_comment_idea(idea), f"This idea was merged into #{idea.merged_into_id}; "
+                  "please comment there." if idea.merged_into_id else "You cannot comment on this idea.")
+    errors = FieldErrors()
+    body = errors.text("body", body, label="Comment", min_len=2, max_len=COMMENT_MAX, multiline=True)
+    errors.check()
+    now = utcnow()
+    comment = IdeaComment(idea_id=idea.id, author_id=actor.id, body_md=body, body_html=render_markdown(body),
+                          is_official=actor.is_staff, created_at=now)
+    db.session.add(comment)
+    db.session.execute(sa.update(Idea).where(Idea.id == idea.id).values(
+        comment_count=Idea.comment_count + 1, last_activity_at=now))
+    db.session.flush()
+    url = idea_url(idea, f"comment-{comment.id}")
+    if comment.is_official:
+        _tell_followers(idea, actor, "idea_official_comment", url,
+                        f"{actor.username} (Brightwave team) commented on “{idea.title}”")
+    else:
+        for user_id in idea_watcher_ids(idea.id):
+            notify(user_id=user_id, kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
+                   text=f"{actor.username} commented on “{idea.title}”, which you follow")
+    db.session.commit()
+    return comment
+
+
+def pin_idea_comment(*, actor: User, comment: IdeaComment, pinned: bool) -> IdeaComment:
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_pin_idea_comment(comment), "Only staff can pin, and only official comments.")
+    if comment.is_pinned == bool(pinned):
+        raise Conflict("That comment is already pinned." if pinned else "That comment is not pinned.")
+    comment.is_pinned = bool(pinned)
+    record_audit(actor=actor, action="idea_comment_pin" if pinned else "idea_comment_unpin",
+                 target_type="idea", target_id=comment.idea_id, label=f"comment {comment.id}")
+    db.session.commit()
+    return comment
+
+
+def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "") -> Idea:
+    """Staff move an idea; the change joins its public history and every voter and watcher hears of it.
+    Declining needs a public note; a note is always welcome. Duplicates are made by merging."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_set_idea_status(), "Only Brightwave staff can change an idea's status.")
+    errors = FieldErrors()
+    if status not in SETTABLE:
+        errors.add("status", "Use “merge” to mark a duplicate." if status == IdeaStatus.DUPLICATE else
+                   "Choose one of: " + ", ".join(SETTABLE) + ".")
+    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    if status == IdeaStatus.DECLINED and not note and "note" not in errors.errors:
+        errors.add("note", "Say why the idea is declined: the note is shown publicly.")
+    errors.check()
+    idea = db.session.get(Idea, idea.id, with_for_update=True, populate_existing=True)
+    if idea.merged_into_id is not None:
+        raise Conflict(f"This idea was merged into #{idea.merged_into_id}; change that idea instead.")
+    if status == idea.status and not note:
+        raise Conflict(f"The idea is already {IdeaStatus.LABELS[status].lower()}. Add a note to post an update.")
+    _change_status(idea, actor, status, note)
+    _tell_followers(idea, actor, "idea_status", idea_url(idea, "status-history"),
+                    f"“{idea.title}” is now {IdeaStatus.LABELS[status].lower()}" + (f": {note}" if note else ""))
+    record_audit(actor=actor, action="idea_status", target_type="idea", target_id=idea.id, label=idea.title,
+                 note=f"{idea.status}: {note}" if note else idea.status)
+    db.session.commit()
+    return idea
+
+
+def _change_status(idea: Idea, actor: User, status: str, note: str) -> None:
+    now = utcnow()
+    db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=idea.status, to_status=status, note=note,
+                                    actor_id=actor.id, created_at=now))
+    idea.status, idea.status_note, idea.status_changed_at, idea.last_activity_at = status, note or None, now, now
+
+
+def _follower_ids(idea_id: int) -> list[int]:
+    voters = db.session.scalars(sa.select(IdeaVote.user_id).where(IdeaVote.idea_id == idea_id,
+                                                                  IdeaVote.user_id.is_not(None)))
+    return sorted(set(voters) | set(idea_watcher_ids(idea_id)))
+
+
+def _tell_followers(idea: Idea, actor: User, kind: str, url: str, text: str) -> None:
+    for user_id in _follower_ids(idea.id):
+        notify(user_id=user_id, kind=kind, actor=actor, url=url, idea_id=idea.id, text=text)
+
+
+def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> Idea:
+    """`idea` becomes a duplicate of `into`: its voters count for the target unless they already voted
+    there (nobody is counted twice), they follow the target, and its comments stay readable where they are."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_merge_ideas(), "Only Brightwave staff can merge ideas.")
+    errors = FieldErrors()
+    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    target_id = _idea_id(into)
+    if target_id is None:
+        errors.add("into", "Give the number of the idea to merge into.")
+    elif target_id == idea.id:
+        errors.add("into", "An idea cannot be merged into itself.")
+    errors.check()
+    first, second = sorted((idea.id, target_id))  # lock in id order: two opposite merges cannot deadlock
+    locked = {i: db.session.get(Idea, i, with_for_update=True, populate_existing=True) for i in (first, second)}
+    source, target = locked[idea.id], locked[target_id]
+    if target is None or not policy.can_view_idea(target):
+        raise Invalid("There is no such idea to merge into.", {"into": f"There is no idea #{target_id}."})
+    if source.merged_into_id is not None:
+        raise Conflict(f"This idea was already merged into #{source.merged_into_id}.")
+    if target.merged_into_id is not None:
+        raise Conflict(f"Idea #{target.id} was itself merged into #{target.merged_into_id}; "
+                       f"merge into #{target.merged_into_id} instead.")
+    _move_supporters(source.id, target.id)
+    source.merged_into_id = target.id
+    _change_status(source, actor, IdeaStatus.DUPLICATE, note or f"Merged into #{target.id}: {target.title}")
+    _tell_followers(source, actor, "idea_merged", idea_url(target),
+                    f"“{source.title}” was merged into “{target.title}”; your vote counts there")
+    record_audit(actor=actor, action="idea_merge", target_type="idea", target_id=source.id,
+                 label=source.title, note=f"into #{target.id}" + (f": {note}" if note else ""))
+    db.session.commit()
+    return source
+
+
+def _idea_id(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("#").isdigit():
+        return int(raw.strip().lstrip("#"))
+    return None
+
+
+def _move_supporters(source_id: int, target_id: int) -> None:
+    """Copy votes (keeping when they were cast, for trending) and watches; then recount the target in SQL."""
+    already = sa.select(IdeaVote.user_id).where(IdeaVote.idea_id == target_id, IdeaVote.user_id.is_not(None))
+    db.session.execute(sa.insert(IdeaVote).from_select(
+        ["user_id", "idea_id", "created_at"],
+        sa.select(IdeaVote.user_id, sa.literal(target_id), IdeaVote.created_at).where(
+            IdeaVote.idea_id == source_id, IdeaVote.user_id.is_not(None), IdeaVote.user_id.not_in(already))))
+    watching = sa.select(Subscription.user_id).where(Subscription.idea_id == target_id)
+    db.session.execute(sa.insert(Subscription).from_select(
+        ["user_id", "idea_id", "created_at"],
+        sa.select(IdeaVote.user_id, sa.literal(target_id), sa.literal(utcnow())).where(
+            IdeaVote.idea_id == source_id, IdeaVote.user_id.is_not(None), IdeaVote.user_id.not_in(watching))))
+    count = sa.select(sa.func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == target_id).scalar_subquery()
+    db.session.execute(sa.update(Idea).where(Idea.id == target_id).values(vote_count=count, last_activity_at=utcnow()))

@@ -1,0 +1,154 @@
+"""Idea pages: thin views over ideas.services, ideas.queries and ideas.export."""
+from __future__ import annotations
+
+from flask import Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user, login_required
+
+from forum.auth.redirects import safe_next
+from forum.errors import Invalid
+from forum.ideas import bp, export, queries, services
+from forum.ideas.badges import STATUS_COLOURS
+from forum.ideas.services import idea_url
+from forum.models import IdeaStatus
+from forum.policy import Policy
+from forum.questions.queries import categories
+
+
+@bp.app_context_processor
+def _idea_globals() -> dict:
+    return {"idea_status_labels": IdeaStatus.LABELS, "idea_status_colours": STATUS_COLOURS}
+
+
+@bp.get("/ideas")
+def index():
+    filters = queries.IdeaFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
+    return render_template("ideas/index.html", page=queries.list_ideas(filters, current_user), filters=filters,
+                           categories=categories(), sorts=queries.SORT_LABELS)
+
+
+@bp.route("/ideas/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = request.form if request.method == "POST" else {"category": request.args.get("category", "")}
+    if request.method == "POST":
+        try:
+            idea = services.submit_idea(actor=current_user, title=form.get("title"), body=form.get("body"),
+                                        category=form.get("category"))
+        except Invalid as error:
+            return render_template("ideas/new.html", form=form, errors=error.fields, categories=categories()), 422
+        flash("Your idea is posted. You will hear when the team updates its status.", "success")
+        return redirect(idea_url(idea))
+    return render_template("ideas/new.html", form=form, errors={}, categories=categories())
+
+
+@bp.get("/ideas/<int:idea_id>")
+def show(idea_id: int):
+    return _render_idea(services.get_idea(idea_id, current_user))
+
+
+def _render_idea(idea, *, form=None, errors=None, status_form=None, status_errors=None, merge_form=None,
+                 merge_errors=None, code: int = 200):
+    view = queries.idea_page(idea, current_user)
+    return render_template("ideas/show.html", view=view, idea=idea, form=form or {}, errors=errors or {},
+                           status_form=status_form or {"status": idea.status}, status_errors=status_errors or {},
+                           merge_form=merge_form or {}, merge_errors=merge_errors or {},
+                           settable=services.SETTABLE), code
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+@login_required
+def vote(idea_id: int):
+    idea = services.get_idea(idea_id, current_user)
+    raw = request.form.get("value", "")
+    vote_count, my_vote = services.vote_idea(actor=current_user, idea=idea,
+                                             value=int(raw) if raw.isdigit() else raw)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(vote_count=vote_count, my_vote=my_vote)
+    flash("Thanks for your vote." if my_vote else "Your vote is withdrawn.", "success")
+    return redirect(safe_next(request.form.get("next")) or idea_url(idea))
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+@login_required
+def comment(idea_id: int):
+    idea = services.get_idea(idea_id, current_user)
+    try:
+        posted = services.comment_on_idea(actor=current_user, idea=idea, body=request.form.get("body"))
+    except Invalid as error:
+        return _render_idea(idea, form=request.form, errors=error.fields, code=422)
+    flash("Your comment is posted.", "success")
+    return redirect(idea_url(idea, f"comment-{posted.id}"))
+
+
+@bp.post("/ideas/comments/<int:comment_id>/pin")
+@login_required
+def pin(comment_id: int):
+    comment = services.get_comment(comment_id, current_user)
+    pinned = request.form.get("pinned") == "1"
+    services.pin_idea_comment(actor=current_user, comment=comment, pinned=pinned)
+    flash("Comment pinned to the top." if pinned else "Comment unpinned.", "success")
+    return redirect(idea_url(comment.idea_id, f"comment-{comment.id}"))
+
+
+@bp.post("/ideas/<int:idea_id>/status")
+@login_required
+def set_status(idea_id: int):
+    idea = services.get_idea(idea_id, current_user)
+    form = request.form
+    try:
+        services.set_idea_status(actor=current_user, idea=idea, status=form.get("status"), note=form.get("note"))
+    except Invalid as error:
+        return _render_idea(idea, status_form=form, status_errors=error.fields, code=422)
+    flash(f"Status set to {IdeaStatus.LABELS[idea.status].lower()}; voters and followers are notified.", "success")
+    return redirect(idea_url(idea, "status-history"))
+
+
+@bp.post("/ideas/<int:idea_id>/merge")
+@login_required
+def merge(idea_id: int):
+    idea = services.get_idea(idea_id, current_user)
+    form = request.form
+    try:
+        services.merge_ideas(actor=current_user, idea=idea, into=form.get("into"), note=form.get("note"))
+    except Invalid as error:
+        return _render_idea(idea, merge_form=form, merge_errors=error.fields, code=422)
+    flash(f"Merged into idea #{idea.merged_into_id}; its voters now count there.", "success")
+    return redirect(idea_url(idea.merged_into_id))
+
+
+@bp.get("/ideas/roadmap")
+def roadmap():
+    return render_template("ideas/roadmap.html", columns=queries.roadmap(current_user))
+
+
+@bp.get("/ideas/similar")
+def similar():
+    ideas = queries.similar_ideas(request.args.get("q", "")[:200])
+    return jsonify(items=[{"id": i.id, "title": i.title, "url": idea_url(i), "status": i.status,
+                           "vote_count": i.vote_count} for i in ideas])
+
+
+@bp.get("/ideas/top-participants")
+def top_participants():
+    return render_template("ideas/top_participants.html", view=queries.top_participants(request.args.get("month")))
+
+
+@bp.get("/staff/ideas/export")
+@login_required
+def export_page():
+    policy = Policy(current_user)
+    policy.ensure(policy.can_export_ideas(), "Only Brightwave staff can export ideas.")
+    return render_template("ideas/export.html", form=request.args, errors={}, categories=categories())
+
+
+@bp.get("/staff/ideas/export/download")
+@login_required
+def export_download():
+    try:
+        filters, chunks = export.export_ideas(actor=current_user, args=request.args)
+    except Invalid as error:
+        return render_template("ideas/export.html", form=request.args, errors=error.fields,
+                               categories=categories()), 422
+    return Response(stream_with_context(chunks), mimetype=filters.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filters.filename}"',
+                             "Cache-Control": "no-store"})

@@ -1,0 +1,36 @@
+"""The PostgreSQL search index: one row per searchable document (used when SEARCH_BACKEND=postgres)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+
+class SearchDocument(db.Model):
+    """Written by forum.search only; `tsv` is title (A), body (B), tags and category (C). On SQLite it is unused."""
+
+    __tablename__ = "search_documents"
+
+    doc_id: Mapped[str] = mapped_column(sa.String(24), primary_key=True)   # "q:<thread id>" | "i:<idea id>"
+    type: Mapped[str] = mapped_column(sa.String(16))
+    object_id: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[str] = mapped_column(sa.String(60), default="")
+    tags: Mapped[str] = mapped_column(sa.Text, default="")            # space separated
+    status: Mapped[str] = mapped_column(sa.String(16), default="")
+    visibility: Mapped[str] = mapped_column(sa.String(8), default="public")
+    url: Mapped[str] = mapped_column(sa.Text, default="")
+    digest: Mapped[str] = mapped_column(sa.String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(sa.Text(), "sqlite"))
+
+    __table_args__ = (
+        sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
+        sa.Index("ix_search_documents_type_status", "type", "status"),
+    )

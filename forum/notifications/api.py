@@ -1,0 +1,83 @@
+"""JSON twins of the notification centre and the watch buttons."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from forum.api import bp
+from forum.api.helpers import json_body, page_json, require_user, user_json
+from forum.api.openapi import INT, STR, TIME, _obj, op
+from forum.clock import isoformat
+from forum.ideas import services as idea_services
+from forum.models import Notification
+from forum.notifications import queries, services
+from forum.questions import services as question_services
+from forum.validation import parse_int
+
+
+def notification_json(notification: Notification) -> dict[str, Any]:
+    return {"id": notification.id, "kind": notification.kind, "text": notification.text, "url": notification.url,
+            "actor": user_json(notification.actor), "created_at": isoformat(notification.created_at),
+            "read": notification.read_at is not None}
+
+
+@bp.get("/notifications")
+def list_notifications():
+    user = require_user()
+    page = queries.list_notifications(user, page=parse_int(request.args.get("page"), 1),
+                                      per_page=parse_int(request.args.get("per_page"), queries.PER_PAGE, maximum=100),
+                                      unread_only=request.args.get("unread", "") in ("1", "true"))
+    return jsonify({**page_json(page, notification_json), "unread_count": queries.unread_count(user)})
+
+
+@bp.post("/notifications/read")
+def read_notifications():
+    user = require_user()
+    body = json_body()
+    unread = services.mark_notifications_read(actor=user, ids=body.get("ids") if "ids" in body else None)
+    return jsonify(unread_count=unread)
+
+
+@bp.post("/questions/<int:thread_id>/watch")
+@bp.delete("/questions/<int:thread_id>/watch")
+def watch_question(thread_id: int):
+    user = require_user()
+    change = services.stop_watching if request.method == "DELETE" else services.start_watching
+    return jsonify(watching=change(actor=user, thread=question_services.get_thread(thread_id, user)))
+
+
+@bp.post("/ideas/<int:idea_id>/watch")
+@bp.delete("/ideas/<int:idea_id>/watch")
+def watch_idea(idea_id: int):
+    user = require_user()
+    change = services.stop_watching if request.method == "DELETE" else services.start_watching
+    return jsonify(watching=change(actor=user, idea=idea_services.get_idea(idea_id, user)))
+
+
+OPENAPI_PATHS = {
+    "/notifications": {"get": op("Your notifications, newest first (`unread=1` for unread only)", "notifications",
+                                 params=["unread", "page", "per_page"], schema="NotificationList", auth=True)},
+    "/notifications/read": {"post": op("Mark the listed notifications read, or all when `ids` is absent",
+                                       "notifications", body="NotificationRead", schema="UnreadCount", auth=True)},
+    "/questions/{id}/watch": {
+        "post": op("Watch a question", "notifications", schema="Watching", auth=True, path_id=True),
+        "delete": op("Stop watching a question", "notifications", schema="Watching", auth=True, path_id=True),
+    },
+    "/ideas/{id}/watch": {
+        "post": op("Watch an idea", "notifications", schema="Watching", auth=True, path_id=True),
+        "delete": op("Stop watching an idea", "notifications", schema="Watching", auth=True, path_id=True),
+    },
+}
+_ACTOR = {"allOf": [{"$ref": "#/components/schemas/Author"}], "nullable": True}
+OPENAPI_SCHEMAS = {
+    "Notification": _obj(["id", "kind", "text", "url", "actor", "created_at", "read"], id=INT, kind=STR, text=STR,
+                         url=STR, actor=_ACTOR, created_at=TIME, read={"type": "boolean"}),
+    "NotificationList": _obj(["items", "page", "per_page", "total"],
+                             items={"type": "array", "items": {"$ref": "#/components/schemas/Notification"}},
+                             page=INT, per_page=INT, total=INT, unread_count=INT),
+    "NotificationRead": {"type": "object", "properties": {
+        "ids": {"type": "array", "maxItems": services.MAX_IDS, "items": INT}}},
+    "UnreadCount": _obj(["unread_count"], unread_count=INT),
+    "Watching": _obj(["watching"], watching={"type": "boolean"}),
+}

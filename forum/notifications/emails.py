@@ -1,0 +1,98 @@
+"""Compose an outbox row into a mail at send time: HTML and plain text, unsubscribe link and headers.
+
+Composed when sent, not when queued, so a post hidden in between is never mailed, and the
+templates are rendered from the Jinja environment directly (no request, no context processors).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import current_app
+
+from forum.extensions import db
+from forum.models import Idea, Notification, OutboxMail, Post, Thread, User
+from forum.notifications import kinds
+from forum.notifications.tokens import make_unsubscribe_token
+from forum.policy import Policy
+
+DIGEST_MAX_ITEMS = 50
+
+
+@dataclass
+class Message:
+    to: str
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def site_url() -> str:
+    return current_app.config.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def unsubscribe_url(user_id: int, scope: str) -> str:
+    return f"{site_url()}/unsubscribe/{make_unsubscribe_token(user_id, scope)}"
+
+
+def may_see(user: User, notification: Notification) -> bool:
+    post = db.session.get(Post, notification.post_id) if notification.post_id else None
+    thread = db.session.get(Thread, notification.thread_id) if notification.thread_id else None
+    idea = db.session.get(Idea, notification.idea_id) if notification.idea_id else None
+    return Policy(user).can_be_told_about(kind=notification.kind, post=post, thread=thread, idea=idea)
+
+
+def compose(row: OutboxMail) -> tuple[Message | None, str]:
+    """The message for a row, or (None, why not): no address, already read, or no longer visible."""
+    user = db.session.get(User, row.user_id)
+    if user is None or user.is_deleted or not user.email:
+        return None, "the member has no email address"
+    if row.kind == "digest":
+        return _digest(row, user)
+    notification = row.notification
+    if notification is None or notification.read_at is not None:
+        return None, "already read on the site"
+    if not may_see(user, notification):
+        return None, "the content is no longer visible to the member"
+    group = kinds.group_of(notification.kind)
+    unsubscribe = unsubscribe_url(user.id, group.key)
+    context = _context(user, unsubscribe, group_label=group.label, notification=notification,
+                       link=site_url() + notification.url)
+    subject = " ".join(notification.text.split())
+    return _message(user, subject, "notification", context, unsubscribe), ""
+
+
+def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
+    ids = (row.payload or {}).get("ids", [])[:500]
+    found = db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids), Notification.user_id == user.id)
+                               .order_by(Notification.created_at, Notification.id))
+    items = [n for n in found if n.read_at is None and may_see(user, n)]
+    if not items:
+        return None, "nothing left to tell: read on the site or no longer visible"
+    shown = items[:DIGEST_MAX_ITEMS]
+    ordered = sorted(shown, key=lambda n: [g.key for g in (*kinds.GROUPS, kinds.OTHER)].index(kinds.group_of(n.kind).key))
+    sections = [(group_key, list(notes)) for group_key, notes in
+                groupby(ordered, key=lambda n: kinds.group_of(n.kind).key)]
+    unsubscribe = unsubscribe_url(user.id, "digest")
+    context = _context(user, unsubscribe, group_label="daily digests", count=len(items),
+                       more=len(items) - len(shown),
+                       sections=[(kinds.BY_KEY[key].label, notes) for key, notes in sections])
+    noun = "notification" if len(items) == 1 else "notifications"
+    subject = f"Your daily summary: {len(items)} new {noun} on {current_app.config.get('SITE_NAME', 'the forum')}"
+    return _message(user, subject, "digest", context, unsubscribe), ""
+
+
+def _context(user: User, unsubscribe: str, **extra: object) -> dict:
+    return {"user": user, "site_url": site_url(), "site_name": current_app.config.get("SITE_NAME", "the forum"),
+            "unsubscribe_url": unsubscribe, "settings_url": f"{site_url()}/settings#notifications", **extra}
+
+
+def _message(user: User, subject: str, template: str, context: dict, unsubscribe: str) -> Message:
+    env = current_app.jinja_env
+    text = env.get_template(f"emails/{template}.txt").render(**context)
+    html = env.get_template(f"emails/{template}.html").render(**context)
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+               "Auto-Submitted": "auto-generated"}
+    return Message(to=user.email, subject=subject[:200], text=text, html=html, headers=headers)

@@ -1,0 +1,102 @@
+"""Atom feeds (feedgen): new questions, optionally per category, and new ideas with their status changes.
+
+Only what a visitor may read: hidden threads, hidden questions and hidden ideas never appear.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from feedgen.feed import FeedGenerator
+from flask import Response, current_app, request
+from sqlalchemy.orm import joinedload
+
+from forum.clock import utcnow
+from forum.errors import NotFound
+from forum.extensions import db
+from forum.markup import plain_text
+from forum.models import Category, Idea, IdeaStatus, IdeaStatusChange, Post, Thread
+from forum.notifications import bp
+
+FEED_SIZE = 30
+
+
+def _aware(moment: datetime | None) -> datetime:
+    return (moment or utcnow()).replace(tzinfo=UTC)
+
+
+def _author_name(user) -> str:
+    return "deleted user" if user is None or user.is_deleted else user.username
+
+
+def _feed(*, path: str, title: str, subtitle: str, page: str, entries: list[dict]) -> Response:
+    root = request.host_url.rstrip("/")
+    feed = FeedGenerator()
+    feed.id(root + request.full_path.rstrip("?"))
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.link(href=root + page, rel="alternate", type="text/html")
+    feed.link(href=root + request.full_path.rstrip("?"), rel="self", type="application/atom+xml")
+    feed.language("en")
+    feed.updated(max((entry["updated"] for entry in entries), default=_aware(None)))
+    for data in entries:
+        entry = feed.add_entry(order="append")
+        entry.id(root + data["id"])
+        entry.title(data["title"])
+        entry.link(href=root + data["link"], rel="alternate", type="text/html")
+        entry.published(data["published"])
+        entry.updated(data["updated"])
+        entry.author(name=data["author"])
+        entry.summary(data["summary"])
+        if data.get("html"):
+            entry.content(data["html"], type="html")
+    return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@bp.get("/feeds/questions.atom")
+def questions_feed():
+    query = (sa.select(Thread, Post).join(Post, sa.and_(Post.thread_id == Thread.id, Post.position == 0))
+             .where(Thread.is_hidden.is_(False), Post.is_hidden.is_(False))
+             .options(joinedload(Thread.author), joinedload(Thread.category)))
+    site = current_app.config.get("SITE_NAME", "Community")
+    title, page = f"{site}: new questions", "/questions?sort=newest"
+    slug = request.args.get("category", "").strip()
+    if slug:
+        category = db.session.scalar(sa.select(Category).where(Category.slug == slug[:60]))
+        if category is None:
+            raise NotFound("There is no category with that name, so there is no feed for it.")
+        query = query.where(Thread.category_id == category.id)
+        title, page = f"{site}: new questions in {category.name}", f"/questions?sort=newest&category={category.slug}"
+    rows = db.session.execute(query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(FEED_SIZE)).all()
+    entries = [{"id": f"/questions/{thread.id}", "link": f"/questions/{thread.id}/{thread.slug}",
+                "title": thread.title, "author": _author_name(thread.author), "published": _aware(thread.created_at),
+                "updated": _aware(post.edited_at or thread.created_at), "summary": plain_text(post.body_html, 300),
+                "html": post.body_html} for thread, post in rows]
+    return _feed(path=request.path, title=title, subtitle="The newest questions asked by the community.",
+                 page=page, entries=entries)
+
+
+@bp.get("/feeds/ideas.atom")
+def ideas_feed():
+    ideas = db.session.scalars(sa.select(Idea).where(Idea.is_hidden.is_(False)).options(joinedload(Idea.author))
+                               .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(FEED_SIZE)).all()
+    changes = db.session.execute(
+        sa.select(IdeaStatusChange, Idea).join(Idea, Idea.id == IdeaStatusChange.idea_id)
+        .where(Idea.is_hidden.is_(False)).options(joinedload(IdeaStatusChange.actor))
+        .order_by(IdeaStatusChange.created_at.desc(), IdeaStatusChange.id.desc()).limit(FEED_SIZE)).all()
+    entries = [{"id": f"/ideas/{idea.id}", "link": f"/ideas/{idea.id}", "title": f"New idea: {idea.title}",
+                "author": _author_name(idea.author), "published": _aware(idea.created_at),
+                "updated": _aware(idea.created_at), "summary": plain_text(idea.body_html, 300),
+                "html": idea.body_html} for idea in ideas]
+    for change, idea in changes:
+        label = IdeaStatus.LABELS.get(change.to_status, change.to_status)
+        note = change.note or f"Status changed from {IdeaStatus.LABELS.get(change.from_status, change.from_status)}."
+        entries.append({"id": f"/ideas/{idea.id}#status-{change.id}", "link": f"/ideas/{idea.id}",
+                        "title": f"{label}: {idea.title}", "author": _author_name(change.actor),
+                        "published": _aware(change.created_at), "updated": _aware(change.created_at),
+                        "summary": plain_text(note, 300)})
+    entries.sort(key=lambda entry: entry["updated"], reverse=True)
+    site = current_app.config.get("SITE_NAME", "Community")
+    return _feed(path=request.path, title=f"{site}: ideas", subtitle="New ideas and status changes on the idea board.",
+                 page="/ideas?sort=new", entries=entries[:FEED_SIZE])

@@ -1,0 +1,44 @@
+"""Notification kinds, grouped the way members choose their email: immediately, in a daily digest, or never."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forum.models import Delivery, Notification
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    help: str
+    default: str
+    kinds: tuple[str, ...]
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("answers", "Answers to your questions", "Someone answers a question you asked.",
+          Delivery.IMMEDIATELY, ("answer",)),
+    Group("watched", "Activity in threads you watch", "New answers in questions you asked, answered or watch.",
+          Delivery.DAILY, ("watched_answer",)),
+    Group("accepted", "Your answer accepted", "An asker marks your answer as the one that solved it.",
+          Delivery.IMMEDIATELY, ("answer_accepted",)),
+    Group("mentions", "Mentions", "Someone writes @your-username in a question or answer.",
+          Delivery.IMMEDIATELY, ("mention",)),
+    Group("escalations", "Staff help", "An escalation is assigned to you, or staff answer or resolve your escalation.",
+          Delivery.IMMEDIATELY, ("escalation_assigned", "escalation_answered", "escalation_resolved")),
+    Group("ideas", "Ideas you voted for or watch", "A status change or an official comment on the idea.",
+          Delivery.DAILY, ("idea_status", "idea_comment")),
+    Group("moderation", "Moderation of your posts", "A moderator hides or restores one of your posts (with the "
+          "reason), closes your question as a duplicate, or suspends your account.", Delivery.IMMEDIATELY,
+          ("post_hidden", "post_restored", "thread_duplicate", "suspended", "unsuspended")),
+)
+OTHER = Group("other", "Other notifications", "Anything else the community tells you.", Delivery.DAILY, ())
+BY_KEY = {group.key: group for group in (*GROUPS, OTHER)}
+_BY_KIND = {kind: group for group in GROUPS for kind in group.kinds}
+
+
+NOTICE_KINDS = Notification.NOTICE_KINDS
+
+
+def group_of(kind: str) -> Group:
+    return _BY_KIND.get(kind, OTHER)

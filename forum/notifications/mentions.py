@@ -1,0 +1,43 @@
+"""@mentions: resolve the names in a post to members in one query, then tell the newly mentioned ones."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.markup import MAX_MENTIONS, extract_mentions
+from forum.models import Post, Thread, User
+from forum.notifications.services import notify
+
+
+class MentionResolver:
+    """Pass to render_markdown(mention_resolver=...): links existing members and remembers them."""
+
+    def __init__(self) -> None:
+        self.users: list[User] = []
+
+    def __call__(self, names: list[str]) -> dict[str, str]:
+        lowered = list(dict.fromkeys(name.lower() for name in names))[:MAX_MENTIONS]
+        self.users = list(db.session.scalars(sa.select(User).where(
+            sa.func.lower(User.username).in_(lowered), User.is_deleted.is_(False))))
+        return {user.username.lower(): f"/users/{user.username}" for user in self.users}
+
+
+def previous_mentions(old_markdown: str) -> set[str]:
+    """Lower-cased names already mentioned before an edit, so an edit only tells the new ones."""
+    return {name.lower() for name in extract_mentions(old_markdown or "")}
+
+
+def notify_mentions(*, actor: User, resolver: MentionResolver, thread: Thread, post: Post,
+                    already: Iterable[str] = ()) -> None:
+    """At most MAX_MENTIONS members per post; unknown names were never resolved; notify() skips the author
+    and anyone who may not see the post."""
+    skip = set(already)
+    where = "a question" if post.is_question else "an answer"
+    for user in resolver.users[:MAX_MENTIONS]:
+        if user.username.lower() in skip:
+            continue
+        notify(user_id=user.id, kind="mention", actor=actor, thread_id=thread.id, post_id=post.id,
+               url=f"/questions/{thread.id}/{thread.slug}#post-{post.id}",
+               text=f"{actor.username} mentioned you in {where} on “{thread.title}”")

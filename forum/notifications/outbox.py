@@ -1,0 +1,177 @@
+"""The mail outbox: rows queued in the use case's transaction, sent after commit, retried by `send-mail`.
+
+A request never waits for SMTP and never fails because of it: the ids of the rows a request
+committed are handed to a short-lived thread once the response is ready; a failure is logged,
+backed off and left for `flask forum send-mail` (cron), which also queues the daily digests.
+A row is claimed with one conditional UPDATE, so two senders never send the same mail.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy.orm import Session
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Delivery, Notification, OutboxMail, OutboxStatus, User
+from forum.notifications import emails, kinds
+from forum.notifications.mail import send_mail
+from forum.notifications.services import preferences_of
+
+log = logging.getLogger("forum.mail")
+
+MAX_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=15)  # a sender that died mid-send: the row is tried again after this
+_NEW_IDS = "forum.outbox.new_ids"
+_workers: list[threading.Thread] = []
+
+
+def install(app: Flask) -> None:
+    """Session listeners once per process (they attach to the shared Session class), the hand-off per app."""
+    if not sa.event.contains(Session, "after_flush", _collect):
+        sa.event.listen(Session, "after_flush", _collect)
+        sa.event.listen(Session, "after_commit", _committed)
+        sa.event.listen(Session, "after_soft_rollback", _rolled_back)
+    app.after_request(_deliver_after_response)
+
+
+def _collect(session: Session, _context: object) -> None:
+    ids = [obj.id for obj in session.new if isinstance(obj, OutboxMail)]
+    if ids:
+        session.info.setdefault(_NEW_IDS, []).extend(ids)
+
+
+def _committed(session: Session) -> None:
+    """No SQL here: just remember the ids for after the response (outside requests, cron sends them)."""
+    ids = session.info.pop(_NEW_IDS, None)
+    if ids and has_request_context():
+        g.setdefault("outbox_ids", []).extend(ids)
+
+
+def _rolled_back(session: Session, previous_transaction: object) -> None:
+    if not getattr(previous_transaction, "nested", False):
+        session.info.pop(_NEW_IDS, None)
+
+
+def _deliver_after_response(response):
+    ids = g.pop("outbox_ids", None)
+    if ids and current_app.config.get("MAIL_DELIVERY", "after_commit") == "after_commit":
+        worker = threading.Thread(target=deliver, args=(current_app._get_current_object(), ids),
+                                  name="outbox", daemon=True)
+        _workers.append(worker)
+        worker.start()
+    return response
+
+
+def deliver(app: Flask, ids: list[int]) -> None:
+    """Send these rows now, in a context of their own; never raises (a failure stays for the retry)."""
+    with app.app_context():
+        try:
+            for outbox_id in ids:
+                _send_one(outbox_id, utcnow())
+        except Exception:  # noqa: BLE001 - the rows stay pending or failed; send-mail retries them
+            log.exception("Delivering outbox mails %s failed", ids)
+        finally:
+            db.session.remove()
+
+
+def wait_for_delivery(timeout: float = 10.0) -> None:
+    """Tests and shutdown: wait for the post-response senders started so far."""
+    while _workers:
+        _workers.pop().join(timeout)
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
+                OutboxMail.next_attempt_at <= now, OutboxMail.attempts < MAX_ATTEMPTS),
+        sa.and_(OutboxMail.status == OutboxStatus.SENDING, OutboxMail.claimed_at < now - STALE_CLAIM,
+                OutboxMail.attempts < MAX_ATTEMPTS))
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+
+
+def _send_one(outbox_id: int, now: datetime) -> str | None:
+    claimed = db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None  # sent already, or another sender has it
+    row = db.session.get(OutboxMail, outbox_id)
+    try:
+        message, reason = emails.compose(row)
+    except Exception:  # noqa: BLE001 - a template or data problem must not stop the other mails
+        log.exception("Composing outbox mail %s failed", outbox_id)
+        message, reason = None, "could not be composed (see the log)"
+        row.status = OutboxStatus.FAILED
+    if message is None:
+        row.status = OutboxStatus.FAILED if row.status == OutboxStatus.FAILED else OutboxStatus.SKIPPED
+        row.last_error = reason[:300]
+    elif send_mail(to=message.to, subject=message.subject, text=message.text, html=message.html,
+                   headers=message.headers):
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
+    else:
+        row.status, row.last_error = OutboxStatus.FAILED, "the mail server refused or was unreachable (see the log)"
+    if row.status == OutboxStatus.FAILED:
+        row.next_attempt_at = now + _backoff(row.attempts)
+        log.warning("Mail %s to user %s failed (attempt %s of %s); send-mail retries it", outbox_id,
+                    row.user_id, row.attempts, MAX_ATTEMPTS)
+    db.session.commit()
+    return row.status
+
+
+def send_due(now: datetime | None = None, limit: int = 1000) -> Counter:
+    """Send every pending, failed-and-due or abandoned row; returns counts by outcome."""
+    now = now or utcnow()
+    ids = list(db.session.scalars(sa.select(OutboxMail.id).where(_due(now)).order_by(OutboxMail.id).limit(limit)))
+    db.session.rollback()
+    outcomes = Counter({OutboxStatus.SENT: 0, OutboxStatus.FAILED: 0, OutboxStatus.SKIPPED: 0})
+    for outbox_id in ids:
+        status = _send_one(outbox_id, now)
+        if status is not None:
+            outcomes[status] += 1
+    return outcomes
+
+
+def build_digests(now: datetime | None = None) -> int:
+    """Queue one digest per member of the notifications waiting from before today (UTC).
+
+    Run as often as you like: the (member, day) key makes the second run of a day a no-op, and
+    each notification is marked as settled in the same transaction as its digest row.
+    """
+    now = now or utcnow()
+    day_start = datetime.combine(now.date(), time.min)
+    user_ids = list(db.session.scalars(sa.select(Notification.user_id).distinct().where(
+        Notification.mailed_at.is_(None), Notification.created_at < day_start)))
+    return sum(_queue_digest(user_id, now.date().isoformat(), day_start, now) for user_id in user_ids)
+
+
+def _queue_digest(user_id: int, key: str, day_start: datetime, now: datetime) -> bool:
+    if db.session.scalar(sa.select(OutboxMail.id).where(OutboxMail.user_id == user_id,
+                                                        OutboxMail.digest_key == key)) is not None:
+        db.session.rollback()
+        return False
+    waiting = list(db.session.scalars(sa.select(Notification).where(
+        Notification.user_id == user_id, Notification.mailed_at.is_(None), Notification.created_at < day_start)
+        .order_by(Notification.created_at, Notification.id)))
+    choices = preferences_of(user_id)
+    wanted = [n.id for n in waiting if n.read_at is None and choices[kinds.group_of(n.kind).key] != Delivery.NEVER]
+    user = db.session.get(User, user_id)
+    for notification in waiting:
+        notification.mailed_at = now
+    if wanted and user is not None and user.email and not user.is_deleted:
+        db.session.add(OutboxMail(user_id=user_id, kind="digest", digest_key=key, payload={"ids": wanted},
+                                  next_attempt_at=now))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another send-mail queued this member's digest first
+        db.session.rollback()
+        return False
+    return bool(wanted and user is not None and user.email and not user.is_deleted)

@@ -1,0 +1,111 @@
+"""Notification pages: the centre, read marks, watch buttons, email settings and one-click unsubscribe."""
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.auth import profiles
+from forum.errors import BadRequest, Invalid
+from forum.extensions import csrf
+from forum.ideas import services as idea_services
+from forum.notifications import bp, queries, services
+from forum.questions import services as question_services
+from forum.validation import parse_int
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = queries.list_notifications(current_user, page=parse_int(request.args.get("page"), 1),
+                                      unread_only=request.args.get("unread") == "1")
+    return render_template("notifications/index.html", page=page, unread_only=request.args.get("unread") == "1")
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_all():
+    unread = services.mark_notifications_read(actor=current_user)
+    if _wants_json():
+        return jsonify(unread_count=unread)
+    flash("All notifications are marked as read.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def read_one(notification_id: int):
+    unread = services.mark_notification_read(actor=current_user, notification_id=notification_id)
+    if _wants_json():
+        return jsonify(unread_count=unread)
+    page = parse_int(request.form.get("page"), 1)
+    return redirect(url_for("notifications.index", page=page if page > 1 else None))
+
+
+@bp.post("/questions/<int:thread_id>/watch")
+@bp.post("/questions/<int:thread_id>/unwatch")
+@login_required
+def watch_thread(thread_id: int):
+    thread = question_services.get_thread(thread_id, current_user)
+    change = services.stop_watching if request.path.endswith("/unwatch") else services.start_watching
+    watching = change(actor=current_user, thread=thread)
+    return _watched(watching, question_services.thread_url(thread), "question")
+
+
+@bp.post("/ideas/<int:idea_id>/watch")
+@bp.post("/ideas/<int:idea_id>/unwatch")
+@login_required
+def watch_idea(idea_id: int):
+    idea = idea_services.get_idea(idea_id, current_user)
+    change = services.stop_watching if request.path.endswith("/unwatch") else services.start_watching
+    watching = change(actor=current_user, idea=idea)
+    return _watched(watching, idea_services.idea_url(idea), "idea")
+
+
+def _watched(watching: bool, back: str, noun: str):
+    if _wants_json():
+        return jsonify(watching=watching)
+    flash(f"You are watching this {noun}: new activity shows up in your notifications." if watching
+          else f"You no longer watch this {noun}.", "success" if watching else "info")
+    return redirect(back)
+
+
+@bp.post("/settings/notifications")
+@login_required
+def preferences():
+    try:
+        services.update_email_preferences(actor=current_user, choices=request.form)
+    except Invalid as error:
+        return render_template("auth/settings.html", errors={}, new_token=None,
+                               tokens=profiles.tokens_of(current_user), notification_errors=error.fields,
+                               email_choices=queries.email_choices(current_user, request.form)), 422
+    flash("Your email settings are saved.", "success")
+    return redirect(url_for("auth.settings") + "#notifications")
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie; the signed token is the key
+def unsubscribe(token: str):
+    try:
+        if request.method == "GET":
+            user, scope = services.describe_unsubscribe(token=token)
+            return render_template("notifications/unsubscribe.html", token=token, user=user, scope=scope, done=None)
+        user, stopped = services.unsubscribe(token=token)
+    except BadRequest as error:
+        return render_template("notifications/unsubscribe_invalid.html", message=error.message), 400
+    return render_template("notifications/unsubscribe.html", token=token, user=user, scope=None, done=stopped)
+
+
+@bp.app_template_global()
+def is_watching(thread_id: int | None = None, idea_id: int | None = None) -> bool:
+    """For the watch button partial: does the signed-in member watch this thread or idea?"""
+    return queries.is_watching(current_user, thread_id=thread_id, idea_id=idea_id)
+
+
+@bp.app_template_global()
+def notification_email_choices() -> list[dict[str, str]]:
+    """For the settings partial on every render of /settings, whichever view rendered it."""
+    return queries.email_choices(current_user) if current_user.is_authenticated else []

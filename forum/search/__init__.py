@@ -1,0 +1,20 @@
+"""Full-text search: one interface (backend.py), Whoosh or PostgreSQL behind it, kept in step by hooks.py."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("search", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Choose the backend from SEARCH_BACKEND and attach the session listeners (once per process)."""
+    from forum.search import hooks
+    if app.config.get("SEARCH_BACKEND", "whoosh") == "postgres":
+        from forum.extensions import db
+        from forum.search.postgres import PostgresBackend
+        app.extensions["search"] = PostgresBackend(lambda: db.engine)
+    else:
+        from forum.search.whoosh import WhooshBackend
+        app.extensions["search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+    hooks.register()
+
+
+from forum.search import views  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,137 @@
+"""Keeps the index in step with the database: ids collected at flush, documents built before commit,
+written after commit, dropped on rollback. A failure here is logged, never raised (reindex repairs).
+
+Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps); the backend is
+the current app's, so each app writes to its own index.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import ORMExecuteState
+
+from forum.models import Idea, IdeaComment, Post, Thread, thread_tags
+from forum.search import documents
+
+log = logging.getLogger(__name__)
+
+THREADS, IDEAS, PENDING = "search_threads", "search_ideas", "search_pending"
+# Columns whose change alters a document; counters, scores and view counts do not.
+THREAD_FIELDS = {"title", "slug", "category_id", "status", "accepted_post_id", "is_hidden", "tags"}
+POST_FIELDS = {"body_html", "is_hidden", "thread_id", "position"}
+IDEA_FIELDS = {"title", "body_html", "category_id", "status", "merged_into_id", "is_hidden"}
+COMMENT_FIELDS = {"body_html", "is_hidden", "idea_id"}
+_EVENTS = (("after_flush", "_after_flush"), ("do_orm_execute", "_do_orm_execute"),
+           ("before_commit", "_before_commit"), ("after_commit", "_after_commit"),
+           ("after_soft_rollback", "_after_soft_rollback"))
+
+
+def register() -> None:
+    """Attach the listeners, once per process however many apps are built."""
+    for name, attr in _EVENTS:
+        listener = globals()[attr]
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
+
+
+def mark_thread(session, thread_id: int) -> None:
+    """For code that changes a thread without the ORM noticing (raw SQL): reindex it at commit."""
+    session.info.setdefault(THREADS, set()).add(thread_id)
+
+
+def mark_idea(session, idea_id: int) -> None:
+    session.info.setdefault(IDEAS, set()).add(idea_id)
+
+
+def _active(session) -> bool:
+    return has_app_context() and "search" in current_app.extensions and not session.info.get("search_off")
+
+
+def _changed(obj, fields: set[str], session) -> bool:
+    if obj in session.new or obj in session.deleted:
+        return True
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in fields if name in state.attrs)
+
+
+def _after_flush(session, _context) -> None:
+    if not _active(session):
+        return
+    try:
+        threads, ideas = session.info.setdefault(THREADS, set()), session.info.setdefault(IDEAS, set())
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Thread) and _changed(obj, THREAD_FIELDS, session):
+                threads.add(obj.id)
+            elif isinstance(obj, Post) and _changed(obj, POST_FIELDS, session):
+                threads.add(obj.thread_id)
+                old = sa.inspect(obj).attrs.thread_id.history.deleted  # moved to another thread
+                threads.update(i for i in old if i is not None)
+            elif isinstance(obj, Idea) and _changed(obj, IDEA_FIELDS, session):
+                ideas.add(obj.id)
+            elif isinstance(obj, IdeaComment) and _changed(obj, COMMENT_FIELDS, session):
+                ideas.add(obj.idea_id)
+    except Exception:
+        log.exception("search: could not collect changed objects")
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    """Bulk UPDATE/DELETE on threads, posts or ideas: note which rows they touch (before they run)."""
+    if not (state.is_update or state.is_delete) or not _active(state.session):
+        return
+    try:
+        entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
+        statement = state.statement
+        if entity not in (Thread, Post, Idea, IdeaComment):
+            return
+        values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}
+        relevant = {Thread: THREAD_FIELDS, Post: POST_FIELDS, Idea: IDEA_FIELDS, IdeaComment: COMMENT_FIELDS}[entity]
+        if state.is_update and not values & relevant:
+            return  # counters, scores, activity times
+        column = {Thread: Thread.id, Post: Post.thread_id, Idea: Idea.id, IdeaComment: IdeaComment.idea_id}[entity]
+        select = sa.select(column)
+        if statement.whereclause is not None:
+            select = select.where(statement.whereclause)
+        ids = set(state.session.execute(select).scalars())
+        key = THREADS if entity in (Thread, Post) else IDEAS
+        state.session.info.setdefault(key, set()).update(ids)
+    except Exception:
+        log.exception("search: could not read the rows a bulk statement changes")
+
+
+def _before_commit(session) -> None:
+    """Build the documents now, while SQL is allowed, from the rows as this transaction leaves them."""
+    if session.in_nested_transaction() or not _active(session):
+        return  # a savepoint's release is not the commit
+    threads, ideas = session.info.pop(THREADS, set()), session.info.pop(IDEAS, set())
+    try:
+        session.flush()  # the commit's own flush comes after this event; documents must see it
+        threads |= session.info.pop(THREADS, set())
+        ideas |= session.info.pop(IDEAS, set())
+        if threads or ideas:
+            session.info.setdefault(PENDING, {}).update(documents.build(session, threads, ideas))
+    except Exception:
+        log.exception("search: could not build documents for threads %s, ideas %s", threads, ideas)
+
+
+def _after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(PENDING, None)
+    if not pending or not _active(session):
+        return
+    backend = current_app.extensions["search"]
+    try:
+        backend.index([doc for doc in pending.values() if doc is not None])
+        backend.remove([doc_id for doc_id, doc in pending.items() if doc is None])
+    except Exception:
+        log.exception("search: index update failed for %s; `flask forum reindex` repairs it", sorted(pending))
+
+
+def _after_soft_rollback(session, previous_transaction) -> None:
+    """Nothing from a rolled-back transaction reaches the index (a savepoint's rollback keeps the rest)."""
+    if not previous_transaction.nested:
+        for key in (THREADS, IDEAS, PENDING):
+            session.info.pop(key, None)

@@ -1,0 +1,134 @@
+"""The many-servers backend: the search_documents table in PostgreSQL (tsvector, GIN, websearch_to_tsquery).
+
+The query text handed to websearch_to_tsquery is rebuilt from the parsed structure (plain words,
+quoted phrases, -words), so filters and visibility are SQL conditions no typed syntax can reach.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum.clock import utcnow
+from forum.markup import sanitize_snippet
+from forum.search.backend import PUBLIC, Document, Hit, Results
+from forum.search.query import ParsedQuery
+
+CONFIG = "english"
+BATCH = 500
+SNIPPET_SOURCE = 6_000
+
+_TSV = ("setweight(to_tsvector('english', :title), 'A') || setweight(to_tsvector('english', :body), 'B') "
+        "|| setweight(to_tsvector('english', :meta), 'C')")
+_UPSERT = sa.text(
+    "INSERT INTO search_documents (doc_id, type, object_id, title, body, category, tags, status, visibility, url,"
+    " digest, updated_at, tsv) VALUES (:doc_id, :type, :object_id, :title, :body, :category, :tags, :status,"
+    f" :visibility, :url, :digest, :updated_at, {_TSV}) ON CONFLICT (doc_id) DO UPDATE SET type = EXCLUDED.type,"
+    " object_id = EXCLUDED.object_id, title = EXCLUDED.title, body = EXCLUDED.body, category = EXCLUDED.category,"
+    " tags = EXCLUDED.tags, status = EXCLUDED.status, visibility = EXCLUDED.visibility, url = EXCLUDED.url,"
+    " digest = EXCLUDED.digest, updated_at = EXCLUDED.updated_at, tsv = EXCLUDED.tsv")
+_HEADLINE_OPTIONS = ('StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, '
+                     'FragmentDelimiter=" … "')
+
+
+def websearch_text(parsed: ParsedQuery, match_any: bool = False) -> str:
+    """Sanitized words and phrases in websearch syntax; exclusions only when something is searched."""
+    parts = list(parsed.terms) + ['"' + " ".join(phrase) + '"' for phrase in parsed.phrases]
+    text = (" or " if match_any else " ").join(parts)
+    if text and parsed.excluded:
+        text += " " + " ".join(f"-{word}" for word in parsed.excluded)
+    return text
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def __init__(self, engine: sa.Engine | Callable[[], sa.Engine]) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine() if callable(self._engine) else self._engine
+
+    @staticmethod
+    def _params(doc: Document) -> dict[str, Any]:
+        return {"doc_id": doc.doc_id, "type": doc.type, "object_id": doc.object_id, "title": doc.title,
+                "body": doc.body, "category": doc.category, "tags": " ".join(doc.tags), "status": doc.status,
+                "visibility": doc.visibility, "url": doc.url, "digest": doc.digest, "updated_at": utcnow(),
+                "meta": doc.tag_text}
+
+    def index(self, documents: Iterable[Document]) -> None:
+        rows = [self._params(doc) for doc in documents]
+        if rows:
+            with self.engine.begin() as conn:  # its own transaction: the caller's has committed already
+                conn.execute(_UPSERT, rows)
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        doc_ids = list(doc_ids)
+        if doc_ids:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("DELETE FROM search_documents WHERE doc_id = ANY(:ids)"), {"ids": doc_ids})
+
+    def rebuild(self, documents: Iterable[Document], progress: Callable[[int], None] | None = None) -> int:
+        """Replace every row in one transaction, so searches see the old index until the new one is whole."""
+        count, batch = 0, []
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM search_documents"))
+            for doc in documents:
+                batch.append(self._params(doc))
+                if len(batch) >= BATCH:
+                    conn.execute(_UPSERT, batch)
+                    count, batch = count + len(batch), []
+                    if progress is not None:
+                        progress(BATCH)
+            if batch:
+                conn.execute(_UPSERT, batch)
+                count += len(batch)
+                if progress is not None:
+                    progress(len(batch))
+        return count
+
+    def digests(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.text("SELECT doc_id, digest FROM search_documents")).all())
+
+    def query(self, parsed: ParsedQuery, *, include_hidden: bool, offset: int, limit: int,
+              match_any: bool = False) -> Results:
+        text = websearch_text(parsed, match_any)
+        if not text and not (parsed.has_filters and not parsed.has_text):
+            return Results([], 0)
+        where, params = [], {"q": text, "limit": limit, "offset": offset}
+        if text:
+            where.append("tsv @@ query")
+        if not include_hidden:
+            where.append(f"visibility = '{PUBLIC}'")
+        for key in ("type", "category", "status"):
+            if getattr(parsed, key):
+                where.append(f"{key} = :{key}")
+                params[key] = getattr(parsed, key)
+        for n, tag in enumerate(parsed.tags):
+            where.append(f"(' ' || tags || ' ') LIKE :tag{n}")
+            params[f"tag{n}"] = f"% {tag} %"
+        order = "rank DESC, object_id DESC" if text else "object_id DESC"
+        sql = sa.text(
+            f"WITH q AS (SELECT websearch_to_tsquery('{CONFIG}', :q) AS query), "
+            f"page AS (SELECT doc_id, type, object_id, title, status, url, body, "
+            f"ts_rank(tsv, query) AS rank, count(*) OVER () AS total FROM search_documents, q "
+            f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY {order} LIMIT :limit OFFSET :offset) "
+            f"SELECT page.*, ts_headline('{CONFIG}', left(body, {SNIPPET_SOURCE}), q.query, "
+            f"'{_HEADLINE_OPTIONS}') AS snippet FROM page, q ORDER BY {order}")
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, params).all()
+        total = rows[0].total if rows else 0
+        if not rows and offset:
+            total = self._count(parsed, where, params)
+        hits = [Hit(type=row.type, id=row.object_id, title=row.title, snippet=sanitize_snippet(row.snippet),
+                    status=row.status, url=row.url, score=float(row.rank or 0)) for row in rows]
+        return Results(hits, total)
+
+    def _count(self, parsed: ParsedQuery, where: list[str], params: dict) -> int:
+        sql = sa.text(f"WITH q AS (SELECT websearch_to_tsquery('{CONFIG}', :q) AS query) "
+                      f"SELECT count(*) FROM search_documents, q WHERE {' AND '.join(where) or 'TRUE'}")
+        with self.engine.connect() as conn:
+            return conn.execute(sql, params).scalar() or 0

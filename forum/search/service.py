@@ -1,0 +1,102 @@
+"""What views, the API and other domains call: search, similar titles, reindex and its check."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from forum.extensions import db
+from forum.policy import Policy
+from forum.search import documents
+from forum.search.backend import Hit, SearchBackend
+from forum.search.query import ParsedQuery, parse
+
+PER_PAGE = 20
+MAX_PAGE = 50  # 1,000 hits deep is enough for anyone; deeper pages only cost
+TYPES = {"questions": "question", "question": "question", "ideas": "idea", "idea": "idea"}
+
+
+@dataclass
+class SearchPage:
+    items: list[Hit]
+    page: int
+    per_page: int
+    total: int
+    query: ParsedQuery
+    type: str | None = None   # "questions" | "ideas" | None for both
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(self.total / self.per_page)))
+
+
+@dataclass
+class CheckReport:
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra or self.error)
+
+
+def get_backend() -> SearchBackend:
+    return current_app.extensions["search"]
+
+
+def tab_for(type_arg: Any) -> str | None:
+    """The tab a type= argument names ("questions" | "ideas"), or None for everything."""
+    kind = TYPES.get(str(type_arg or "").lower())
+    return {"question": "questions", "idea": "ideas"}.get(kind or "")
+
+
+def search(text: Any, *, viewer: Any, type: Any = None, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
+    """Ranked hits the viewer may see; hidden threads and merged or hidden ideas only for moderators."""
+    tab = tab_for(type)
+    parsed = parse(text, type=TYPES.get(tab or ""))
+    page = max(1, min(page, MAX_PAGE))
+    if parsed.is_empty:
+        return SearchPage([], 1, per_page, 0, parsed, tab)
+    results = get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(),
+                                  offset=(page - 1) * per_page, limit=per_page)
+    return SearchPage(results.hits, page, per_page, results.total, parsed, tab)
+
+
+def similar(text: Any, *, viewer: Any, type: str = "question", limit: int = 5) -> list[Hit]:
+    """Titles like the one being typed: any word may match; the best `limit` first."""
+    parsed = parse(text, type=type)
+    parsed.status = None
+    if not parsed.has_text:
+        return []
+    return get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(), offset=0,
+                               limit=limit, match_any=True).hits
+
+
+def reindex(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; returns the number of documents."""
+    return get_backend().rebuild(documents.all_documents(db.session), progress)
+
+
+def count_documents() -> int:
+    return documents.count_all(db.session)
+
+
+def check() -> CheckReport:
+    """Compare what the database implies with what the index holds."""
+    report = CheckReport()
+    try:
+        stored = get_backend().digests()
+    except Exception as error:  # a missing or damaged index: everything is missing
+        stored = {}
+        report.error = f"the index cannot be read ({type(error).__name__}: {error})"[:300]
+    expected = {doc.doc_id: doc.digest for doc in documents.all_documents(db.session)}
+    report.missing = sorted(doc_id for doc_id in expected if doc_id not in stored)
+    report.stale = sorted(doc_id for doc_id, digest in expected.items()
+                          if doc_id in stored and stored[doc_id] != digest)
+    report.extra = sorted(doc_id for doc_id in stored if doc_id not in expected)
+    return report

@@ -1,0 +1,268 @@
+"""Notifications: who is told what, mentions, visibility, email choices, the outbox and daily digests."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from forum import clock
+from forum.errors import BadRequest, Invalid, NotFound
+from forum.extensions import db
+from forum.models import Delivery, Notification, OutboxMail, OutboxStatus, Role, User
+from forum.notifications import outbox, queries, services, tokens
+from forum.questions import services as questions
+from tests.factories import make_answer, make_thread, make_user
+
+
+def kinds_for(user: User) -> list[str]:
+    return list(db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id)))
+
+
+def sent_mail(app) -> list:
+    return getattr(app.extensions["mailman"], "outbox", [])
+
+
+# -- what notifies, and nobody of their own action ------------------------------------------------
+def test_answer_notifies_asker_and_watchers_but_never_the_actor(ctx):
+    asker, watcher, answerer = make_user("asker"), make_user("watcher"), make_user("answerer")
+    thread = make_thread(asker)
+    services.start_watching(actor=watcher, thread=thread)
+    make_answer(thread, answerer)
+    assert kinds_for(asker) == ["answer"]
+    assert kinds_for(watcher) == ["watched_answer"]
+    assert kinds_for(answerer) == []
+    make_answer(thread, asker, body="Answering my own question")
+    assert kinds_for(asker) == ["answer"]  # not told of their own answer
+    assert kinds_for(answerer) == ["watched_answer"]  # answering watched the thread
+
+
+def test_accepting_notifies_the_answerer_not_the_asker(ctx):
+    asker, answerer = make_user(), make_user()
+    thread = make_thread(asker)
+    answer = make_answer(thread, answerer)
+    questions.accept_answer(actor=asker, answer=answer)
+    assert kinds_for(answerer)[-1] == "answer_accepted"
+    assert "answer_accepted" not in kinds_for(asker)
+
+
+def test_unwatching_stops_answer_notifications(ctx):
+    asker, watcher = make_user(), make_user()
+    thread = make_thread(asker)
+    services.start_watching(actor=watcher, thread=thread)
+    services.start_watching(actor=watcher, thread=thread)  # idempotent
+    services.stop_watching(actor=watcher, thread=thread)
+    make_answer(thread)
+    assert kinds_for(watcher) == []
+    assert not queries.is_watching(watcher, thread_id=thread.id)
+
+
+# -- mentions --------------------------------------------------------------------------------------
+def test_mentions_notify_existing_members_outside_code_once(ctx):
+    author = make_user("author")
+    bob, carol, dave, erin, frank, gina = (make_user(n) for n in ("bob", "carol", "dave", "erin", "frank", "gina"))
+    body = ("Thanks @bob and again @BOB! Not `@carol` in code, not mail to dave@example.com,\n"
+            "not @nobody-here, (@frank), and @gina.\n\n```\n@erin in a block\n```\n\n[@dave](https://x.example) @author")
+    thread = make_thread(author, body=body)
+    for user, expected in ((bob, ["mention"]), (frank, ["mention"]), (gina, ["mention"]), (carol, []),
+                           (dave, []), (erin, []), (author, [])):
+        assert kinds_for(user) == expected, user.username
+    html = thread.question.body_html
+    assert '<a href="/users/bob" class="mention"' in html or 'class="mention" href="/users/bob"' in html
+    assert "/users/nobody-here" not in html
+    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == bob.id))
+    assert note.url.endswith(f"#post-{thread.question.id}") and "author mentioned you" in note.text
+
+
+def test_editing_notifies_only_newly_mentioned(ctx):
+    author, bob, carol = make_user(), make_user("bobby"), make_user("carola")
+    thread = make_thread(author, body="Hello @bobby")
+    questions.edit_post(actor=author, post=thread.question, body="Hello @bobby and @carola")
+    assert kinds_for(bob) == ["mention"]
+    assert kinds_for(carol) == ["mention"]
+
+
+def test_hundreds_of_mentions_notify_at_most_fifty(ctx):
+    author = make_user()
+    db.session.add_all([User(username=f"m{n:03d}", email=f"m{n:03d}@example.com", password_hash="x")
+                        for n in range(120)])
+    db.session.commit()
+    make_thread(author, body=" ".join(f"@m{n:03d}" for n in range(120)) + " @ghost1 @ghost2")
+    told = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.kind == "mention"))
+    assert told == 50
+
+
+def test_a_mention_added_to_a_hidden_post_tells_nobody(ctx):
+    author, carol, staff = make_user(), make_user("carolyn"), make_user(role=Role.STAFF)
+    thread = make_thread(author)
+    answer = make_answer(thread, author, body="first version")
+    answer.is_hidden = True
+    db.session.commit()
+    questions.edit_post(actor=staff, post=answer, body="now with @carolyn")
+    assert kinds_for(carol) == []
+
+
+# -- visibility --------------------------------------------------------------------------------
+def test_notifications_about_content_hidden_later_leave_the_list_and_the_mail(ctx, app):
+    asker = make_user()
+    thread = make_thread(asker)
+    make_answer(thread)
+    assert queries.unread_count(asker) == 1
+    thread.is_hidden = True
+    db.session.commit()
+    assert queries.unread_count(asker) == 0
+    assert queries.list_notifications(asker).items == []
+    assert outbox.send_due()["skipped"] == 1
+    assert sent_mail(app) == []
+
+
+def test_the_hidden_post_notice_reaches_its_author(ctx):
+    author, moderator = make_user(), make_user(role=Role.MODERATOR)
+    thread = make_thread(author)
+    answer = make_answer(thread, author)
+    answer.is_hidden = True
+    services.notify(user_id=author.id, kind="post_hidden", actor=moderator, post_id=answer.id,
+                    url="/x", text="Your post was hidden: spam")
+    db.session.commit()
+    assert [n.kind for n in queries.list_notifications(author).items] == ["post_hidden"]
+
+
+# -- email choices and the outbox ------------------------------------------------------------------
+@pytest.mark.parametrize("delivery, rows, mailed", [(Delivery.IMMEDIATELY, 1, True), (Delivery.DAILY, 0, False),
+                                                    (Delivery.NEVER, 0, True)])
+def test_email_choice_decides_what_is_queued(ctx, delivery, rows, mailed):
+    asker = make_user()
+    services.update_email_preferences(actor=asker, choices={"answers": delivery})
+    make_answer(make_thread(asker))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail)) == rows
+    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == asker.id))
+    assert (note.mailed_at is not None) is mailed
+
+
+def test_bad_email_choices_are_refused_with_field_messages(ctx):
+    user = make_user()
+    with pytest.raises(Invalid) as error:
+        services.update_email_preferences(actor=user, choices={"answers": "hourly", "mentions": "never"})
+    assert "answers" in error.value.fields
+    assert services.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY  # nothing half-saved
+
+
+def test_outbox_sends_each_mail_once_with_text_html_and_unsubscribe(ctx, app):
+    asker = make_user("asker2")
+    make_answer(make_thread(asker, title="Hub keeps going offline at night"))
+    assert outbox.send_due()["sent"] == 1
+    assert outbox.send_due()["sent"] == 0
+    [mail] = sent_mail(app)
+    assert mail.to == ["asker2@example.com"]
+    assert "answered your question" in mail.subject
+    assert mail.alternatives[0][1] == "text/html"
+    assert "Hub keeps going offline at night" in mail.alternatives[0][0]
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.extra_headers["List-Unsubscribe"].startswith("<http") and "/unsubscribe/" in mail.body
+    assert db.session.scalar(sa.select(OutboxMail.status)) == OutboxStatus.SENT
+
+
+def test_a_notification_read_before_its_mail_goes_is_not_mailed(ctx, app):
+    asker = make_user()
+    make_answer(make_thread(asker))
+    services.mark_notifications_read(actor=asker)
+    assert outbox.send_due()["skipped"] == 1
+    assert sent_mail(app) == []
+
+
+# -- digests ---------------------------------------------------------------------------------------
+def test_digest_groups_a_days_notifications_and_is_never_sent_twice(ctx, app):
+    clock.freeze(datetime(2026, 3, 2, 10, 0))
+    asker, watcher = make_user("digestee"), make_user("other")
+    services.update_email_preferences(actor=asker, choices={"answers": "daily", "mentions": "daily"})
+    services.update_email_preferences(actor=watcher, choices={"watched": "never"})
+    thread = make_thread(asker, title="Thermostat schedule resets itself")
+    make_answer(thread, watcher, body="Try a firmware update, @digestee")
+    clock.freeze(datetime(2026, 3, 2, 18, 0))
+    make_answer(thread, watcher, body="Check the schedule in the app")
+    clock.freeze(datetime(2026, 3, 3, 6, 0))
+    make_answer(thread, watcher, body="Arrives after midnight: tomorrow's digest")
+    clock.freeze(datetime(2026, 3, 3, 7, 0))
+    assert outbox.build_digests() == 1
+    assert outbox.send_due()["sent"] == 1
+    assert outbox.build_digests() == 0 and outbox.send_due()["sent"] == 0
+    [mail] = sent_mail(app)
+    assert mail.subject.startswith("Your daily summary: 3 new notifications")
+    assert mail.body.count("answered your question") == 2 and "mentioned you" in mail.body
+    assert "Answers to your questions" in mail.body and "Mentions" in mail.body
+    assert "tomorrow" not in mail.body and mail.extra_headers["List-Unsubscribe"]
+    clock.freeze(datetime(2026, 3, 4, 7, 0))
+    assert outbox.build_digests() == 1 and outbox.send_due()["sent"] == 1
+    assert len(sent_mail(app)) == 2 and "1 new notification" in sent_mail(app)[1].subject
+
+
+def test_digest_leaves_out_what_was_read_or_hidden(ctx, app):
+    clock.freeze(datetime(2026, 3, 2, 10, 0))
+    asker = make_user()
+    services.update_email_preferences(actor=asker, choices={"answers": "daily"})
+    hidden_thread, read_thread = make_thread(asker), make_thread(asker)
+    make_answer(hidden_thread)
+    make_answer(read_thread)
+    hidden_thread.is_hidden = True
+    db.session.commit()
+    services.mark_notification_read(actor=asker, notification_id=queries.list_notifications(asker).items[0].id)
+    clock.freeze(datetime(2026, 3, 3, 7, 0))
+    assert outbox.build_digests() == 1  # the hidden one is queued, then checked again when sending
+    assert outbox.send_due()["skipped"] == 1
+    assert sent_mail(app) == []
+
+
+# -- read marks ------------------------------------------------------------------------------------
+def test_marking_read_only_touches_your_own(ctx):
+    asker, other = make_user(), make_user()
+    make_answer(make_thread(asker))
+    make_answer(make_thread(other))
+    mine = queries.list_notifications(asker).items[0].id
+    theirs = queries.list_notifications(other).items[0].id
+    assert services.mark_notifications_read(actor=asker, ids=[theirs]) == 1
+    assert queries.unread_count(other) == 1
+    with pytest.raises(NotFound):
+        services.mark_notification_read(actor=asker, notification_id=theirs)
+    assert services.mark_notifications_read(actor=asker, ids=[mine]) == 0
+
+
+@pytest.mark.parametrize("ids", ["1,2", [True], ["1"], [1.5], list(range(501)), {"a": 1}])
+def test_bad_read_ids_are_refused(ctx, ids):
+    with pytest.raises(Invalid) as error:
+        services.mark_notifications_read(actor=make_user(), ids=ids)
+    assert "ids" in error.value.fields
+
+
+# -- unsubscribe tokens ----------------------------------------------------------------------------
+def test_unsubscribe_token_stops_that_group_and_is_idempotent(ctx):
+    user = make_user()
+    token = tokens.make_unsubscribe_token(user.id, "answers")
+    assert services.unsubscribe(token=token)[1] == ["Answers to your questions"]
+    services.unsubscribe(token=token)
+    assert services.preferences_of(user.id)["answers"] == Delivery.NEVER
+    assert services.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY
+
+
+def test_digest_unsubscribe_stops_every_daily_group(ctx):
+    user = make_user()
+    services.unsubscribe(token=tokens.make_unsubscribe_token(user.id, "digest"))
+    prefs = services.preferences_of(user.id)
+    assert prefs["watched"] == prefs["ideas"] == Delivery.NEVER and prefs["answers"] == Delivery.IMMEDIATELY
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "eyJ1IjoxLCJzIjoiYW5zd2VycyJ9.AAAA.BBBB"])
+def test_malformed_unsubscribe_tokens_are_refused(ctx, token):
+    with pytest.raises(BadRequest, match="not valid"):
+        services.unsubscribe(token=token)
+
+
+def test_tampered_and_expired_tokens_are_refused(ctx):
+    user = make_user()
+    token = tokens.make_unsubscribe_token(user.id, "answers")
+    with pytest.raises(BadRequest, match="not valid"):
+        services.unsubscribe(token=token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    clock.freeze(clock.utcnow() + timedelta(days=91))
+    with pytest.raises(BadRequest, match="expired"):
+        services.unsubscribe(token=token)
+    assert services.preferences_of(user.id)["answers"] == Delivery.IMMEDIATELY

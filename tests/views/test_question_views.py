@@ -1,0 +1,391 @@
+"""Question pages: lists, ask, thread, answer, edit with history, votes, accept, delete, bad input."""
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from forum import clock
+from forum.extensions import db
+from forum.models import Post, Role, Thread, User, Vote
+from forum.questions import services
+from tests.conftest import login_as
+from tests.factories import make_answer, make_category, make_thread, make_user
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def thread_ids(app: Flask) -> dict:
+    """An asker's question with one answer by someone else; ids only."""
+    with app.app_context():
+        make_category("general")
+        make_category("billing")
+        asker, answerer, other = make_user("asker"), make_user("answerer"), make_user("other")
+        staff = make_user("staffer", role=Role.STAFF)
+        thread = make_thread(asker, title="Router keeps dropping Wi-Fi", body="Since **Monday**.", tags=["wifi"])
+        answer = make_answer(thread, answerer, body="Update the firmware.")
+        return {"asker": asker.id, "answerer": answerer.id, "other": other.id, "staff": staff.id,
+                "thread": thread.id, "slug": thread.slug, "question": thread.question.id, "answer": answer.id}
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "", "?sort=newest", "?sort=top", "?sort=unanswered", "?sort=active", "?sort=bogus", "?sort=",
+    "?page=999999", "?page=-3", "?page=abc", "?page=0", "?page=1e9", "?page=" + "9" * 40, "?per_page=100000",
+    "?status=solved", "?status=unsolved", "?status=weird", "?category=general", "?category=nope",
+    "?tag=wifi", "?tag=" + "x" * 500, "?category=general&tag=wifi&status=unsolved&sort=top&page=2",
+])
+def test_list_never_fails(client, thread_ids, query):
+    response = client.get("/questions" + query)
+    assert response.status_code == 200, query
+    assert client.get("/" + query).status_code == 200
+
+
+def test_list_filters_show_the_right_questions(app, client, thread_ids):
+    with app.app_context():
+        solved = make_thread(title="Billing question that got solved", category="billing")
+        services.accept_answer(actor=solved.author, answer=make_answer(solved))
+        make_thread(title="Nobody answered this one yet", category="billing")
+    assert "Router keeps dropping Wi-Fi" in _text(client.get("/questions?category=general"))
+    assert "Router keeps dropping Wi-Fi" not in _text(client.get("/questions?category=billing"))
+    solved_page = _text(client.get("/questions?status=solved"))
+    assert "Billing question that got solved" in solved_page and "Router keeps" not in solved_page
+    unsolved_page = _text(client.get("/questions?status=unsolved"))
+    assert "Billing question that got solved" not in unsolved_page and "Router keeps" in unsolved_page
+    unanswered = _text(client.get("/questions?sort=unanswered"))
+    assert "Nobody answered this one yet" in unanswered and "Router keeps" not in unanswered
+    assert "Router keeps" in _text(client.get("/questions?tag=WIFI"))
+    assert "Router keeps" not in _text(client.get("/questions?tag=mesh"))
+
+
+def test_list_pages_by_twenty_with_links(app, client):
+    with app.app_context():
+        author = make_user()
+        for number in range(23):
+            make_thread(author, title=f"Numbered question {number:02d} here")
+    first, second = _text(client.get("/questions?sort=newest")), _text(client.get("/questions?sort=newest&page=2"))
+    assert first.count("Numbered question") == 20 and second.count("Numbered question") == 3
+    assert "page=2" in first
+    assert "Numbered question 22" in first and "Numbered question 00" in second
+    assert _text(client.get("/questions?sort=newest&page=999999")).count("Numbered question") == 3  # last page
+
+
+def test_list_marks_solved_questions(app, client, thread_ids):
+    with app.app_context():
+        services.accept_answer(actor=db.session.get(User, thread_ids["asker"]),
+                               answer=db.session.get(Post, thread_ids["answer"]))
+    assert "solved" in _text(client.get("/questions")).lower()
+    assert "Solved" in _text(client.get("/questions?status=solved"))
+
+
+# -- thread page -------------------------------------------------------------------------------
+
+def test_thread_page_and_slug_redirect(client, thread_ids):
+    page = client.get(f"/questions/{thread_ids['thread']}/{thread_ids['slug']}")
+    assert page.status_code == 200
+    text = _text(page)
+    assert "Router keeps dropping Wi-Fi" in text and "<strong>Monday</strong>" in text and "Update the firmware." in text
+    for path in (f"/questions/{thread_ids['thread']}", f"/questions/{thread_ids['thread']}/wrong-slug"):
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response.headers["Location"] == f"/questions/{thread_ids['thread']}/{thread_ids['slug']}"
+
+
+@pytest.mark.parametrize("path", ["/questions/999999", "/questions/999999/x", "/posts/999999/edit",
+                                  "/posts/999999/revisions", "/users/nobody-at-all"])
+def test_unknown_ids_are_404(app, client, thread_ids, path):
+    login_as(client, thread_ids["asker"])
+    response = client.get(path)
+    assert response.status_code == 404 and "does not exist" in _text(response) or "No member" in _text(response)
+
+
+@pytest.mark.parametrize("path", ["/questions/999999/answers", "/posts/999999/vote", "/posts/999999/accept",
+                                  "/posts/999999/unaccept", "/posts/999999/delete", "/posts/999999/edit"])
+def test_unknown_ids_on_posts_are_404(client, thread_ids, path):
+    login_as(client, thread_ids["other"])
+    assert client.post(path, data={"body": "hello there", "value": "1"}).status_code == 404
+
+
+def test_hidden_thread_is_404_for_members(app, client, thread_ids):
+    with app.app_context():
+        db.session.get(Thread, thread_ids["thread"]).is_hidden = True
+        db.session.commit()
+    assert client.get(f"/questions/{thread_ids['thread']}/{thread_ids['slug']}").status_code == 404
+    login_as(client, thread_ids["other"])
+    assert client.get(f"/questions/{thread_ids['thread']}/{thread_ids['slug']}").status_code == 404
+
+
+def test_views_counted_once_per_session(app, client, thread_ids):
+    url = f"/questions/{thread_ids['thread']}/{thread_ids['slug']}"
+    for _ in range(3):
+        client.get(url)
+    app.test_client().get(url)
+    with app.app_context():
+        assert db.session.get(Thread, thread_ids["thread"]).view_count == 2
+
+
+def test_accepted_answer_is_first_and_marked(app, client, thread_ids):
+    with app.app_context():
+        thread = db.session.get(Thread, thread_ids["thread"])
+        popular = make_answer(thread, body="Popular but not accepted.")
+        for _ in range(3):
+            services.vote_post(actor=make_user(), post=popular, value=1)
+        services.accept_answer(actor=db.session.get(User, thread_ids["asker"]),
+                               answer=db.session.get(Post, thread_ids["answer"]))
+    text = _text(client.get(f"/questions/{thread_ids['thread']}/{thread_ids['slug']}"))
+    assert text.index("Update the firmware.") < text.index("Popular but not accepted.")
+    assert "Accepted answer" in text and "Solved" in text
+
+
+# -- ask ---------------------------------------------------------------------------------------
+
+def test_ask_requires_login(client):
+    response = client.get("/questions/ask")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+    assert client.post("/questions/ask", data={}).status_code == 302
+
+
+def test_ask_form_and_success(app, client, thread_ids):
+    login_as(client, thread_ids["other"])
+    form = client.get("/questions/ask")
+    assert form.status_code == 200 and 'value="general"' in form.get_data(as_text=True)
+    response = client.post("/questions/ask", data={"title": "My printer will not pair at all", "body": "Help!",
+                                                   "category": "general", "tags": "printer, Pairing"})
+    assert response.status_code == 302
+    with app.app_context():
+        thread = db.session.scalars(sa.select(Thread).where(Thread.title == "My printer will not pair at all")).one()
+        assert response.headers["Location"] == f"/questions/{thread.id}/{thread.slug}"
+        assert sorted(t.name for t in thread.tags) == ["pairing", "printer"]
+
+
+def test_ask_bad_input_keeps_everything_typed(client, thread_ids):
+    login_as(client, thread_ids["other"])
+    response = client.post("/questions/ask", data={"title": "short <b>", "body": "Body I typed\nwith <lines>",
+                                                   "category": "nope", "tags": "a b c d e f"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="short &lt;b&gt;"' in text and "Body I typed\nwith &lt;lines&gt;" in text
+    assert 'value="a b c d e f"' in text
+    plain = html.unescape(text)
+    assert "Title must be at least 10 characters." in plain and "That category does not exist." in plain
+    assert "Use at most 5 tags." in plain
+
+
+def test_ask_refused_for_suspended_member(app, client, thread_ids):
+    with app.app_context():
+        user = db.session.get(User, thread_ids["other"])
+        user.suspended_until = datetime(2999, 1, 1)
+        db.session.commit()
+    login_as(client, thread_ids["other"])
+    response = client.post("/questions/ask", data={"title": "A perfectly fine title", "body": "Body text",
+                                                   "category": "general"})
+    assert response.status_code == 403 and "suspended" in _text(response)
+
+
+# -- answer ------------------------------------------------------------------------------------
+
+def test_answer_posts_and_redirects_to_it(app, client, thread_ids):
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/questions/{thread_ids['thread']}/answers", data={"body": "Reboot the hub."})
+    assert response.status_code == 302
+    with app.app_context():
+        post = db.session.scalars(sa.select(Post).where(Post.body_md == "Reboot the hub.")).one()
+    assert response.headers["Location"].endswith(f"#post-{post.id}")
+
+
+@pytest.mark.parametrize("body", ["", "x", "y" * 50_001])
+def test_answer_bad_input_rerenders_thread_with_text(client, thread_ids, body):
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/questions/{thread_ids['thread']}/answers", data={"body": body})
+    text = _text(response)
+    assert response.status_code == 422
+    assert "Router keeps dropping Wi-Fi" in text and 'aria-invalid="true"' in text
+    if body:
+        assert body in text
+
+
+def test_answer_on_locked_thread_is_403(app, client, thread_ids):
+    with app.app_context():
+        db.session.get(Thread, thread_ids["thread"]).is_locked = True
+        db.session.commit()
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/questions/{thread_ids['thread']}/answers", data={"body": "Too late"})
+    assert response.status_code == 403 and "locked" in _text(response)
+
+
+# -- edit and revisions ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who, status", [("asker", 200), ("staff", 200), ("answerer", 403), ("other", 403)])
+def test_edit_page_permissions(client, thread_ids, who, status):
+    login_as(client, thread_ids[who])
+    assert client.get(f"/posts/{thread_ids['question']}/edit").status_code == status
+
+
+def test_edit_someone_elses_post_is_403_and_changes_nothing(app, client, thread_ids):
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/posts/{thread_ids['answer']}/edit", data={"body": "vandalised"})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Post, thread_ids["answer"]).body_md == "Update the firmware."
+
+
+def test_edit_bad_input_keeps_text(client, thread_ids):
+    login_as(client, thread_ids["asker"])
+    response = client.post(f"/posts/{thread_ids['question']}/edit", data={"title": "tiny", "body": "Kept body text"})
+    text = _text(response)
+    assert response.status_code == 422
+    assert 'value="tiny"' in text and "Kept body text" in text and "Title must be at least 10 characters." in text
+
+
+def test_edit_then_history_shows_editor_and_time(app, client, thread_ids):
+    clock.freeze(datetime(2030, 3, 4, 5, 6, 7))
+    login_as(client, thread_ids["staff"])
+    response = client.post(f"/posts/{thread_ids['question']}/edit",
+                           data={"title": "Router keeps dropping Wi-Fi at night", "body": "Since Monday night."})
+    assert response.status_code == 302
+    history = client.get(f"/posts/{thread_ids['question']}/revisions")
+    text = _text(history)
+    assert history.status_code == 200
+    assert "staffer" in text and "asker" in text
+    assert "2030-03-04T05:06:07" in text
+    assert text.index("Since Monday night.") < text.index("Since **Monday**.")  # newest first
+    assert "Router keeps dropping Wi-Fi at night" in text
+    thread_page = _text(client.get(f"/questions/{thread_ids['thread']}/router-keeps-dropping-wi-fi-at-night"))
+    assert "Router keeps dropping Wi-Fi at night" in thread_page
+
+
+# -- votes -------------------------------------------------------------------------------------
+
+def test_vote_as_form_post_and_json(app, client, thread_ids):
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/posts/{thread_ids['answer']}/vote", data={"value": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#post-{thread_ids['answer']}")
+    response = client.post(f"/posts/{thread_ids['answer']}/vote", data={"value": "-1"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.get_json() == {"score": -1, "my_vote": -1}
+    with app.app_context():
+        assert db.session.scalar(sa.select(Vote.value)) == -1
+
+
+@pytest.mark.parametrize("value", ["2", "abc", "", "--1", "1.5", "999999999999999999999999", "\u00b2", "-"])
+def test_vote_bad_value_is_422_not_500(client, thread_ids, value):
+    login_as(client, thread_ids["other"])
+    response = client.post(f"/posts/{thread_ids['answer']}/vote", data={"value": value})
+    assert response.status_code == 422
+
+
+def test_self_vote_is_403(client, thread_ids):
+    login_as(client, thread_ids["answerer"])
+    response = client.post(f"/posts/{thread_ids['answer']}/vote", data={"value": "1"})
+    assert response.status_code == 403 and "own post" in _text(response)
+
+
+def test_visitor_vote_goes_to_login(client, thread_ids):
+    response = client.post(f"/posts/{thread_ids['answer']}/vote", data={"value": "1"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# -- accept and delete -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who, status", [("asker", 302), ("staff", 302), ("answerer", 403), ("other", 403)])
+def test_accept_permissions(app, client, thread_ids, who, status):
+    login_as(client, thread_ids[who])
+    assert client.post(f"/posts/{thread_ids['answer']}/accept").status_code == status
+    with app.app_context():
+        thread = db.session.get(Thread, thread_ids["thread"])
+        assert (thread.status == "solved") == (status == 302)
+
+
+def test_accept_twice_is_409_then_unaccept(app, client, thread_ids):
+    login_as(client, thread_ids["asker"])
+    assert client.post(f"/posts/{thread_ids['answer']}/accept").status_code == 302
+    assert client.post(f"/posts/{thread_ids['answer']}/accept").status_code == 409
+    assert client.post(f"/posts/{thread_ids['question']}/accept").status_code == 403
+    assert client.post(f"/posts/{thread_ids['answer']}/unaccept").status_code == 302
+    assert client.post(f"/posts/{thread_ids['answer']}/unaccept").status_code == 409
+    with app.app_context():
+        assert db.session.get(Thread, thread_ids["thread"]).status == "open"
+
+
+def test_delete_answer_by_author_only(app, client, thread_ids):
+    login_as(client, thread_ids["other"])
+    assert client.post(f"/posts/{thread_ids['answer']}/delete").status_code == 403
+    login_as(client, thread_ids["answerer"])
+    assert client.post(f"/posts/{thread_ids['answer']}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.get(Post, thread_ids["answer"]) is None
+        assert db.session.get(Thread, thread_ids["thread"]).answer_count == 0
+
+
+def test_delete_answer_with_votes_is_refused(app, client, thread_ids):
+    with app.app_context():
+        services.vote_post(actor=db.session.get(User, thread_ids["other"]),
+                           post=db.session.get(Post, thread_ids["answer"]), value=1)
+    login_as(client, thread_ids["answerer"])
+    assert client.post(f"/posts/{thread_ids['answer']}/delete").status_code in (403, 409)
+    with app.app_context():
+        assert db.session.get(Post, thread_ids["answer"]) is not None
+
+
+# -- preview, similar --------------------------------------------------------------------------
+
+def test_preview_renders_sanitized_markdown(client, thread_ids):
+    login_as(client, thread_ids["other"])
+    response = client.post("/preview", data={"body": "**bold** <script>alert(1)</script> [x](javascript:alert(1))"})
+    assert response.status_code == 200
+    rendered = response.get_json()["html"]
+    assert "<strong>bold</strong>" in rendered and "<script" not in rendered and 'href="javascript' not in rendered
+
+
+def test_similar_titles(client, thread_ids):
+    response = client.get("/questions/similar?q=router dropping")
+    assert response.status_code == 200
+    assert [item["title"] for item in response.get_json()["items"]] == ["Router keeps dropping Wi-Fi"]
+    assert client.get("/questions/similar?q=" + "%" * 500).status_code == 200
+
+
+# -- hostile input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path_key, data", [
+    ("ask", {"title": "A perfectly fine\x00 title", "body": "x", "category": "general"}),
+    ("answer", {"body": "nul \x00 here"}),
+    ("edit", {"body": "nul \x00 here"}),
+    ("login", {"login": "carol\x00", "password": "x"}),
+    ("register", {"username": "a\x00b", "email": "x@example.com", "password": "12345678"}),
+])
+def test_nul_bytes_are_400(client, thread_ids, path_key, data):
+    login_as(client, thread_ids["asker"])
+    path = {"ask": "/questions/ask", "answer": f"/questions/{thread_ids['thread']}/answers",
+            "edit": f"/posts/{thread_ids['question']}/edit", "login": "/login", "register": "/register"}[path_key]
+    response = client.post(path, data=data)
+    assert response.status_code == 400 and "NUL" in _text(response)
+
+
+def test_nul_in_query_string_of_a_get_does_not_500(client, thread_ids):
+    assert client.get("/questions?tag=a%00b&category=%00").status_code in (200, 400)
+    assert client.get("/questions/similar?q=%00router").status_code in (200, 400)
+
+
+def test_too_large_request_is_413_with_a_clear_message(client, thread_ids):
+    login_as(client, thread_ids["asker"])
+    response = client.post(f"/questions/{thread_ids['thread']}/answers", data={"body": "x" * (1024 * 1024 + 10)})
+    assert response.status_code == 413 and "too large" in _text(response)
+    response = client.post(f"/questions/{thread_ids['thread']}/answers", data={"body": "x" * (1024 * 1024 + 10)},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "does not exist" in _text(response)
+
+
+def test_wrong_method_is_405_not_500(client, thread_ids):
+    assert client.get(f"/posts/{thread_ids['answer']}/vote").status_code == 405

@@ -55,6 +55,8 @@ class Config:
         self.ESCALATION_SLA_HOURS = _env_int("ESCALATION_SLA_HOURS", 24)
         self.AUTO_ESCALATE_AFTER_HOURS = _env_int("AUTO_ESCALATE_AFTER_HOURS", 48)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        # A JSON list of {"name", "pattern"} or one regex per line; bad ones are skipped (forum/privacy/pii.py).
+        self.PII_PATTERNS = env.get("PII_PATTERNS", "")
         self.SECRET_KEY = env.get("SECRET_KEY") or self._default_secret_key()
 
     def _default_secret_key(self) -> str:

@@ -7,6 +7,7 @@ import sys
 # name -> module with main(argv) -> int; add a line per benchmark
 BENCHMARKS = {
     "search": "bench.search",
+    "dashboard": "bench.dashboard",
 }
 
 

@@ -39,13 +39,23 @@ CATEGORIES = [("wifi", "Wi-Fi and network"), ("app", "The app"), ("devices", "De
               ("automations", "Automations"), ("billing", "Plans and billing"), ("security", "Security")]
 TAGS = ["hub", "wifi", "zigbee", "zwave", "firmware", "battery", "router", "mesh", "ios", "android", "alexa",
         "google-home", "homekit", "schedule", "camera", "doorbell", "thermostat", "offline", "pairing", "reset"]
-COMMON = ("the a to and of it in my is that for on with this have but not when after if it's was after then "
-          "just still also can do get any all now again every time day week setup settings option menu screen "
-          "button light status network signal channel password account support email phone tablet house room "
-          "kitchen garage bedroom hallway door window floor wall power cable adapter battery charge minutes hours "
-          "seconds restart reboot reset update version install uninstall reinstall log error code message "
-          "notification alert delay problem issue fix works worked working broken tried try trying help thanks "
-          "please anyone idea same here similar solution fixed solved finally great").split()
+STOP = ("the a to and of it in my is that for on with this have but not when after if it's was then just still "
+        "also can do get any all now again every i you we they there what how so be are or at from by as an").split()
+COMMON = ("time day week setup settings option menu screen button light status network signal channel password "
+          "account support email phone tablet house room kitchen garage bedroom hallway door window floor wall power "
+          "cable adapter battery charge minutes hours seconds restart reboot reset update version install uninstall "
+          "reinstall log error code message notification alert delay problem issue fix works worked working broken "
+          "tried try trying help thanks please anyone idea same here similar solution fixed solved finally great "
+          "morning evening night weekend holiday family kids dog cat neighbour landlord installer electrician "
+          "warranty replacement refund order delivery shipping box manual guide video forum thread post answer "
+          "question account login logout profile subscription plan price monthly yearly trial discount invoice "
+          "payment card bank upgrade downgrade cancel renew contract router modem fibre broadband provider "
+          "isp dns dhcp address static dynamic port firewall vpn bluetooth zigbee thread matter protocol cloud local "
+          "server outage latency bandwidth speed slow fast stable unstable random intermittent constant always never "
+          "sometimes often rarely daily hourly weekly schedule scene routine trigger condition action sunrise sunset "
+          "temperature humidity motion presence occupancy energy usage meter tariff solar heating cooling boiler "
+          "radiator fan vent window blind curtain shutter gate driveway porch garden shed loft basement attic").split()
+SYLLABLES = "ka ri to mo lex an vel tor qui zen bra sto fi nel gor ush pa ter wyn del cro mi sar bel von".split()
 ADVICE = ["Try a factory reset by holding the button for ten seconds.", "Move the hub away from the microwave.",
           "Switch the router to a fixed channel such as 1, 6 or 11.", "Update the firmware from the device page.",
           "Turn off band steering so the device stays on 2.4 GHz.", "Replace the batteries with lithium ones.",
@@ -56,9 +66,28 @@ ERRORS = ["E101", "E204", "E330", "0x80070005", "ERR_TIMEOUT", "HUB-17", "NET-42
 NAMES = ["Aurora", "Nimbus", "Vega", "Orion", "Lumen", "Atlas", "Pulse", "Echo"]
 
 
+def _vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """Real words first, then a long tail of made-up names (models, places, people): Zipf-weighted, as text is."""
+    tail = {"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(6000)}
+    shuffled = list(COMMON)
+    rng.shuffle(shuffled)
+    words = shuffled + sorted(tail - set(COMMON))
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+_VOCAB: tuple[list[str], list[float]] | None = None
+
+
 def _sentence(rng: random.Random) -> str:
-    words = rng.choices(COMMON, k=rng.randint(6, 16))
-    words.insert(rng.randrange(len(words)), rng.choice(DEVICES))
+    global _VOCAB
+    if _VOCAB is None:
+        _VOCAB = _vocabulary(random.Random(7))
+    size = rng.randint(8, 20)
+    words = [rng.choice(STOP) if rng.random() < .45 else None for _ in range(size)]
+    content = iter(rng.choices(_VOCAB[0], weights=_VOCAB[1], k=size))
+    words = [word or next(content) for word in words]
+    if rng.random() < .5:
+        words.insert(rng.randrange(len(words)), rng.choice(DEVICES))
     if rng.random() < .3:
         words.insert(rng.randrange(len(words)), rng.choice(ERRORS))
     if rng.random() < .3:
@@ -112,7 +141,7 @@ def queries(count: int, seed: int = 2) -> list[str]:
         lambda: f"type:idea {rng.choice(DEVICES)}",
         lambda: f"status:planned {rng.choice(CONTEXTS).split()[-1]}",
         lambda: rng.choice(ERRORS),
-        lambda: " ".join(rng.choices(COMMON, k=rng.randint(2, 5))),
+        lambda: " ".join(rng.choices(COMMON, k=rng.randint(2, 4))),
         lambda: rng.choice(["NOT AND OR", "visibility:hidden hub", "*", "author_id:3", '"unclosed router',
                             "x" * 5000, "hub\x00\x1b offline", "((((router"]),
     ]

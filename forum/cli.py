@@ -131,3 +131,25 @@ def send_mail(digests: bool) -> None:
                f"skipped: {result['skipped']}.")
     if result["failed"]:
         raise SystemExit(1)  # cron mails the operator; the failed ones are retried on the next run
+
+
+@forum_cli.command("export-user")
+@click.argument("username")
+@click.option("--output", default="", type=click.Path(dir_okay=False, allow_dash=True),
+              help="ZIP file to write (default: forum-data-NAME-DATE.zip here; - for standard output).")
+def export_user(username: str, output: str) -> None:
+    """Write everything the forum holds about USERNAME as a ZIP of JSON files (a data-access request)."""
+    import sys
+
+    from forum.privacy import export, services
+    try:
+        user = services.find_member(username)
+    except DomainError as error:
+        fail(error)
+    if output == "-":
+        export.write_to(user.id, sys.stdout.buffer)
+        return
+    output = output or export.filename(user)
+    with open(output, "wb") as handle:
+        size = export.write_to(user.id, handle)
+    click.echo(f"Wrote {output} ({size:,} bytes).", err=True)

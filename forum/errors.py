@@ -7,6 +7,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from forum.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -88,4 +90,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        _rollback()  # on PostgreSQL a failed statement aborts the transaction the error page would query in
         return error_response(500, "server_error", "Something went wrong on our side. It has been logged.")
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error page must still render
+        log.exception("Rollback after an unhandled error failed")

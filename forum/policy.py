@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from forum.clock import utcnow
 from forum.errors import PermissionDenied
-from forum.models import Idea, IdeaComment, IdeaStatus, Notification, Post, Role, Thread, User
+from forum.models import Escalation, Idea, IdeaComment, IdeaStatus, Notification, Post, Role, Thread, User
 
 
 class Policy:
@@ -110,8 +110,15 @@ class Policy:
             return False
         return self._is(thread.author_id) or self.is_staff
 
-    def can_see_email(self, user: User) -> bool:
-        return self._is(user.id) or self.is_admin
+    def can_see_email(self, user: User, escalation: Escalation | None = None) -> bool:
+        """Your own and, for admins, anyone's; staff see a requester's email only on the escalation assigned to
+        them (the privacy service records each such view in the audit log)."""
+        if user is None or user.is_deleted:
+            return False
+        if self._is(user.id) or self.is_admin:
+            return True
+        return (escalation is not None and self.is_staff and escalation.requested_by_id == user.id
+                and self._is(escalation.assignee_id))
 
     # -- escalations -------------------------------------------------------------------------
     ESCALATE_AFTER = timedelta(hours=24)  # any member may ask staff once a question waited this long unsolved
@@ -177,6 +184,11 @@ class Policy:
     def can_export_ideas(self) -> bool:
         return self.is_staff
 
+    # -- dashboard -------------------------------------------------------------------------------
+    def can_view_dashboard(self) -> bool:
+        """Staff and above read the community health figures; members and visitors never do."""
+        return self.is_staff
+
     # -- notifications -------------------------------------------------------------------------
     def can_watch(self) -> bool:
         """Any signed-in account, suspended included: watching only changes what you are told."""
@@ -203,3 +215,30 @@ class Policy:
             sa.or_(Post.id.is_(None), Post.is_hidden.is_(False), Post.author_id == me),
             sa.or_(Thread.id.is_(None), Thread.is_hidden.is_(False)),
             sa.or_(Idea.id.is_(None), Idea.is_hidden.is_(False))))
+
+    # -- privacy -------------------------------------------------------------------------------
+    def can_view_profile(self, user: User) -> bool:
+        """The full profile (bio, activity, reputation, join date): public to all, members-only to signed-in
+        accounts, private to its owner and admins. Everyone else sees only the name and avatar."""
+        if user is None or user.is_deleted:
+            return False
+        if (self.viewer is not None and self.viewer.id == user.id) or self._viewer_at_least(Role.ADMIN):
+            return True
+        if user.profile_visibility == "members":
+            return self.viewer is not None and not self.viewer.is_deleted
+        return user.profile_visibility != "private"
+
+    def can_read_private_note(self, escalation: Escalation) -> bool:
+        """Personal details a member sent privately: only the staff member assigned to them, and admins."""
+        if self.is_admin:
+            return True
+        return self.is_staff and self._is(escalation.assignee_id)
+
+    def can_delete_account(self, target: User) -> bool:
+        """Members delete their own account (suspended ones too: leaving is a right); admins delete any
+        account on request, except another admin's."""
+        if target is None or target.is_deleted or self.viewer is None or self.viewer.is_deleted:
+            return False
+        if self.viewer.id == target.id:
+            return True
+        return self.is_admin and not target.has_role(Role.ADMIN)

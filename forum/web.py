@@ -1,13 +1,15 @@
 """Request-wide wiring: blueprints, login loaders, input guards, template helpers, security headers."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
-from forum import api, auth, escalations, ideas, moderation, notifications, questions, search
+from forum import api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
 from forum.auth import services as auth_services
 from forum.clock import utcnow
 from forum.extensions import login_manager
@@ -15,10 +17,19 @@ from forum.markup import stored_html
 from forum.notifications import queries as notification_queries
 from forum.policy import Policy
 
-BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp, api.bp)
+BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
+              privacy.bp, dashboard.bp, api.bp)
+
+
+class _IdConverter(IntegerConverter):
+    """`<int:...>` ids beyond a 32-bit column cannot exist: a 404 from the router, not an overflow (500) in SQL."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def register(app: Flask) -> None:
+    app.url_map.converters["int"] = _IdConverter  # before the rules bind their converters
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.login"
@@ -44,13 +55,38 @@ def _user_from_bearer(req):
     return user
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _refuse_nul_bytes() -> None:
-    """PostgreSQL rejects NUL in text; refuse it at the door with a clear 400 instead of a 500 later."""
+    """PostgreSQL rejects NUL in text; refuse it at the door with a clear 400 instead of a 500 later.
+    Query strings count on every method (GET filters reach SQL too); every value of a repeated field counts;
+    a JSON body is judged after decoding, so the six characters `\\u0000` in a code sample stay allowed."""
+    pairs = list(request.args.items(multi=True))
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        values = list(request.form.values()) + list(request.args.values())
-        raw = request.get_data(cache=True) if request.is_json else b""
-        if any("\x00" in value for value in values) or b"\\u0000" in raw or b"\x00" in raw:
+        pairs += list(request.form.items(multi=True))
+        raw = request.get_data(cache=True) if request.mimetype not in _FORM_TYPES else b""
+        if b"\x00" in raw or (b"\\u0000" in raw and _json_has_nul(raw)):
             raise BadRequest("Text may not contain NUL characters.")
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in pairs):
+        raise BadRequest("Text may not contain NUL characters.")
+
+
+def _json_has_nul(raw: bytes) -> bool:
+    try:
+        stack = [json.loads(raw)]
+    except (ValueError, RecursionError):
+        return False  # not JSON: the endpoint answers 400 for that itself
+    while stack:  # iterative: nesting depth cannot exhaust the Python stack here
+        value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _security_headers(response):

@@ -25,5 +25,8 @@ from forum.moderation import api as moderation_api  # noqa: E402,F401
 from forum.ideas import api as ideas_api  # noqa: E402,F401
 from forum.search import api as search_api  # noqa: E402,F401
 from forum.notifications import api as notifications_api  # noqa: E402,F401
+from forum.privacy import api as privacy_api  # noqa: E402,F401
+from forum.dashboard import api as dashboard_api  # noqa: E402,F401
 
-DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api]
+DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api,
+               privacy_api, dashboard_api]

@@ -19,7 +19,10 @@ def json_body() -> dict[str, Any]:
         raise BadRequest("The body must be JSON, sent with Content-Type: application/json.")
     if not request.data:
         return {}
-    data = request.get_json(silent=True, force=True)
+    try:
+        data = request.get_json(silent=True, force=True)
+    except RecursionError:  # `[[[[...` nested thousands deep; silent only covers ValueError
+        data = None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data

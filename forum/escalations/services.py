@@ -92,7 +92,8 @@ def assign_escalation(*, actor: User, escalation: Escalation, assignee: object =
         raise Conflict(f"This escalation is already assigned to {target.username}.")
     escalation.assignee_id, escalation.status, escalation.assigned_at = target.id, EscalationStatus.ASSIGNED, utcnow()
     thread = escalation.thread
-    notify(user_id=target.id, kind="escalation_assigned", actor=actor, thread_id=thread.id, url=question_services.thread_url(thread),
+    notify(user_id=target.id, kind="escalation_assigned", actor=actor, thread_id=thread.id,
+           url=question_services.thread_url(thread),
            text=f"{actor.username} assigned you the escalation on “{thread.title}”")
     record_audit(actor=actor, action="escalation.assign", target_type="escalation", target_id=escalation.id,
                  label=thread.title, note=f"assigned to {target.username}")

@@ -148,7 +148,8 @@ OPENAPI_SCHEMAS = {
     "SimilarIdeas": _obj(["items"], items={"type": "array", "items": _obj(
         ["id", "title", "url", "status", "vote_count"], id=INT, title=STR, url=STR, status=STR, vote_count=INT)}),
     "IdeaExport": _obj(["items", "count"], count=INT, items={"type": "array", "items": _obj(
-        list(export.COLUMNS), **{name: STR for name in export.COLUMNS})}),
+        list(export.COLUMNS), id=INT, title=STR, status=STR, category=STR, votes=INT, votes_last_30_days=INT,
+        comments=INT, author=STR, created=TIME, status_changed_at=TIME, url=STR)}),
 }
 
 OPENAPI_PATHS = {

@@ -77,6 +77,10 @@ class Thread(db.Model):
     __table_args__ = (
         sa.Index("ix_threads_category_activity", "category_id", "last_activity_at"),
         sa.Index("ix_threads_score", "score"),
+        # the staff dashboard: questions of a period read from the index alone; answers accepted by thread
+        sa.Index("ix_threads_created_stats", "created_at", "is_hidden", "category_id", "first_answer_at",
+                 "accepted_post_id", "solved_at"),
+        sa.Index("ix_threads_accepted_post", "accepted_post_id"),
     )
 
     @property
@@ -106,7 +110,14 @@ class Post(db.Model):
     thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
 
-    __table_args__ = (sa.Index("ix_posts_thread_position", "thread_id", "position"),)
+    __table_args__ = (
+        sa.Index("ix_posts_thread_position", "thread_id", "position"),
+        # the staff dashboard: answers of a period by author, and who wrote a thread's first answer,
+        # both read from the index alone (posts rows carry the bodies and are large)
+        sa.Index("ix_posts_created_stats", "created_at", "position", "is_hidden", "is_staff_reply", "author_id",
+                 "thread_id"),
+        sa.Index("ix_posts_thread_position_staff", "thread_id", "position", "is_staff_reply"),
+    )
 
     @property
     def is_question(self) -> bool:
@@ -114,7 +125,7 @@ class Post(db.Model):
 
 
 class PostRevision(db.Model):
-    """Every edit keeps the text it replaced and who replaced it; the history is public."""
+    """Every version of a post, the original included, with who wrote it and when; the history is public."""
 
     __tablename__ = "post_revisions"
 

@@ -30,7 +30,8 @@ def flagged_post_json(item: queries.FlaggedPost) -> dict[str, Any]:
     return {"post_id": post.id, "question_id": post.thread_id, "title": post.thread.title,
             "is_question": post.is_question, "is_hidden": post.is_hidden, "hidden_reason": post.hidden_reason,
             "author": user_json(post.author), "body_html": post.body_html,
-            "url": question_services.thread_url(post.thread, f"post-{post.id}"), "oldest_flag_at": isoformat(item.oldest_at),
+            "url": question_services.thread_url(post.thread, f"post-{post.id}"),
+            "oldest_flag_at": isoformat(item.oldest_at),
             "flags": [flag_json(flag) for flag in item.flags]}
 
 

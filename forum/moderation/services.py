@@ -142,7 +142,8 @@ def restore_post(*, actor: User, post: Post, note: object = "") -> Post:
     record_audit(actor=actor, action="post.restore", target_type="post", target_id=post.id,
                  label=_post_label(post), note=note)
     notify(user_id=post.author_id, kind="post_restored", actor=actor, thread_id=post.thread_id, post_id=post.id,
-           url=question_services.thread_url(post.thread, f"post-{post.id}"), text=f"Your post on “{post.thread.title}” is visible again")
+           url=question_services.thread_url(post.thread, f"post-{post.id}"),
+           text=f"Your post on “{post.thread.title}” is visible again")
     db.session.commit()
     return post
 
@@ -232,9 +233,11 @@ def close_as_duplicate(*, actor: User, thread: Thread, of: object, note: object 
         raise Conflict("This thread is already closed as a duplicate of that one.")
     thread.duplicate_of_id, thread.status = original.id, ThreadStatus.CLOSED
     record_audit(actor=actor, action="thread.duplicate", target_type="thread", target_id=thread.id,
-                 label=thread.title, note=f"duplicate of #{original.id} “{original.title}”" + (f": {note}" if note else ""))
+                 label=thread.title,
+                 note=f"duplicate of #{original.id} “{original.title}”" + (f": {note}" if note else ""))
     notify(user_id=thread.author_id, kind="thread_duplicate", actor=actor, thread_id=thread.id,
-           url=question_services.thread_url(original), text=f"Your question “{thread.title}” was closed as a duplicate of “{original.title}”")
+           url=question_services.thread_url(original),
+           text=f"Your question “{thread.title}” was closed as a duplicate of “{original.title}”")
     db.session.commit()
     return thread
 

@@ -18,6 +18,7 @@ from forum.notifications.tokens import make_unsubscribe_token
 from forum.policy import Policy
 
 DIGEST_MAX_ITEMS = 50
+_GROUP_ORDER = {group.key: n for n, group in enumerate((*kinds.GROUPS, kinds.OTHER))}
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
     if not items:
         return None, "nothing left to tell: read on the site or no longer visible"
     shown = items[:DIGEST_MAX_ITEMS]
-    ordered = sorted(shown, key=lambda n: [g.key for g in (*kinds.GROUPS, kinds.OTHER)].index(kinds.group_of(n.kind).key))
+    ordered = sorted(shown, key=lambda n: _GROUP_ORDER[kinds.group_of(n.kind).key])  # stable: by time within a group
     sections = [(group_key, list(notes)) for group_key, notes in
                 groupby(ordered, key=lambda n: kinds.group_of(n.kind).key)]
     unsubscribe = unsubscribe_url(user.id, "digest")

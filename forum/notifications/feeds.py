@@ -29,7 +29,7 @@ def _author_name(user) -> str:
     return "deleted user" if user is None or user.is_deleted else user.username
 
 
-def _feed(*, path: str, title: str, subtitle: str, page: str, entries: list[dict]) -> Response:
+def _feed(*, title: str, subtitle: str, page: str, entries: list[dict]) -> Response:
     root = request.host_url.rstrip("/")
     feed = FeedGenerator()
     feed.id(root + request.full_path.rstrip("?"))
@@ -73,7 +73,7 @@ def questions_feed():
                 "title": thread.title, "author": _author_name(thread.author), "published": _aware(thread.created_at),
                 "updated": _aware(post.edited_at or thread.created_at), "summary": plain_text(post.body_html, 300),
                 "html": post.body_html} for thread, post in rows]
-    return _feed(path=request.path, title=title, subtitle="The newest questions asked by the community.",
+    return _feed(title=title, subtitle="The newest questions asked by the community.",
                  page=page, entries=entries)
 
 
@@ -98,5 +98,5 @@ def ideas_feed():
                         "summary": plain_text(note, 300)})
     entries.sort(key=lambda entry: entry["updated"], reverse=True)
     site = current_app.config.get("SITE_NAME", "Community")
-    return _feed(path=request.path, title=f"{site}: ideas", subtitle="New ideas and status changes on the idea board.",
+    return _feed(title=f"{site}: ideas", subtitle="New ideas and status changes on the idea board.",
                  page="/ideas?sort=new", entries=entries[:FEED_SIZE])

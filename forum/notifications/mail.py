@@ -14,7 +14,9 @@ def send_mail(*, to: str, subject: str, text: str, html: str | None = None,
     """Send one message after the caller's commit; a failure is logged, never raised into a request."""
     config = current_app.config
     if not config.get("MAIL_SERVER") and config.get("MAIL_BACKEND") != "locmem":
-        log.info("Mail (no MAIL_SERVER set) to=%s subject=%s\n%s", to, subject, text)
+        # WARNING, not INFO: visible without any logging set-up, and a real warning if production forgot MAIL_SERVER.
+        log.warning("MAIL_SERVER is not set, so this mail went to the log instead: to=%s subject=%s\n%s",
+                    to, subject, text)
         return True
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {},
                                      from_email=config.get("MAIL_DEFAULT_SENDER"))

@@ -65,7 +65,9 @@ def list_questions():
 def ask():
     body = json_body()
     thread = services.ask_question(actor=require_user(), title=body.get("title"), body=body.get("body"),
-                                   category=body.get("category"), tags=body.get("tags"))
+                                   category=body.get("category"), tags=body.get("tags"),
+                                   confirm_public=body.get("confirm_public"),
+                                   private_to_staff=body.get("private_to_staff"))
     return jsonify(_full_question(thread)), 201
 
 
@@ -78,7 +80,10 @@ def show(thread_id: int):
 def answer(thread_id: int):
     user = require_user()
     thread = services.get_thread(thread_id, user)
-    post = services.post_answer(actor=user, thread=thread, body=json_body().get("body"))
+    body = json_body()
+    post = services.post_answer(actor=user, thread=thread, body=body.get("body"),
+                                confirm_public=body.get("confirm_public"),
+                                private_to_staff=body.get("private_to_staff"))
     return jsonify(answer_json(post)), 201
 
 
@@ -87,7 +92,8 @@ def edit(post_id: int):
     user = require_user()
     body = json_body()
     post = services.edit_post(actor=user, post=services.get_post(post_id, user), body=body.get("body"),
-                              title=body.get("title"))
+                              title=body.get("title"), confirm_public=body.get("confirm_public"),
+                              private_to_staff=body.get("private_to_staff"))
     return jsonify(post_json(post))
 
 

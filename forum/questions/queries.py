@@ -95,6 +95,7 @@ class ThreadPage:
 def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
     """The question, then the accepted answer, then answers by score and age; hidden ones only for those allowed."""
     policy = Policy(viewer)
+    thread, escalation = _thread_with_escalation(thread)
     posts = db.session.scalars(
         sa.select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author))
         .order_by(Post.position)).all()
@@ -102,24 +103,36 @@ def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
     question = next(post for post in posts if post.position == 0)
     answers = sorted((post for post in visible if post.position > 0),
                      key=lambda p: (p.id != thread.accepted_post_id, -p.score, p.created_at, p.id))
-    escalation, original, duplicates = _thread_links(thread, policy)
+    original, duplicates = _duplicate_links(thread, policy)
     return ThreadPage(thread=thread, question=question, answers=answers,
                       my_votes=my_votes(viewer, [post.id for post in visible]),
                       escalation=escalation, duplicate_of=original, duplicates=duplicates)
 
 
-def _thread_links(thread: Thread, policy: Policy) -> tuple[Escalation | None, Thread | None, list[Thread]]:
-    """The thread's escalation and its duplicate links, both ways: two queries whatever their number."""
-    escalation = db.session.scalar(
-        sa.select(Escalation).where(Escalation.thread_id == thread.id)
-        .options(joinedload(Escalation.first_staff_reply_by), joinedload(Escalation.assignee))
-        .order_by(Escalation.status == EscalationStatus.RESOLVED, Escalation.created_at.desc()).limit(1))
+def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None]:
+    """One statement (re)loads the thread with its category and tags, and the escalation the page shows:
+    the open one, else the latest resolved one."""
+    thread_id = sa.inspect(thread).identity[0]  # the thread may be expired by the view count's commit
+    shown = (sa.select(Escalation.id).where(Escalation.thread_id == Thread.id)
+             .order_by(Escalation.status == EscalationStatus.RESOLVED, Escalation.created_at.desc(),
+                       Escalation.id.desc())
+             .limit(1).correlate(Thread).scalar_subquery())
+    row = db.session.execute(
+        sa.select(Thread, Escalation).outerjoin(Escalation, Escalation.id == shown).where(Thread.id == thread_id)
+        .options(joinedload(Thread.category), joinedload(Thread.tags), joinedload(Escalation.assignee),
+                 joinedload(Escalation.first_staff_reply_by))
+        .execution_options(populate_existing=True)).unique().one()
+    return row[0], row[1]
+
+
+def _duplicate_links(thread: Thread, policy: Policy) -> tuple[Thread | None, list[Thread]]:
+    """The original this thread duplicates and the threads that duplicate it, in one query."""
     related = db.session.scalars(sa.select(Thread).where(sa.or_(
         Thread.duplicate_of_id == thread.id, Thread.id == (thread.duplicate_of_id or -1)))
         .order_by(Thread.created_at)).all()
     related = [other for other in related if policy.can_view_thread(other)]
     original = next((other for other in related if other.id == thread.duplicate_of_id), None)
-    return escalation, original, [other for other in related if other.duplicate_of_id == thread.id]
+    return original, [other for other in related if other.duplicate_of_id == thread.id]
 
 
 def my_votes(viewer: Any, post_ids: list[int]) -> dict[int, int]:

@@ -12,6 +12,7 @@ from forum.models import Category, Post, PostRevision, Tag, Thread, ThreadStatus
 from forum.notifications.mentions import MentionResolver, notify_mentions, previous_mentions
 from forum.notifications.services import notify, thread_watcher_ids, watch_thread
 from forum.policy import Policy
+from forum.privacy.guard import attach_private_note, screen
 from forum.questions import reputation
 from forum.validation import FieldErrors
 
@@ -74,7 +75,10 @@ def _category(errors: FieldErrors, slug: object) -> Category | None:
     return category
 
 
-def ask_question(*, actor: User, title: object, body: object, category: object, tags: object = None) -> Thread:
+def ask_question(*, actor: User, title: object, body: object, category: object, tags: object = None,
+                 confirm_public: object = False, private_to_staff: object = False) -> Thread:
+    """Personal data in the title or body is refused (422 pii_detected) unless the author confirms it is meant
+    to be public, or sends it privately to staff (it is then removed from the post and kept in a private note)."""
     policy = Policy(actor)
     policy.ensure_active()
     policy.ensure(policy.can_ask())
@@ -84,6 +88,9 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     found_category = _category(errors, category)
     tag_names = _parse_tags(errors, tags)
     errors.check()
+    screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
+                      private_to_staff=private_to_staff, labels={"title": "Title", "body": "Details"})
+    title, body = screened.values["title"], screened.values["body"]
     thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor)
     mentions = MentionResolver()
     question = Post(thread=thread, author=actor, position=0, body_md=body,
@@ -92,13 +99,16 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     db.session.add_all([thread, question])
     db.session.flush()
     db.session.add(PostRevision(post_id=question.id, editor_id=actor.id, title=title, body_md=body))
+    if screened.private_note:
+        attach_private_note(actor=actor, thread=thread, note=screened.private_note)
     watch_thread(user=actor, thread=thread)
     notify_mentions(actor=actor, resolver=mentions, thread=thread, post=question)
     db.session.commit()
     return thread
 
 
-def post_answer(*, actor: User, thread: Thread, body: object) -> Post:
+def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: object = False,
+                private_to_staff: object = False) -> Post:
     policy = Policy(actor)
     policy.ensure_active()
     policy.ensure(policy.can_answer(thread), "This thread is locked: no new answers."
@@ -106,6 +116,9 @@ def post_answer(*, actor: User, thread: Thread, body: object) -> Post:
     errors = FieldErrors()
     body = errors.text("body", body, label="Answer", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
     errors.check()
+    screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
+                      labels={"body": "Answer"})
+    body = screened.values["body"]
     now = utcnow()
     position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
     mentions = MentionResolver()
@@ -118,6 +131,8 @@ def post_answer(*, actor: User, thread: Thread, body: object) -> Post:
         first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
     db.session.flush()
     db.session.add(PostRevision(post_id=answer.id, editor_id=actor.id, body_md=body))
+    if screened.private_note:
+        attach_private_note(actor=actor, thread=thread, note=screened.private_note)
     from forum.escalations.hooks import record_staff_reply  # late import: escalations builds on questions
     record_staff_reply(thread, answer, now)
     _tell_about_answer(actor, thread, answer)
@@ -137,7 +152,8 @@ def _tell_about_answer(actor: User, thread: Thread, answer: Post) -> None:
                    post_id=answer.id, text=f"{actor.username} answered “{thread.title}”, which you watch")
 
 
-def edit_post(*, actor: User, post: Post, body: object, title: object = None) -> Post:
+def edit_post(*, actor: User, post: Post, body: object, title: object = None, confirm_public: object = False,
+              private_to_staff: object = False) -> Post:
     """Keeps a revision of the new text; a title can only change on the question itself."""
     policy = Policy(actor)
     policy.ensure_active()
@@ -151,6 +167,9 @@ def edit_post(*, actor: User, post: Post, body: object, title: object = None) ->
     errors.check()
     if body == post.body_md and (title is None or title == post.thread.title):
         return post
+    screened = screen({"body": body, **({"title": title} if title is not None else {})},
+                      confirm_public=confirm_public, private_to_staff=private_to_staff)
+    body, title = screened.values["body"], screened.values.get("title", title)
     already, mentions = previous_mentions(post.body_md), MentionResolver()  # an edit tells only the newly mentioned
     post.body_md, post.body_html = body, render_markdown(body, mention_resolver=mentions)
     post.edited_at, post.edited_by_id = utcnow(), actor.id
@@ -158,6 +177,8 @@ def edit_post(*, actor: User, post: Post, body: object, title: object = None) ->
         post.thread.title, post.thread.slug = title, slugify(title)
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_md=body,
                                 title=post.thread.title if post.is_question else None))
+    if screened.private_note:
+        attach_private_note(actor=actor, thread=post.thread, note=screened.private_note)
     notify_mentions(actor=actor, resolver=mentions, thread=post.thread, post=post, already=already)
     db.session.commit()
     return post

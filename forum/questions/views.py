@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from forum.errors import Invalid
 from forum.markup import render_markdown
 from forum.policy import Policy
+from forum.privacy.guard import PIIDetected
 from forum.questions import bp, queries, services
 from forum.questions.services import thread_url
 
@@ -26,10 +27,13 @@ def ask():
     if request.method == "POST":
         try:
             thread = services.ask_question(actor=current_user, title=form.get("title"), body=form.get("body"),
-                                           category=form.get("category"), tags=form.get("tags"))
+                                           category=form.get("category"), tags=form.get("tags"),
+                                           confirm_public=form.get("confirm_public"),
+                                           private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
-            return render_template("questions/ask.html", form=form, errors=error.fields,
+            return render_template("questions/ask.html", form=form, errors=error.fields, pii=_pii(error),
                                    categories=queries.categories()), 422
+        _private_flash(form)
         flash("Your question is posted. You will be notified when someone answers.", "success")
         return redirect(thread_url(thread))
     return render_template("questions/ask.html", form=form, errors={}, categories=queries.categories())
@@ -53,9 +57,19 @@ def _count_view(thread_id: int) -> None:
         session["seen"] = (seen + [thread_id])[-50:]
 
 
-def _render_thread(thread, *, form, errors, status: int = 200):
+def _render_thread(thread, *, form, errors, status: int = 200, pii=None):
     page = queries.thread_page(thread, current_user)
-    return render_template("questions/show.html", view=page, form=form, errors=errors), status
+    return render_template("questions/show.html", view=page, form=form, errors=errors, pii=pii), status
+
+
+def _pii(error: Invalid):
+    """The personal details found, for the warning with its three choices (edit, post anyway, send privately)."""
+    return error.findings if isinstance(error, PIIDetected) else None
+
+
+def _private_flash(form) -> None:
+    if form.get("private_to_staff"):
+        flash("The personal details were removed from the public post and sent privately to staff.", "info")
 
 
 @bp.post("/questions/<int:thread_id>/answers")
@@ -63,9 +77,12 @@ def _render_thread(thread, *, form, errors, status: int = 200):
 def answer(thread_id: int):
     thread = services.get_thread(thread_id, current_user)
     try:
-        post = services.post_answer(actor=current_user, thread=thread, body=request.form.get("body"))
+        post = services.post_answer(actor=current_user, thread=thread, body=request.form.get("body"),
+                                    confirm_public=request.form.get("confirm_public"),
+                                    private_to_staff=request.form.get("private_to_staff"))
     except Invalid as error:
-        return _render_thread(thread, form=request.form, errors=error.fields, status=422)
+        return _render_thread(thread, form=request.form, errors=error.fields, status=422, pii=_pii(error))
+    _private_flash(request.form)
     flash("Thanks for helping! Your answer is posted.", "success")
     return redirect(thread_url(thread, f"post-{post.id}"))
 
@@ -78,9 +95,12 @@ def edit(post_id: int):
     if request.method == "POST":
         title = form.get("title") if post.is_question else None
         try:
-            services.edit_post(actor=current_user, post=post, body=form.get("body"), title=title)
+            services.edit_post(actor=current_user, post=post, body=form.get("body"), title=title,
+                               confirm_public=form.get("confirm_public"), private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
-            return render_template("questions/edit.html", post=post, form=form, errors=error.fields), 422
+            return render_template("questions/edit.html", post=post, form=form, errors=error.fields,
+                                   pii=_pii(error)), 422
+        _private_flash(form)
         flash("Your edit is saved; the previous version is kept in the history.", "success")
         return redirect(thread_url(post.thread, f"post-{post.id}"))
     policy = Policy(current_user)

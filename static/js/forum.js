@@ -137,9 +137,15 @@
 
   function initErrorFocus() {
     var summary = doc.querySelector("[data-errors-summary]");
-    if (summary) {
+    if (!summary) { return; }
+    function focusSummary() {
       summary.focus({ preventScroll: true });
       summary.scrollIntoView({ block: "center" });
+    }
+    focusSummary();
+    /* Scrolling to a #fragment after load moves focus to the viewport: take it back once, afterwards. */
+    if (window.location.hash) {
+      window.addEventListener("load", function () { setTimeout(focusSummary, 0); }, { once: true });
     }
   }
 

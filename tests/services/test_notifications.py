@@ -64,7 +64,9 @@ def test_mentions_notify_existing_members_outside_code_once(ctx):
     bob, carol, dave, erin, frank, gina = (make_user(n) for n in ("bob", "carol", "dave", "erin", "frank", "gina"))
     body = ("Thanks @bob and again @BOB! Not `@carol` in code, not mail to dave@example.com,\n"
             "not @nobody-here, (@frank), and @gina.\n\n```\n@erin in a block\n```\n\n[@dave](https://x.example) @author")
-    thread = make_thread(author, body=body)
+    make_thread(author)  # creates the category
+    thread = questions.ask_question(actor=author, title="Mentions in every shape", body=body, category="general",
+                                    confirm_public=True)  # the e-mail address is there on purpose
     for user, expected in ((bob, ["mention"]), (frank, ["mention"]), (gina, ["mention"]), (carol, []),
                            (dave, []), (erin, []), (author, [])):
         assert kinds_for(user) == expected, user.username
@@ -266,3 +268,37 @@ def test_tampered_and_expired_tokens_are_refused(ctx):
     with pytest.raises(BadRequest, match="expired"):
         services.unsubscribe(token=token)
     assert services.preferences_of(user.id)["answers"] == Delivery.IMMEDIATELY
+
+
+def test_the_list_takes_a_fixed_number_of_queries(ctx, app):
+    from tests.conftest import count_queries
+    asker = make_user()
+    thread = make_thread(asker)
+
+    def measure() -> int:
+        db.session.expire_all()
+        with count_queries(db.engine) as statements:
+            page = queries.list_notifications(asker)
+            [note.actor.username for note in page.items]
+            queries.unread_count(asker)
+        return len(statements)
+
+    make_answer(thread)
+    few = measure()
+    for _ in range(12):
+        make_answer(thread)
+    assert measure() == few <= 4  # count, page (actors joined), unread count, the reader reloaded
+
+
+@pytest.mark.parametrize("role, told", [(Role.MEMBER, False), (Role.STAFF, False), (Role.MODERATOR, True)])
+def test_only_those_who_may_see_a_hidden_idea_are_told_about_it(ctx, role, told):
+    from forum.models import Idea
+    from tests.factories import make_category
+    reader, staff = make_user(role=role), make_user(role=Role.STAFF)
+    idea = Idea(title="Hidden idea", body_md="x", body_html="<p>x</p>", author=reader, is_hidden=True,
+                category_id=make_category().id)
+    db.session.add(idea)
+    db.session.commit()
+    services.notify(user_id=reader.id, kind="idea_status", actor=staff, idea_id=idea.id, url="/ideas/1", text="x")
+    db.session.commit()
+    assert (kinds_for(reader) == ["idea_status"]) is told

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from forum import clock
-from forum.models import Idea, IdeaComment, Post, Role, Thread, User
+from forum.models import Escalation, Idea, IdeaComment, Post, Role, Thread, User
 from forum.policy import Policy
 
 NOW = datetime(2026, 3, 10, 12, 0, 0)
@@ -44,6 +44,17 @@ def idea(**kw) -> Idea:
     return Idea(id=30, author_id=AUTHOR.id, **values)
 
 
+def author_with(visibility: str) -> User:
+    twin = _user(AUTHOR.id)
+    twin.profile_visibility = visibility
+    return twin
+
+
+def escalation_for_staff() -> Escalation:
+    """The author's escalation, assigned to the staff member of the table."""
+    return Escalation(id=50, thread_id=10, requested_by_id=AUTHOR.id, assignee_id=PEOPLE["staff"].id, status="assigned")
+
+
 def answer_on(parent: Thread, by: User = OTHER) -> Post:
     return Post(id=40, thread_id=parent.id, thread=parent, author_id=by.id, position=1, is_hidden=False, score=0)
 
@@ -74,6 +85,8 @@ TABLE = [
     ("another thread's answer", "can_accept_answer",
      lambda: (thread(), Post(id=41, thread_id=999, position=1, is_hidden=False)), "0000000"),
     ("author's email", "can_see_email", lambda: (AUTHOR,), "0010001"),
+    ("requester's email on the assigned escalation", "can_see_email", lambda: (AUTHOR, escalation_for_staff()),
+     "0010101"),
     # -- escalations
     ("young question", "can_escalate", lambda: (thread(age_hours=2),), "0010011"),
     ("day-old unsolved question", "can_escalate", lambda: (thread(age_hours=24),), "0110111"),
@@ -106,6 +119,15 @@ TABLE = [
     ("merged idea's status", "can_set_idea_status", lambda: (idea(merged_into_id=1),), "0000000"),
     ("ideas", "can_merge_ideas", lambda: (), "0000111"),
     ("ideas export", "can_export_ideas", lambda: (), "0000111"),
+    # -- dashboard
+    ("the community dashboard", "can_view_dashboard", lambda: (), "0000111"),
+    # -- privacy
+    ("a public profile", "can_view_profile", lambda: (author_with("public"),), "1111111"),
+    ("a members-only profile", "can_view_profile", lambda: (author_with("members"),), "0111111"),
+    ("a private profile", "can_view_profile", lambda: (author_with("private"),), "0010001"),
+    ("the private note of an escalation", "can_read_private_note", lambda: (escalation_for_staff(),), "0000101"),
+    ("the author's account", "can_delete_account", lambda: (AUTHOR,), "0010001"),
+    ("an admin's account (only its owner)", "can_delete_account", lambda: (PEOPLE["admin"],), "0000001"),
     # -- notifications
     ("a thread or idea", "can_watch", lambda: (), "0111111"),
 ]

@@ -160,7 +160,7 @@ def test_unique_vote_per_user_and_post(ctx):
     services.vote_post(actor=voter, post=answer, value=1)
     db.session.add(Vote(user_id=voter.id, post_id=answer.id, value=1))
     with pytest.raises(sa.exc.IntegrityError):
-        db.session.commit()
+        db.session.flush()
     db.session.rollback()
 
 

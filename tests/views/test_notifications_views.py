@@ -217,6 +217,7 @@ def test_questions_feed_is_valid_atom_without_hidden_content(app, client):
         make_thread(title="A question in general about hubs")
         hidden = make_thread(title="Secret spam question here", category="wifi")
         hidden.is_hidden = True
+        make_thread(title="Question whose post was hidden").question.is_hidden = True
         db.session.commit()
         shown_id = shown.id
     response = client.get("/feeds/questions.atom")

@@ -1,0 +1,53 @@
+"""GET /api/v1/stats: the dashboard's figures as JSON, staff only (403 for members and visitors alike)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from forum.api import bp
+from forum.api.helpers import viewer
+from forum.api.openapi import INT, STR, _obj, op
+from forum.dashboard import stats
+
+
+@bp.get("/stats")
+def stats_show():
+    _, data = stats.dashboard_for(actor=viewer(), args=request.args)
+    return jsonify(data)
+
+
+_NUM = {"type": "number", "nullable": True}
+_FIGURE = _obj(["value", "previous", "change", "unit"], value=_NUM, previous=_NUM, change=_NUM,
+               unit={"type": "string", "enum": ["count", "share", "seconds"]})
+_PERIOD = _obj(["since", "until", "days", "first_day", "last_day", "category", "label"],
+               since=STR, until=STR, days={"type": "integer", "nullable": True}, first_day=STR, last_day=STR,
+               category={"type": "string", "nullable": True}, label=STR)
+_SPLIT = _obj(["members", "staff", "total"], members=INT, staff=INT, total=INT)
+_ANSWERER = _obj(["username", "answers", "accepted"], username=STR, answers=INT, accepted=INT)
+OPENAPI_SCHEMAS = {
+    "Stats": _obj(
+        ["period", "previous_period", "figures", "first_answers", "accepted_answers", "sla",
+         "escalations_breached_now", "backlog", "top_ideas", "top_answerers", "daily"],
+        period=_PERIOD, previous_period=_PERIOD, generated_at=STR,
+        figures={"type": "object", "description": "one entry per figure: " + ", ".join(k for k, *_ in stats.FIGURES)
+                 + "; shares are fractions 0-1, durations whole seconds",
+                 "additionalProperties": _FIGURE},
+        first_answers=_SPLIT, accepted_answers=_SPLIT,
+        sla=_obj(["met", "decided"], met=INT, decided=INT), escalations_breached_now=INT,
+        backlog=_obj(["buckets", "total", "oldest", "url"], total=INT, url=STR,
+                     buckets={"type": "array", "items": _obj(["key", "label", "count"], key=STR, label=STR,
+                                                             count=INT)},
+                     oldest={"type": "array", "items": _obj(["id", "title", "url", "created_at", "age_seconds",
+                                                             "bucket"], id=INT, title=STR, url=STR,
+                                                            created_at=STR, age_seconds=INT, bucket=STR)}),
+        top_ideas={"type": "array", "items": _obj(["id", "title", "status", "votes_gained", "votes_total", "url"],
+                                                  id=INT, title=STR, status=STR, status_label=STR, category=STR,
+                                                  votes_gained=INT, votes_total=INT, url=STR)},
+        top_answerers=_obj(["members", "staff"], members={"type": "array", "items": _ANSWERER},
+                           staff={"type": "array", "items": _ANSWERER}),
+        daily={"type": "array", "items": {"type": "object", "additionalProperties": True}}),
+}
+OPENAPI_PATHS = {
+    "/stats": {"get": op("Community health figures for a period (days=7|30|90 or since/until YYYY-MM-DD) and "
+                         "optional category, with the previous period of equal length; staff only",
+                         "stats", params=["days", "since", "until", "category"], schema="Stats", auth=True)},
+}

@@ -1,0 +1,138 @@
+"""The dashboard's period and filters, read from a query string: presets, custom dates, one category."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Category
+from forum.validation import FieldErrors
+
+PRESETS = (7, 30, 90)
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+EARLIEST = date(2000, 1, 1)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """[since, until) in naive UTC, and the period of equal length just before it."""
+
+    since: datetime
+    until: datetime
+    days: int | None = None          # set for a preset ("last 30 days"), None for custom dates
+    category: Category | None = None
+
+    @property
+    def length(self) -> timedelta:
+        return self.until - self.since
+
+    @property
+    def previous(self) -> Period:
+        return Period(self.since - self.length, self.since, self.days, self.category)
+
+    @property
+    def first_day(self) -> date:
+        return self.since.date()
+
+    @property
+    def last_day(self) -> date:
+        return (self.until - timedelta(microseconds=1)).date()
+
+    def day_list(self) -> list[str]:
+        count = (self.last_day - self.first_day).days + 1
+        return [(self.first_day + timedelta(days=n)).isoformat() for n in range(count)]
+
+    @property
+    def label(self) -> str:
+        if self.days:
+            return f"Last {self.days} days"
+        return f"{self.first_day:%d %b %Y} – {self.last_day:%d %b %Y}"
+
+    def query_args(self, **extra: Any) -> dict[str, Any]:
+        """The query string that reproduces this period (links, CSV downloads)."""
+        args: dict[str, Any] = {"days": self.days} if self.days else {
+            "since": self.first_day.isoformat(), "until": self.last_day.isoformat()}
+        if self.category is not None:
+            args["category"] = self.category.slug
+        return {**args, **extra}
+
+
+def parse_period(args: Mapping[str, Any], now: datetime | None = None) -> Period:
+    """Dates win over `days` when given. Anything that makes no sense is an Invalid naming the field."""
+    now = now or utcnow()
+    errors = FieldErrors()
+    category = _category(errors, args.get("category"))
+    raw_since, raw_until = _text(args.get("since")), _text(args.get("until"))
+    if raw_since or raw_until:
+        period = _custom(errors, raw_since, raw_until, now, category)
+    else:
+        days = _days(errors, args.get("days"))
+        today = datetime.combine(now.date(), time.min)
+        period = Period(today - timedelta(days=days - 1), now, days, category)
+    errors.check()
+    return period
+
+
+def _text(raw: Any) -> str:
+    return (str(raw) if raw is not None else "").strip()
+
+
+def _days(errors: FieldErrors, raw: Any) -> int:
+    raw = _text(raw)
+    if not raw:
+        return DEFAULT_DAYS
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        errors.add("days", f"Days must be a whole number from 1 to {MAX_DAYS}, such as 7, 30 or 90.")
+        return DEFAULT_DAYS
+    return int(raw)
+
+
+def _date(errors: FieldErrors, field: str, raw: str) -> date | None:
+    try:
+        if not _DATE.match(raw):
+            raise ValueError
+        return datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        errors.add(field, "Use a real date written as YYYY-MM-DD, such as 2026-01-31.")
+        return None
+
+
+def _custom(errors: FieldErrors, raw_since: str, raw_until: str, now: datetime,
+            category: Category | None) -> Period:
+    """Both ends inclusive; the period ends now when it runs to today."""
+    if not raw_since:
+        errors.add("since", "Give a start date as well as an end date.")
+    start = _date(errors, "since", raw_since) if raw_since else None
+    end = _date(errors, "until", raw_until) if raw_until else now.date()
+    if start is not None and start < EARLIEST:
+        errors.add("since", f"Pick a start date from {EARLIEST:%d %B %Y} onwards.")
+    if end is not None and end > now.date():
+        errors.add("until", "The end date is in the future; pick today or an earlier day.")
+    if start is not None and end is not None and "since" not in errors.errors and "until" not in errors.errors:
+        if start > end:
+            errors.add("until", "The end date is before the start date.")
+        elif (end - start).days + 1 > MAX_DAYS:
+            errors.add("since", f"A period can cover at most {MAX_DAYS} days; this one covers "
+                                f"{(end - start).days + 1:,}.")
+    if errors.errors:
+        return Period(now, now)
+    since = datetime.combine(start, time.min)
+    return Period(since, min(datetime.combine(end + timedelta(days=1), time.min), now), None, category)
+
+
+def _category(errors: FieldErrors, raw: Any) -> Category | None:
+    slug = _text(raw)
+    if not slug:
+        return None
+    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
+    if category is None:
+        errors.add("category", f"There is no category “{slug[:60]}”.")
+    return category

@@ -1,0 +1,230 @@
+"""The dashboard's figures, every one computed in SQL (aggregates, GROUP BY day, percentiles), never by
+loading rows into Python. One function per section; `dashboard()` assembles them for the page and the API.
+
+Definitions (what staff read on the page, in one place):
+- a question belongs to the period it was asked in; hidden questions are left out everywhere;
+- answered / solved: the question has an answer / an accepted answer today;
+- time to first answer: the question's first_answer_at minus its created_at; time to accepted answer: the
+  accepted answer's created_at minus the question's; whole seconds;
+- first (accepted) answers by members vs staff: the post's staff badge (is_staff_reply), set when written;
+- an escalation is within SLA when its first staff reply (or, failing that, its resolution) came by due_at;
+  escalations still waiting and not yet due are not counted either way;
+- the unanswered backlog is the state now: open questions with no answer, by age.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from forum.clock import isoformat, utcnow
+from forum.dashboard import workload
+from forum.dashboard.period import Period, parse_period
+from forum.dashboard.sql import day_of, percentiles, seconds_between
+from forum.extensions import db
+from forum.models import Post, Thread, ThreadStatus, User
+from forum.policy import Policy
+BUCKETS = (("lt_1h", "Under 1 hour", None, 1), ("1_4h", "1–4 hours", 1, 4), ("4_24h", "4–24 hours", 4, 24),
+           ("gt_24h", "Over 24 hours", 24, None))
+OLDEST_PER_BUCKET = 5
+TOP = 10
+
+# key, label, unit (count | share | seconds), which way is better
+FIGURES = (
+    ("questions_asked", "Questions asked", "count", "up"),
+    ("answered_share", "Answered", "share", "up"),
+    ("solved_share", "Solved (accepted answer)", "share", "up"),
+    ("first_answer_median_seconds", "Median time to first answer", "seconds", "down"),
+    ("first_answer_p90_seconds", "90th percentile time to first answer", "seconds", "down"),
+    ("accepted_answer_median_seconds", "Median time to accepted answer", "seconds", "down"),
+    ("accepted_answer_p90_seconds", "90th percentile time to accepted answer", "seconds", "down"),
+    ("first_answers_by_members_share", "First answers written by members", "share", "up"),
+    ("accepted_answers_by_members_share", "Accepted answers written by members", "share", "up"),
+    ("escalations_opened", "Escalations opened", "count", None),
+    ("escalations_resolved", "Escalations resolved", "count", "up"),
+    ("escalation_first_reply_median_seconds", "Median time to first staff reply", "seconds", "down"),
+    ("escalations_within_sla_share", "Escalations answered within SLA", "share", "up"),
+    ("flags_raised", "Flags raised", "count", None),
+    ("flag_handling_median_seconds", "Median time to handle a flag", "seconds", "down"),
+    ("posts_hidden", "Posts hidden", "count", None),
+    ("ideas_submitted", "Ideas submitted", "count", "up"),
+    ("idea_votes_cast", "Idea votes cast", "count", "up"),
+    ("idea_status_changes", "Idea status changes", "count", "up"),
+)
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    return None if not whole else round((part or 0) / whole, 4)
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(round(float(value)))
+
+
+def _in(column: Any, period: Period) -> sa.ColumnElement:
+    return sa.and_(column >= period.since, column < period.until)
+
+
+def _questions(period: Period) -> list[sa.ColumnElement]:
+    where = [_in(Thread.created_at, period), Thread.is_hidden.is_(False)]
+    if period.category is not None:
+        where.append(Thread.category_id == period.category.id)
+    return where
+
+
+def _pct(values: sa.Select, fractions: tuple[float, ...] = (0.5, 0.9)) -> list[int | None]:
+    row = db.session.execute(percentiles(values.subquery(), fractions)).one()
+    return [_whole(value) for value in row]
+
+
+# -- questions and answers -----------------------------------------------------------------------
+
+def question_figures(period: Period) -> dict[str, Any]:
+    asked, answered, solved = db.session.execute(sa.select(
+        sa.func.count(), sa.func.count(Thread.first_answer_at), sa.func.count(Thread.accepted_post_id)
+    ).where(*_questions(period))).one()
+    first = _pct(sa.select(seconds_between(Thread.created_at, Thread.first_answer_at).label("v"))
+                 .where(*_questions(period), Thread.first_answer_at.is_not(None)))
+    accepted = aliased(Post)
+    solved_in = _pct(sa.select(seconds_between(Thread.created_at, accepted.created_at).label("v"))
+                     .select_from(Thread).join(accepted, accepted.id == Thread.accepted_post_id).where(*_questions(period)))
+    first_split, accepted_split = answer_authors(period)
+    return {
+        "questions_asked": asked, "answered_share": _share(answered, asked), "solved_share": _share(solved, asked),
+        "first_answer_median_seconds": first[0], "first_answer_p90_seconds": first[1],
+        "accepted_answer_median_seconds": solved_in[0], "accepted_answer_p90_seconds": solved_in[1],
+        "first_answers_by_members_share": _share(first_split["members"], first_split["total"]),
+        "accepted_answers_by_members_share": _share(accepted_split["members"], accepted_split["total"]),
+        "_first_answers": first_split, "_accepted_answers": accepted_split,
+    }
+
+
+def answer_authors(period: Period) -> tuple[dict[str, int], dict[str, int]]:
+    """Who wrote the first answer (the lowest position above 0) and the accepted answer: members or staff."""
+    first_position = (sa.select(sa.func.min(Post.position)).where(Post.thread_id == Thread.id, Post.position > 0)
+                      .correlate(Thread).scalar_subquery())
+    staff = sa.func.coalesce(sa.func.sum(sa.case((Post.is_staff_reply.is_(True), 1), else_=0)), 0)
+    splits = []
+    for join in (sa.and_(Post.thread_id == Thread.id, Post.position == first_position),
+                 Post.id == Thread.accepted_post_id):
+        total, by_staff = db.session.execute(
+            sa.select(sa.func.count(), staff).select_from(Thread).join(Post, join).where(*_questions(period))).one()
+        splits.append({"members": total - by_staff, "staff": by_staff, "total": total})
+    return splits[0], splits[1]
+
+
+def daily_questions(period: Period) -> list[dict[str, Any]]:
+    """Per day asked: questions, how many are answered and solved, median and p90 time to first answer."""
+    day = day_of(Thread.created_at).label("day")
+    counts = {row.day: row for row in db.session.execute(
+        sa.select(day, sa.func.count().label("asked"), sa.func.count(Thread.first_answer_at).label("answered"),
+                  sa.func.count(Thread.accepted_post_id).label("solved"))
+        .where(*_questions(period)).group_by(day))}
+    values = (sa.select(day, seconds_between(Thread.created_at, Thread.first_answer_at).label("v"))
+              .where(*_questions(period), Thread.first_answer_at.is_not(None)).subquery())
+    times = {str(row[0]): row[1:] for row in db.session.execute(percentiles(values, (0.5, 0.9), group="day"))}
+    rows = []
+    for name in period.day_list():
+        row, (median, p90) = counts.get(name), times.get(name, (None, None))
+        rows.append({"date": name, "asked": row.asked if row else 0, "answered": row.answered if row else 0,
+                     "solved": row.solved if row else 0, "first_answer_median_seconds": _whole(median),
+                     "first_answer_p90_seconds": _whole(p90)})
+    return rows
+
+
+def backlog(period: Period, now: datetime) -> dict[str, Any]:
+    """Open questions with no answer now, counted by age, with the oldest few of each age linked."""
+    bucket = sa.case(*[(Thread.created_at > now - timedelta(hours=hi), key) for key, _, _, hi in BUCKETS if hi],
+                     else_=BUCKETS[-1][0]).label("bucket")
+    where = [Thread.answer_count == 0, Thread.status != ThreadStatus.CLOSED, Thread.is_hidden.is_(False)]
+    if period.category is not None:
+        where.append(Thread.category_id == period.category.id)
+    ranked = sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at, bucket,
+                       sa.func.row_number().over(partition_by=bucket, order_by=(Thread.created_at, Thread.id))
+                       .label("rn"), sa.func.count().over(partition_by=bucket).label("n")).where(*where).subquery()
+    rows = db.session.execute(sa.select(ranked).where(ranked.c.rn <= OLDEST_PER_BUCKET)
+                              .order_by(ranked.c.created_at, ranked.c.id)).all()
+    counts = {row.bucket: row.n for row in rows}
+    oldest = [{"id": row.id, "title": row.title, "url": f"/questions/{row.id}/{row.slug}",
+               "created_at": isoformat(row.created_at), "age_seconds": int((now - row.created_at).total_seconds()),
+               "bucket": row.bucket} for row in rows]
+    url = "/questions?sort=unanswered" + (f"&category={period.category.slug}" if period.category else "")
+    return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label, _, _ in BUCKETS],
+            "total": sum(counts.values()), "oldest": oldest, "url": url}
+
+
+def top_answerers(period: Period) -> dict[str, list[dict[str, Any]]]:
+    """Most answers written in the period, members and staff ranked separately, with how many were accepted."""
+    where = [_in(Post.created_at, period), Post.position > 0, Post.is_hidden.is_(False)]
+    if period.category is not None:
+        where.append(Post.thread_id.in_(sa.select(Thread.id).where(Thread.category_id == period.category.id)))
+    result = {}
+    for name, staff in (("members", False), ("staff", True)):
+        top = db.session.execute(
+            sa.select(Post.author_id, sa.func.count().label("n")).where(*where, Post.is_staff_reply.is_(staff))
+            .group_by(Post.author_id).order_by(sa.desc("n"), Post.author_id).limit(TOP)).all()
+        ids = [row.author_id for row in top]
+        accepted = dict(db.session.execute(
+            sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
+            .where(*where, Post.is_staff_reply.is_(staff), Post.author_id.in_(ids)).group_by(Post.author_id)
+        ).all()) if ids else {}
+        users = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+        result[name] = [{"username": _name(users.get(row.author_id), row.author_id), "answers": row.n,
+                         "accepted": accepted.get(row.author_id, 0)} for row in top]
+    return result
+
+
+def _name(user: User | None, user_id: int) -> str:
+    return f"deleted user {user_id}" if user is None or user.is_deleted else user.username
+
+
+# -- the whole dashboard ---------------------------------------------------------------------------
+
+def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
+    """Staff only; the period and category come from the query string (Invalid with field messages)."""
+    policy = Policy(actor)
+    policy.ensure(policy.can_view_dashboard(), "Only staff can see the community dashboard.")
+    now = utcnow()
+    period = parse_period(args, now)
+    return period, dashboard(period, now)
+
+
+def figures(period: Period, now: datetime) -> dict[str, Any]:
+    """The headline figures of one period (the page compares two of these)."""
+    return {**question_figures(period), **workload.escalation_figures(period, now),
+            **workload.moderation_figures(period), **workload.idea_figures(period)}
+
+
+def compare(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{key: {value, previous, change}}; change is None when either side has no value."""
+    result = {}
+    for key, _, unit, _ in FIGURES:
+        value, before = current[key], previous[key]
+        change = None if value is None or before is None else round(value - before, 4 if unit == "share" else 0)
+        result[key] = {"value": value, "previous": before, "change": change, "unit": unit}
+    return result
+
+
+def dashboard(period: Period, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    current, previous = figures(period, now), figures(period.previous, now)
+    sla = workload.daily_sla(period, now)
+    daily = [{**row, **sla.get(row["date"], {"escalations_opened": 0, "escalations_met": 0,
+                                             "escalations_decided": 0, "sla_share": None})}
+             for row in daily_questions(period)]
+    return {
+        "period": _period_json(period), "previous_period": _period_json(period.previous),
+        "generated_at": isoformat(now), "figures": compare(current, previous),
+        "first_answers": current["_first_answers"], "accepted_answers": current["_accepted_answers"],
+        "sla": current["_sla"], "escalations_breached_now": workload.breached_now(period, now),
+        "backlog": backlog(period, now), "top_ideas": workload.top_ideas(period),
+        "top_answerers": top_answerers(period), "daily": daily,
+    }
+
+
+def _period_json(period: Period) -> dict[str, Any]:
+    return {"since": isoformat(period.since), "until": isoformat(period.until), "days": period.days,
+            "first_day": period.first_day.isoformat(), "last_day": period.last_day.isoformat(),
+            "category": period.category.slug if period.category is not None else None, "label": period.label}

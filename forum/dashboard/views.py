@@ -1,0 +1,40 @@
+"""The staff dashboard page and its CSV downloads: thin over dashboard.stats."""
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from forum.dashboard import bp, charts, csv, display, stats
+from forum.dashboard.period import PRESETS
+from forum.errors import Invalid, NotFound
+from forum.questions.queries import categories
+
+
+@bp.get("/staff/dashboard")
+@login_required
+def show():
+    try:
+        period, data = stats.dashboard_for(actor=current_user, args=request.args)
+    except Invalid as error:
+        return _page(None, None, error.fields), 422
+    return _page(period, data, {})
+
+
+def _page(period, data, errors):
+    return render_template("dashboard/show.html", period=period, data=data, errors=errors, form=request.args,
+                           presets=PRESETS, categories=categories(), figures=stats.FIGURES, charts=charts, fmt=display,
+                           tables=csv.TABLES)
+
+
+@bp.get("/staff/dashboard/<table>.csv")
+@login_required
+def download(table: str):
+    if table not in csv.TABLES:
+        raise NotFound("There is no such table on the dashboard.")
+    try:
+        period, data = stats.dashboard_for(actor=current_user, args=request.args)
+    except Invalid as error:
+        return _page(None, None, error.fields), 422
+    body = csv.render(table, data, current_app.config.get("SITE_URL", "").rstrip("/"))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{csv.filename(table, period)}"'})

@@ -1,0 +1,112 @@
+"""Privacy use cases: profile visibility, account deletion, and personal details sent privately to staff."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from forum.auth.passwords import verify_password
+from forum.errors import Invalid, NotFound
+from forum.extensions import db
+from forum.models import (ApiToken, Escalation, Flag, IdeaVote, Notification, NotificationPreference,
+                          OutboxMail, ReputationEvent, Subscription, User, Vote)
+from forum.moderation.audit import record_audit
+from forum.policy import Policy
+from forum.validation import FieldErrors
+
+VISIBILITIES = ("public", "members", "private")
+VISIBILITY_LABELS = {
+    "public": "Public: anyone can see your profile",
+    "members": "Members only: signed-in members can see your profile",
+    "private": "Private: others see only your name and avatar",
+}
+
+
+def deleted_name(user_id: int) -> str:
+    """The placeholder username a deleted account keeps; unique because the id is."""
+    return f"deleted-{user_id}"
+
+
+def set_profile_visibility(*, actor: User, visibility: object) -> User:
+    """Public, members-only or private; posts stay attributed by username whatever the choice."""
+    Policy(actor).ensure(actor is not None and actor.is_authenticated and not actor.is_deleted,
+                         "Please log in first.")
+    if visibility not in VISIBILITIES:
+        raise Invalid("Some fields need attention.",
+                      {"profile_visibility": "Choose public, members or private."})
+    actor.profile_visibility = visibility
+    db.session.commit()
+    return actor
+
+
+def delete_account(*, actor: User, target: User, password: object = None, note: object = "") -> User:
+    """Erase the person, keep the conversation: posts, ideas and comments stay, attributed to "deleted user N".
+
+    Members confirm with their password; an admin acting on request gives no password and the deletion is
+    audited. Everything happens in one transaction, so a failure leaves the account exactly as it was.
+    """
+    policy = Policy(actor)
+    policy.ensure(policy.can_delete_account(target), "You cannot delete this account.")
+    errors = FieldErrors()
+    self_service = actor.id == target.id
+    if self_service and not verify_password(target.password_hash, password if isinstance(password, str) else "")[0]:
+        errors.add("password", "That is not your password.")
+    note = errors.text("note", note, label="Note", min_len=0, max_len=500, multiline=True)
+    errors.check()
+    user_id, old_name = target.id, target.username
+    try:
+        _erase(target, old_name)
+        if not self_service:
+            record_audit(actor=actor, action="user.delete", target_type="user", target_id=user_id,
+                         label=deleted_name(user_id), note=note or "deleted on request")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return target
+
+
+def _erase(user: User, old_name: str) -> None:
+    user_id, placeholder = user.id, f"deleted user {user.id}"
+    # Votes keep counting (scores and reputation stay right) but no longer say whose they were.
+    db.session.execute(sa.update(Vote).where(Vote.user_id == user_id).values(user_id=None))
+    db.session.execute(sa.update(IdeaVote).where(IdeaVote.user_id == user_id).values(user_id=None))
+    db.session.execute(sa.update(Flag).where(Flag.reporter_id == user_id).values(reporter_id=None))
+    db.session.execute(sa.update(Escalation).where(Escalation.requested_by_id == user_id).values(private_note=None))
+    for model in (ApiToken, Subscription, NotificationPreference, OutboxMail, Notification, ReputationEvent):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))
+    # Notifications others received begin with the name at the time ("jo answered ..."); only that prefix
+    # is rewritten, so a name that is also a word elsewhere in the text is not mangled.
+    db.session.execute(sa.update(Notification).where(
+        Notification.actor_id == user_id,
+        sa.func.substr(Notification.text, 1, len(old_name)) == old_name).values(
+        text=sa.literal(placeholder, sa.String).concat(sa.func.substr(Notification.text, len(old_name) + 1))))
+    db.session.execute(sa.update(User).where(User.id == user_id).values(
+        username=deleted_name(user_id), email=None, password_hash=None, bio="", reputation=0,
+        profile_visibility="private", last_seen_at=None, suspension_reason=None, is_deleted=True,
+        session_version=User.session_version + 1))  # every session and remember-me cookie ends
+    db.session.expire(user)
+
+
+def read_private_details(*, actor: User, escalation_id: int) -> dict:
+    """The private note and the requester's email for the assigned staff member; every look is audited."""
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise NotFound("That escalation does not exist.")
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_read_private_note(escalation),
+                  "Only the staff member assigned to this escalation can read its private details.")
+    requester = escalation.requested_by
+    email = requester.email if requester is not None and policy.can_see_email(requester, escalation) else None
+    record_audit(actor=actor, action="escalation.private_view", target_type="escalation", target_id=escalation.id,
+                 label=escalation.thread.title, note="viewed the private note and the requester's email"
+                 if email else "viewed the private note")
+    db.session.commit()
+    return {"escalation": escalation, "note": escalation.private_note, "email": email, "requester": requester}
+
+
+def find_member(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").lower(),
+                                                   User.is_deleted.is_(False)))
+    if user is None:
+        raise NotFound("No member by that name.")
+    return user

@@ -1,0 +1,86 @@
+"""In Chromium: a member types a phone number in an answer, sees the hint, submits, gets the warning with three
+choices, and posts anyway; the private route and the visibility setting work with CSRF on."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import Escalation, Post
+from tests.factories import PASSWORD, make_thread, make_user
+
+pytestmark = pytest.mark.browser
+PHONE_ANSWER = "Happy to help, call me on +44 20 7946 0958 after six."
+
+
+@pytest.fixture
+def community(live_server):
+    with live_server.app.app_context():
+        asker = make_user("asker")
+        make_user("helper")
+        thread = make_thread(asker, title="Thermostat loses its schedule overnight")
+        return {"thread": thread.id, "url": f"/questions/{thread.id}/{thread.slug}"}
+
+
+def _log_in(page, live_server, username):
+    page.goto(live_server.path("/login"))
+    page.fill("#login", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_phone_number_hint_warning_and_post_anyway(page, live_server, community):
+    _log_in(page, live_server, "helper")
+    page.goto(live_server.path(community["url"]))
+    hint = page.locator("[data-pii-hint-for='body']")
+    assert hint.is_hidden()
+    page.locator("#answer-form textarea#body").press_sequentially(PHONE_ANSWER, delay=5)
+    hint.wait_for(state="visible")
+    assert "phone number" in hint.inner_text()
+
+    page.click("#answer-form button[type=submit]:has-text('Post your answer')")  # the hint never blocks
+    warning = page.locator("[data-pii-warning]")
+    warning.wait_for()
+    assert "+44 20 7946 0958" in warning.inner_text()
+    assert warning.get_by_role("link", name="Edit my text").is_visible()
+    assert warning.get_by_role("button", name="Post anyway").is_visible()
+    assert warning.get_by_role("button", name="Send privately").is_visible()
+    page.wait_for_function("() => document.activeElement && document.activeElement.hasAttribute('data-pii-warning')")
+    assert page.locator("textarea#body").input_value() == PHONE_ANSWER  # nothing typed is lost
+
+    page.click("[data-pii-post-anyway]")
+    page.wait_for_url(lambda url: "#post-" in url)
+    assert page.locator(".post", has_text="+44 20 7946 0958").count() == 1
+    assert page.locator("[data-pii-warning]").count() == 0
+    with live_server.app.app_context():
+        assert db.session.scalar(sa.select(Post.body_md).order_by(Post.id.desc()).limit(1)) == PHONE_ANSWER
+    assert page.js_errors == []
+
+
+def test_send_privately_posts_the_redacted_answer(page, live_server, community):
+    _log_in(page, live_server, "helper")
+    page.goto(live_server.path(community["url"]))
+    page.fill("#answer-form textarea#body", "Email me at helper.home@example.org and I will send the guide.")
+    page.click("#answer-form button[type=submit]:has-text('Post your answer')")
+    page.locator("[data-pii-warning]").wait_for()
+    page.click("[data-pii-private]")
+    page.wait_for_url(lambda url: "#post-" in url)
+    assert page.locator(".post", has_text="Email me at [removed]").count() == 1
+    assert "helper.home@example.org" not in page.content()
+    with live_server.app.app_context():
+        assert "helper.home@example.org" in db.session.scalar(sa.select(Escalation.private_note))
+
+
+def test_choose_private_profile(page, live_server, community):
+    _log_in(page, live_server, "asker")
+    page.goto(live_server.path("/settings"))
+    page.click("text=Privacy and your data")
+    page.check("input[name=profile_visibility][value=private]")
+    page.click("button:has-text('Save visibility')")
+    page.locator("text=Your profile visibility is saved.").wait_for()
+    other = page.context.browser.new_context().new_page()
+    other.goto(live_server.path("/users/asker"))
+    assert "keeps their profile private" in other.content()
+    assert other.locator("text=Thermostat loses its schedule").count() == 0
+    other.context.close()

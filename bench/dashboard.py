@@ -199,21 +199,19 @@ def load(engine: sa.Engine, generator: Generator) -> dict[str, int]:
     return {name: len(table_rows) for name, table_rows in rows.items()}
 
 
-def time_dashboard(app, staff_id: int, runs: int) -> dict[str, list[float]]:
+def time_dashboard(app, staff_id: int, runs: int) -> dict[str, list[tuple[float, float]]]:
     from tests.conftest import login_as
     client = app.test_client()
     login_as(client, staff_id)
     assert client.get("/staff/dashboard?days=7").status_code == 200  # warm the caches and the template
-    timings: dict[str, list[float]] = {}
+    timings: dict[str, list[tuple[float, float]]] = {}
     for days in (30, 90):
-        for _ in range(runs):
-            started = time.perf_counter()
-            response = client.get(f"/staff/dashboard?days={days}")
-            timings.setdefault(f"{days} days", []).append(time.perf_counter() - started)
-            assert response.status_code == 200, response.status_code
-        started = time.perf_counter()
-        assert client.get(f"/staff/dashboard?days={days}&category=wifi").status_code == 200
-        timings.setdefault(f"{days} days, one category", []).append(time.perf_counter() - started)
+        for query, repeat in ((f"days={days}", runs), (f"days={days}&category=wifi", 1)):
+            for _ in range(repeat):
+                started, cpu = time.perf_counter(), time.process_time()
+                response = client.get(f"/staff/dashboard?{query}")
+                timings.setdefault(query, []).append((time.perf_counter() - started, time.process_time() - cpu))
+                assert response.status_code == 200, response.status_code
     return timings
 
 
@@ -235,13 +233,17 @@ def run(url: str, questions: int, posts: int, runs: int) -> bool:
         staff_id = db.session.scalar(sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("users")))
         db.session.remove()
     timings = time_dashboard(app, staff_id, runs)
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time suffers when it is high; "
+          f"CPU time is this process's own work)")
     ok = True
     for label, values in timings.items():
-        worst = max(values)
-        ok = ok and worst < TARGET_S
-        print(f"  dashboard {label:<24} median {statistics.median(values) * 1000:7.0f} ms   "
-              f"max {worst * 1000:7.0f} ms   ({len(values)} run{'s' if len(values) > 1 else ''})"
-              f"   {'OK' if worst < TARGET_S else 'OVER'} (target < {TARGET_S * 1000:.0f} ms)", flush=True)
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        ok = ok and statistics.median(walls) < TARGET_S
+        print(f"  /staff/dashboard?{label:<24} wall median {statistics.median(walls) * 1000:6.0f} ms "
+              f"(max {max(walls) * 1000:6.0f})   CPU median {statistics.median(cpus) * 1000:6.0f} ms   "
+              f"{len(values)} run{'s' if len(values) > 1 else ''}   "
+              f"{'OK' if statistics.median(walls) < TARGET_S else 'OVER'} (target < {TARGET_S * 1000:.0f} ms)",
+              flush=True)
     with app.app_context():
         db.engine.dispose()
     return ok
@@ -281,3 +283,19 @@ def _run_postgres(server_url: str, questions: int, posts: int, runs: int) -> boo
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def time_existing(path: str, runs: int) -> int:
+    """Time an already built SQLite file (python -c: bench.dashboard.time_existing(FILE, 5)): for tuning."""
+    from config import TestingConfig
+    from forum import create_app
+    from forum.extensions import db
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+    config.SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="bench-dashboard-index-")
+    app = create_app(config)
+    with app.app_context():
+        staff_id = db.session.scalar(sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("users")))
+    for label, values in time_dashboard(app, staff_id, runs).items():
+        print(label, [f"{w * 1000:.0f}/{c * 1000:.0f}" for w, c in values])
+    return 0

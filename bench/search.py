@@ -9,6 +9,7 @@ indexing 100,000 posts < 2 minutes. Text comes from word lists with a fixed seed
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -72,7 +73,7 @@ def _vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
     shuffled = list(COMMON)
     rng.shuffle(shuffled)
     words = shuffled + sorted(tail - set(COMMON))
-    return words, [1 / (rank + 1) for rank in range(len(words))]
+    return words, list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
 
 
 _VOCAB: tuple[list[str], list[float]] | None = None
@@ -84,7 +85,7 @@ def _sentence(rng: random.Random) -> str:
         _VOCAB = _vocabulary(random.Random(7))
     size = rng.randint(8, 20)
     words = [rng.choice(STOP) if rng.random() < .45 else None for _ in range(size)]
-    content = iter(rng.choices(_VOCAB[0], weights=_VOCAB[1], k=size))
+    content = iter(rng.choices(_VOCAB[0], cum_weights=_VOCAB[1], k=size))
     words = [word or next(content) for word in words]
     if rng.random() < .5:
         words.insert(rng.randrange(len(words)), rng.choice(DEVICES))

@@ -22,10 +22,12 @@ BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, se
 
 
 class _IdConverter(IntegerConverter):
-    """`<int:...>` ids beyond a 32-bit column cannot exist: a 404 from the router, not an overflow (500) in SQL."""
+    """`<int:...>` ids beyond a 32-bit column cannot exist: they become 0, which no row has, so the view answers
+    its usual 404 instead of the database overflowing into a 500 (a router-level refusal gave 405s)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
-        super().__init__(url_map, fixed_digits, min, max, signed)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def register(app: Flask) -> None:

@@ -11,8 +11,11 @@ from forum.extensions import limiter
 
 
 def _login_key() -> str:
-    """Per-account limit: the submitted name, so an attacker rotating IPs still hits it."""
-    return "login:" + (request.form.get("login") or "").strip().lower()[:254]
+    """Per-account limit, so an attacker rotating IPs still hits it: the account itself when the name or
+    email finds one (alternating the two must not double the guesses), else the submitted name."""
+    login = (request.form.get("login") or "").strip().lower()[:254]
+    user = services.find_user(login)
+    return f"login:user:{user.id}" if user is not None else "login:" + login
 
 
 def _failed(response) -> bool:

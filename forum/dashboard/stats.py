@@ -4,8 +4,8 @@ loading rows into Python. One function per section; `dashboard()` assembles them
 Definitions (what staff read on the page, in one place):
 - a question belongs to the period it was asked in; hidden questions are left out everywhere;
 - answered / solved: the question has an answer / an accepted answer today;
-- time to first answer: the question's first_answer_at minus its created_at; time to accepted answer: the
-  accepted answer's created_at minus the question's; whole seconds;
+- time to first answer: the question's first_answer_at minus its created_at; time to accepted answer: from
+  the question to the moment an answer was accepted (solved_at); whole seconds;
 - first (accepted) answers by members vs staff: the post's staff badge (is_staff_reply), set when written;
 - an escalation is within SLA when its first staff reply (or, failing that, its resolution) came by due_at;
   escalations still waiting and not yet due are not counted either way;
@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from forum.clock import isoformat, utcnow
 from forum.dashboard import workload
@@ -82,37 +81,32 @@ def _pct(values: sa.Select, fractions: tuple[float, ...] = (0.5, 0.9)) -> list[i
 # -- questions and answers -----------------------------------------------------------------------
 
 def question_figures(period: Period) -> dict[str, Any]:
+    """Counts, then two passes that time the first and the accepted answers and count who wrote them.
+
+    Who wrote an answer comes from the (thread_id, position, is_staff_reply) index alone: the first answer
+    is the lowest position above 0; `posts.id + 0` keeps SQLite from fetching each accepted answer's large
+    row by its id instead."""
     asked, answered, solved = db.session.execute(sa.select(
         sa.func.count(), sa.func.count(Thread.first_answer_at), sa.func.count(Thread.accepted_post_id)
     ).where(*_questions(period))).one()
-    first = _pct(sa.select(seconds_between(Thread.created_at, Thread.first_answer_at).label("v"))
-                 .where(*_questions(period), Thread.first_answer_at.is_not(None)))
-    accepted = aliased(Post)
-    solved_in = _pct(sa.select(seconds_between(Thread.created_at, accepted.created_at).label("v"))
-                     .select_from(Thread).join(accepted, accepted.id == Thread.accepted_post_id).where(*_questions(period)))
-    first_split, accepted_split = answer_authors(period)
-    return {
-        "questions_asked": asked, "answered_share": _share(answered, asked), "solved_share": _share(solved, asked),
-        "first_answer_median_seconds": first[0], "first_answer_p90_seconds": first[1],
-        "accepted_answer_median_seconds": solved_in[0], "accepted_answer_p90_seconds": solved_in[1],
-        "first_answers_by_members_share": _share(first_split["members"], first_split["total"]),
-        "accepted_answers_by_members_share": _share(accepted_split["members"], accepted_split["total"]),
-        "_first_answers": first_split, "_accepted_answers": accepted_split,
-    }
-
-
-def answer_authors(period: Period) -> tuple[dict[str, int], dict[str, int]]:
-    """Who wrote the first answer (the lowest position above 0) and the accepted answer: members or staff."""
-    first_position = (sa.select(sa.func.min(Post.position)).where(Post.thread_id == Thread.id, Post.position > 0)
-                      .correlate(Thread).scalar_subquery())
-    staff = sa.func.coalesce(sa.func.sum(sa.case((Post.is_staff_reply.is_(True), 1), else_=0)), 0)
-    splits = []
-    for join in (sa.and_(Post.thread_id == Thread.id, Post.position == first_position),
-                 Post.id == Thread.accepted_post_id):
-        total, by_staff = db.session.execute(
-            sa.select(sa.func.count(), staff).select_from(Thread).join(Post, join).where(*_questions(period))).one()
-        splits.append({"members": total - by_staff, "staff": by_staff, "total": total})
-    return splits[0], splits[1]
+    first_by_staff = (sa.select(Post.is_staff_reply).where(Post.thread_id == Thread.id, Post.position > 0)
+                      .order_by(Post.position).limit(1).correlate(Thread).scalar_subquery())
+    first = sa.select(seconds_between(Thread.created_at, Thread.first_answer_at).label("v"),
+                      first_by_staff.label("staff")).where(*_questions(period), Thread.first_answer_at.is_not(None))
+    accepted = (sa.select(seconds_between(Thread.created_at, Thread.solved_at).label("v"),
+                          Post.is_staff_reply.label("staff")).select_from(Thread)
+                .join(Post, sa.and_(Post.thread_id == Thread.id, Post.id + 0 == Thread.accepted_post_id))
+                .where(*_questions(period), Thread.solved_at.is_not(None)))
+    result = {"questions_asked": asked, "answered_share": _share(answered, asked),
+              "solved_share": _share(solved, asked)}
+    for name, query in (("first", first), ("accepted", accepted)):
+        median, p90, total, by_staff = db.session.execute(
+            percentiles(query.subquery(), (0.5, 0.9), staff=True)).one()
+        split = {"members": total - by_staff, "staff": by_staff, "total": total}
+        result.update({f"{name}_answer_median_seconds": _whole(median), f"{name}_answer_p90_seconds": _whole(p90),
+                       f"{name}_answers_by_members_share": _share(split["members"], total),
+                       f"_{name}_answers": split})
+    return result
 
 
 def daily_questions(period: Period) -> list[dict[str, Any]]:
@@ -135,44 +129,58 @@ def daily_questions(period: Period) -> list[dict[str, Any]]:
 
 
 def backlog(period: Period, now: datetime) -> dict[str, Any]:
-    """Open questions with no answer now, counted by age, with the oldest few of each age linked."""
-    bucket = sa.case(*[(Thread.created_at > now - timedelta(hours=hi), key) for key, _, _, hi in BUCKETS if hi],
-                     else_=BUCKETS[-1][0]).label("bucket")
-    where = [Thread.answer_count == 0, Thread.status != ThreadStatus.CLOSED, Thread.is_hidden.is_(False)]
+    """Open questions with no answer now, counted by age, with the oldest few of each age linked.
+    One count by bucket, then the oldest of each bucket in index order (ix_threads_unanswered)."""
+    where = [Thread.answer_count == 0, Thread.is_hidden.is_(False), Thread.status != ThreadStatus.CLOSED]
     if period.category is not None:
         where.append(Thread.category_id == period.category.id)
-    ranked = sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at, bucket,
-                       sa.func.row_number().over(partition_by=bucket, order_by=(Thread.created_at, Thread.id))
-                       .label("rn"), sa.func.count().over(partition_by=bucket).label("n")).where(*where).subquery()
-    rows = db.session.execute(sa.select(ranked).where(ranked.c.rn <= OLDEST_PER_BUCKET)
-                              .order_by(ranked.c.created_at, ranked.c.id)).all()
-    counts = {row.bucket: row.n for row in rows}
-    oldest = [{"id": row.id, "title": row.title, "url": f"/questions/{row.id}/{row.slug}",
-               "created_at": isoformat(row.created_at), "age_seconds": int((now - row.created_at).total_seconds()),
-               "bucket": row.bucket} for row in rows]
+    edges = {key: (now - timedelta(hours=hi) if hi else None, now - timedelta(hours=lo) if lo else None)
+             for key, _, lo, hi in BUCKETS}  # key -> (asked after, asked at or before)
+    bucket = sa.case(*[(Thread.created_at > after, key) for key, (after, _) in edges.items() if after],
+                     else_=BUCKETS[-1][0])
+    counts = dict(db.session.execute(sa.select(bucket, sa.func.count()).where(*where).group_by(bucket)).all())
+    oldest = []
+    for key, (after, before) in edges.items():
+        if not counts.get(key):
+            continue
+        bounds = [Thread.created_at > after] if after else []
+        bounds += [Thread.created_at <= before] if before else []
+        for row in db.session.execute(sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at)
+                                      .where(*where, *bounds).order_by(Thread.created_at, Thread.id)
+                                      .limit(OLDEST_PER_BUCKET)):
+            oldest.append({"id": row.id, "title": row.title, "url": f"/questions/{row.id}/{row.slug}",
+                           "created_at": isoformat(row.created_at),
+                           "age_seconds": int((now - row.created_at).total_seconds()), "bucket": key})
     url = "/questions?sort=unanswered" + (f"&category={period.category.slug}" if period.category else "")
     return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label, _, _ in BUCKETS],
-            "total": sum(counts.values()), "oldest": oldest, "url": url}
+            "total": sum(counts.values()), "oldest": sorted(oldest, key=lambda q: (q["created_at"], q["id"])),
+            "url": url}
 
 
 def top_answerers(period: Period) -> dict[str, list[dict[str, Any]]]:
-    """Most answers written in the period, members and staff ranked separately, with how many were accepted."""
+    """Most answers written in the period, members and staff ranked separately, with how many were accepted.
+    One pass over ix_posts_created_stats counts every author; the ranking keeps the top ten of each side."""
     where = [_in(Post.created_at, period), Post.position > 0, Post.is_hidden.is_(False)]
     if period.category is not None:
         where.append(Post.thread_id.in_(sa.select(Thread.id).where(Thread.category_id == period.category.id)))
-    result = {}
-    for name, staff in (("members", False), ("staff", True)):
-        top = db.session.execute(
-            sa.select(Post.author_id, sa.func.count().label("n")).where(*where, Post.is_staff_reply.is_(staff))
-            .group_by(Post.author_id).order_by(sa.desc("n"), Post.author_id).limit(TOP)).all()
-        ids = [row.author_id for row in top]
-        accepted = dict(db.session.execute(
-            sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
-            .where(*where, Post.is_staff_reply.is_(staff), Post.author_id.in_(ids)).group_by(Post.author_id)
-        ).all()) if ids else {}
-        users = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-        result[name] = [{"username": _name(users.get(row.author_id), row.author_id), "answers": row.n,
-                         "accepted": accepted.get(row.author_id, 0)} for row in top]
+    counts = (sa.select(Post.is_staff_reply.label("staff"), Post.author_id.label("author_id"),
+                        sa.func.count().label("n")).where(*where)
+              .group_by(Post.is_staff_reply, Post.author_id).subquery())
+    ranked = sa.select(counts, sa.func.row_number().over(
+        partition_by=counts.c.staff, order_by=(counts.c.n.desc(), counts.c.author_id)).label("rank")).subquery()
+    top = db.session.execute(sa.select(ranked).where(ranked.c.rank <= TOP)
+                             .order_by(ranked.c.staff, ranked.c.rank)).all()
+    ids = {row.author_id for row in top}
+    accepted = {(bool(staff), author): n for staff, author, n in db.session.execute(
+        sa.select(Post.is_staff_reply, Post.author_id, sa.func.count())
+        .join(Thread, Thread.accepted_post_id == Post.id)
+        .where(*where, Post.author_id.in_(ids)).group_by(Post.is_staff_reply, Post.author_id))} if ids else {}
+    users = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    result: dict[str, list[dict[str, Any]]] = {"members": [], "staff": []}
+    for row in top:
+        result["staff" if row.staff else "members"].append({
+            "username": _name(users.get(row.author_id), row.author_id), "answers": row.n,
+            "accepted": accepted.get((bool(row.staff), row.author_id), 0)})
     return result
 
 

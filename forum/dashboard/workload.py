@@ -33,16 +33,17 @@ def _median(values: sa.Select) -> int | None:
 
 
 def _thread_in_category(thread_id: Any, period: Period) -> list[sa.ColumnElement]:
+    """A correlated EXISTS: the rows of a period are few, the threads of a category many."""
     if period.category is None:
         return []
-    return [thread_id.in_(sa.select(Thread.id).where(Thread.category_id == period.category.id))]
+    return [sa.exists().where(Thread.id == thread_id, Thread.category_id == period.category.id)]
 
 
 def _post_in_category(post_id: Any, period: Period) -> list[sa.ColumnElement]:
     if period.category is None:
         return []
-    return [post_id.in_(sa.select(Post.id).join(Thread, Thread.id == Post.thread_id)
-                        .where(Thread.category_id == period.category.id))]
+    return [sa.exists().where(Post.id == post_id, Thread.id == Post.thread_id,
+                              Thread.category_id == period.category.id)]
 
 
 # -- escalations -----------------------------------------------------------------------------------

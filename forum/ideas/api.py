@@ -50,7 +50,7 @@ def list_ideas():
 def submit_idea():
     body = json_body()
     idea = services.submit_idea(actor=require_user(), title=body.get("title"), body=body.get("body"),
-                                 category=body.get("category"))
+                                 category=body.get("category"), confirm_public=body.get("confirm_public"))
     return jsonify(_full_idea(idea)), 201
 
 
@@ -77,7 +77,9 @@ def vote_idea(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/comments")
 def comment_idea(idea_id: int):
     user = require_user()
-    posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=json_body().get("body"))
+    body = json_body()
+    posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=body.get("body"),
+                                      confirm_public=body.get("confirm_public"))
     return jsonify(comment_json(posted)), 201
 
 

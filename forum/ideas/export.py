@@ -103,14 +103,15 @@ def stream(filters: ExportFilters) -> Iterator[str]:
 
 def export_query(filters: ExportFilters) -> sa.Select:
     """Most votes first. Duplicates are left out unless asked for: their votes already count on the target."""
-    since30 = utcnow() - timedelta(days=30)
-    recent = (sa.select(IdeaVote.idea_id, sa.func.count().label("n")).where(IdeaVote.created_at >= since30)
-              .group_by(IdeaVote.idea_id).subquery())
-    query = (sa.select(Idea.id, Idea.title, Idea.status, Category.slug, Idea.vote_count,
-                       sa.func.coalesce(recent.c.n, 0), Idea.comment_count, User.username, User.is_deleted,
-                       Idea.created_at, Idea.status_changed_at)
+    # A correlated count per row (ix_idea_votes_idea_time answers it) rather than a grouped join: a streaming
+    # cursor on PostgreSQL plans for the first rows and re-aggregated the join per row (minutes for 100,000 ideas).
+    recent = (sa.select(sa.func.count()).select_from(IdeaVote)
+              .where(IdeaVote.idea_id == Idea.id, IdeaVote.created_at >= utcnow() - timedelta(days=30))
+              .correlate(Idea).scalar_subquery())
+    query = (sa.select(Idea.id, Idea.title, Idea.status, Category.slug, Idea.vote_count, recent,
+                       Idea.comment_count, User.username, User.is_deleted, Idea.created_at, Idea.status_changed_at)
              .join(Category, Category.id == Idea.category_id).join(User, User.id == Idea.author_id)
-             .outerjoin(recent, recent.c.idea_id == Idea.id).where(Idea.is_hidden.is_(False)))
+             .where(Idea.is_hidden.is_(False)))
     query = query.where(Idea.status == filters.status) if filters.status else \
         query.where(Idea.status != IdeaStatus.DUPLICATE)
     if filters.category:

@@ -11,6 +11,7 @@ from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChan
 from forum.moderation.audit import record_audit
 from forum.notifications.services import idea_watcher_ids, notify, watch_idea
 from forum.policy import Policy
+from forum.privacy.guard import screen
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
@@ -48,7 +49,7 @@ def _category(errors: FieldErrors, slug: object) -> Category | None:
     return category
 
 
-def submit_idea(*, actor: User, title: object, body: object, category: object) -> Idea:
+def submit_idea(*, actor: User, title: object, body: object, category: object, confirm_public: object = False) -> Idea:
     """The author watches their idea, so they hear about comments and status changes."""
     policy = Policy(actor)
     policy.ensure_active()
@@ -58,6 +59,7 @@ def submit_idea(*, actor: User, title: object, body: object, category: object) -
     body = errors.text("body", body, label="Description", min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
     found_category = _category(errors, category)
     errors.check()
+    screen({"title": title, "body": body}, confirm_public=confirm_public)  # 422 pii_detected unless confirmed
     now = utcnow()
     idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
                 author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
@@ -104,7 +106,7 @@ def _apply_vote(policy: Policy, actor: User, idea_id: int, user_id: int, value: 
         db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count - 1))
 
 
-def comment_on_idea(*, actor: User, idea: Idea, body: object) -> IdeaComment:
+def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: object = False) -> IdeaComment:
     """Staff comments are official and reach every voter and watcher; others reach the watchers."""
     policy = Policy(actor)
     policy.ensure_active()
@@ -113,6 +115,7 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object) -> IdeaComment:
     errors = FieldErrors()
     body = errors.text("body", body, label="Comment", min_len=2, max_len=COMMENT_MAX, multiline=True)
     errors.check()
+    screen({"body": body}, confirm_public=confirm_public)  # 422 pii_detected unless confirmed
     now = utcnow()
     comment = IdeaComment(idea_id=idea.id, author_id=actor.id, body_md=body, body_html=render_markdown(body),
                           is_official=actor.is_staff, created_at=now)

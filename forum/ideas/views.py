@@ -33,9 +33,10 @@ def new():
     if request.method == "POST":
         try:
             idea = services.submit_idea(actor=current_user, title=form.get("title"), body=form.get("body"),
-                                        category=form.get("category"))
+                                        category=form.get("category"), confirm_public=form.get("confirm_public"))
         except Invalid as error:
-            return render_template("ideas/new.html", form=form, errors=error.fields, categories=categories()), 422
+            return render_template("ideas/new.html", form=form, errors=error.fields, categories=categories(),
+                                   pii=getattr(error, "findings", None)), 422
         flash("Your idea is posted. You will hear when the team updates its status.", "success")
         return redirect(idea_url(idea))
     return render_template("ideas/new.html", form=form, errors={}, categories=categories())
@@ -47,12 +48,12 @@ def show(idea_id: int):
 
 
 def _render_idea(idea, *, form=None, errors=None, status_form=None, status_errors=None, merge_form=None,
-                 merge_errors=None, code: int = 200):
+                 merge_errors=None, code: int = 200, pii=None):
     view = queries.idea_page(idea, current_user)
     return render_template("ideas/show.html", view=view, idea=idea, form=form or {}, errors=errors or {},
                            status_form=status_form or {"status": idea.status}, status_errors=status_errors or {},
                            merge_form=merge_form or {}, merge_errors=merge_errors or {},
-                           settable=services.SETTABLE), code
+                           settable=services.SETTABLE, pii=pii), code
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
@@ -73,9 +74,11 @@ def vote(idea_id: int):
 def comment(idea_id: int):
     idea = services.get_idea(idea_id, current_user)
     try:
-        posted = services.comment_on_idea(actor=current_user, idea=idea, body=request.form.get("body"))
+        posted = services.comment_on_idea(actor=current_user, idea=idea, body=request.form.get("body"),
+                                          confirm_public=request.form.get("confirm_public"))
     except Invalid as error:
-        return _render_idea(idea, form=request.form, errors=error.fields, code=422)
+        return _render_idea(idea, form=request.form, errors=error.fields, code=422,
+                            pii=getattr(error, "findings", None))
     flash("Your comment is posted.", "success")
     return redirect(idea_url(idea, f"comment-{posted.id}"))
 

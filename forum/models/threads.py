@@ -81,6 +81,7 @@ class Thread(db.Model):
         sa.Index("ix_threads_created_stats", "created_at", "is_hidden", "category_id", "first_answer_at",
                  "accepted_post_id", "solved_at"),
         sa.Index("ix_threads_accepted_post", "accepted_post_id"),
+        sa.Index("ix_threads_unanswered", "answer_count", "is_hidden", "created_at", "status", "category_id"),
     )
 
     @property
@@ -117,6 +118,7 @@ class Post(db.Model):
         sa.Index("ix_posts_created_stats", "created_at", "position", "is_hidden", "is_staff_reply", "author_id",
                  "thread_id"),
         sa.Index("ix_posts_thread_position_staff", "thread_id", "position", "is_staff_reply"),
+        sa.Index("ix_posts_author_created", "author_id", "created_at", "position", "is_hidden", "is_staff_reply"),
     )
 
     @property

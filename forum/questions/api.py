@@ -11,6 +11,7 @@ from forum.api.helpers import json_body, page_json, require_user, user_json, vie
 from forum.clock import isoformat
 from forum.errors import Conflict
 from forum.models import Post, Thread
+from forum.policy import Policy
 from forum.questions import queries, services
 from forum.questions.services import thread_url
 
@@ -18,7 +19,7 @@ from forum.questions.services import thread_url
 def question_json(thread: Thread, my_vote: int = 0, answers: list[dict] | None = None) -> dict[str, Any]:
     data = {
         "id": thread.id, "post_id": thread.question.id, "title": thread.title,
-        "body_html": thread.question.body_html, "author": user_json(thread.author),
+        "body_html": _question_html(thread.question), "author": user_json(thread.author),
         "category": thread.category.slug, "tags": [tag.name for tag in thread.tags], "score": thread.score,
         "my_vote": my_vote, "answer_count": thread.answer_count, "status": thread.status,
         "accepted_answer_id": thread.accepted_post_id, "is_locked": thread.is_locked,
@@ -29,6 +30,11 @@ def question_json(thread: Thread, my_vote: int = 0, answers: list[dict] | None =
     if answers is not None:
         data["answers"] = answers
     return data
+
+
+def _question_html(question: Post) -> str:
+    """A hidden question's text goes only to those who may see it (moderators, its author)."""
+    return question.body_html if not question.is_hidden or Policy(viewer()).can_view_post(question) else ""
 
 
 def answer_json(post: Post, my_vote: int = 0) -> dict[str, Any]:

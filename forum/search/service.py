@@ -15,7 +15,7 @@ from forum.search.backend import Hit, SearchBackend
 from forum.search.query import ParsedQuery, parse
 
 PER_PAGE = 20
-MAX_PAGE = 50  # 1,000 hits deep is enough for anyone; deeper pages only cost
+MAX_PAGE = 25  # 500 hits deep is enough for anyone; deeper pages only cost (Whoosh counts to 500)
 TYPES = {"questions": "question", "question": "question", "ideas": "idea", "idea": "idea"}
 
 

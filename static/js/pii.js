@@ -110,7 +110,13 @@
     var custom = companyPatterns();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-pii-check]"), function (form) { wire(form, custom); });
     var warning = document.querySelector("[data-pii-warning]");
-    if (warning) { warning.focus(); }
+    if (warning) {
+      warning.focus();
+      // Moving to the form's #fragment after load takes focus away again: give it back once.
+      window.addEventListener("load", function () {
+        setTimeout(function () { warning.focus({ preventScroll: true }); }, 50);
+      });
+    }
     Array.prototype.forEach.call(document.querySelectorAll("[data-pii-edit]"), function (link) {
       link.addEventListener("click", function (event) {
         var target = document.getElementById("body");

@@ -196,3 +196,12 @@ def test_openapi_describes_the_privacy_routes(client):
     assert {"get", "delete"} <= set(doc["paths"]["/me"])
     assert "get" in doc["paths"]["/me/export"] and "delete" in doc["paths"]["/users/{username}"]
     assert "confirm_public" in doc["components"]["schemas"]["NewAnswer"]["properties"]
+
+
+def test_idea_with_pii_is_422_until_confirmed(client, world):
+    ids, tokens = world
+    body = {"title": "Show my card 4111 1111 1111 1111 in the app", "body": "So I know which one is used.",
+            "category": "general"}
+    response = call(client, "POST", "/ideas", tokens["member"], body)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "pii_detected"
+    assert call(client, "POST", "/ideas", tokens["member"], body | {"confirm_public": True}).status_code == 201

@@ -490,3 +490,19 @@ def test_openapi_refs_resolve_and_shapes_name_the_design_fields(client):
     assert QUESTION_FIELDS <= set(schemas["Question"]["required"])
     assert ANSWER_FIELDS <= set(schemas["Answer"]["required"])
     assert set(schemas["VoteResult"]["required"]) == {"score", "my_vote"}
+
+
+# -- hidden posts ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who, sees", [("visitor", False), ("other", False), ("asker", True), ("moderator", True)])
+def test_hidden_question_text_only_for_author_and_moderators(app, client, ids, who, sees):
+    from forum.moderation import services as moderation
+    with app.app_context():
+        moderator = make_user("mod", role=Role.MODERATOR)
+        token = auth_services.create_token(user=moderator)
+        moderation.hide_post(actor=moderator, post=db.session.get(Post, ids["question"]), note="personal data")
+    headers = {} if who == "visitor" else _bearer(token) if who == "moderator" else _h(ids, who)
+    shown = client.get(f"/api/v1/questions/{ids['thread']}", headers=headers).get_json()
+    listed = client.get("/api/v1/questions", headers=headers).get_json()["items"][0]
+    for data in (shown, listed):
+        assert ("Monday" in data["body_html"]) is sees

@@ -145,3 +145,20 @@ def test_others_cannot_read_the_private_note(private_case, who):
 def test_admin_reads_the_note(private_case):
     details = services.read_private_details(actor=private_case["admin"], escalation_id=private_case["escalation"].id)
     assert details["note"] and details["email"] == private_case["member"].email
+
+
+# -- ideas -------------------------------------------------------------------------------------------------
+def test_idea_and_comment_are_checked(ctx):
+    from forum.ideas import services as ideas
+    from tests.factories import make_idea
+    make_category()
+    author = make_user()
+    with pytest.raises(PIIDetected) as caught:
+        ideas.submit_idea(actor=author, title="Let support call me back on 555-123-4567",
+                          body="A call-back button would be great.", category="general")
+    assert list(caught.value.fields) == ["title"]
+    idea = ideas.submit_idea(actor=author, title="Let support call me back on 555-123-4567",
+                             body="A call-back button would be great.", category="general", confirm_public=True)
+    assert "555-123-4567" in idea.title
+    with pytest.raises(PIIDetected):
+        ideas.comment_on_idea(actor=make_user(), idea=make_idea(), body="Mail me: fan@example.org")

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum import clock
-from forum.errors import Invalid, PermissionDenied
+from forum.errors import Conflict, Invalid, PermissionDenied
 from forum.extensions import db
 from forum.models import Post, ReputationEvent, Role, Thread, User, Vote
 from forum.questions import services
@@ -243,3 +243,53 @@ def test_double_click_from_one_user_counts_once(app):
     assert errors == []
     with app.app_context():
         assert _score(post_id) == 1 and _rep(author_id) == 11
+
+
+def test_concurrent_answers_all_counted(app):
+    with app.app_context():
+        thread_id = make_thread().id
+        people = [make_user().id for _ in range(VOTERS)]
+
+    def answer(user_id):
+        def job():
+            services.post_answer(actor=db.session.get(User, user_id), thread=db.session.get(Thread, thread_id),
+                                 body=f"Answer from {user_id}")
+        return job
+
+    assert _run_parallel(app, [answer(uid) for uid in people]) == []
+    with app.app_context():
+        assert db.session.get(Thread, thread_id).answer_count == VOTERS
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)
+                                 .where(Post.thread_id == thread_id, Post.position > 0)) == VOTERS
+
+
+def test_concurrent_acceptance_leaves_one_answer_and_exact_reputation(app):
+    """Staff and the asker accept different answers at once: one wins, and only its author keeps +15."""
+    with app.app_context():
+        asker = make_user()
+        thread = make_thread(asker)
+        answers = [make_answer(thread) for _ in range(6)]
+        staff = [make_user(role=Role.STAFF).id for _ in range(5)]
+        deciders = [asker.id, *staff]
+        pairs = [(deciders[i], answers[i].id) for i in range(6)]
+        thread_id, author_ids = thread.id, [a.author_id for a in answers]
+
+    def accept(user_id, post_id):
+        def job():
+            try:
+                services.accept_answer(actor=db.session.get(User, user_id), answer=db.session.get(Post, post_id))
+            except Conflict:
+                pass
+        return job
+
+    assert _run_parallel(app, [accept(u, p) for u, p in pairs]) == []
+    with app.app_context():
+        thread = db.session.get(Thread, thread_id)
+        winner = db.session.get(Post, thread.accepted_post_id)
+        assert thread.status == "solved" and winner is not None
+        reps = {uid: _rep(uid) for uid in author_ids}
+        assert reps[winner.author_id] == 16
+        assert all(rep == 1 for uid, rep in reps.items() if uid != winner.author_id)
+        net = db.session.execute(sa.select(ReputationEvent.user_id, sa.func.sum(ReputationEvent.delta))
+                                 .group_by(ReputationEvent.user_id)).all()
+        assert {uid: total for uid, total in net if total} == {winner.author_id: 15}

@@ -176,6 +176,14 @@ def test_login_limited_per_account_across_ips(app, client):
 
 
 @pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_login_limit_counts_username_and_email_as_one_account(app, client):
+    _make_user(app, email="carol@example.com")
+    for number, login in enumerate(["carol", "carol@example.com", "Carol", "CAROL@example.com", "carol"]):
+        assert _attempt(client, login, ip=f"10.0.4.{number}").status_code == 422
+    assert _attempt(client, "carol@example.com", ip="10.0.4.99").status_code == 429
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
 def test_login_limited_per_ip_across_accounts(app, client):
     for number in range(20):
         assert _attempt(client, f"guess{number}", ip="10.0.2.1").status_code == 422

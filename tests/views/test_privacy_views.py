@@ -226,3 +226,12 @@ def test_queue_never_shows_the_private_note(app, client, people):
     assert "sent personal details privately" in page and "555 0143" not in page
     assert "owner.secret@example.org" not in page
     assert services  # the module under test is importable alongside the views
+
+
+def test_idea_form_shows_the_warning_without_the_private_choice(client, people):
+    login_as(client, people["member"])
+    response = client.post("/ideas/new", data={"title": "Let support call me on 555-123-4567",
+                                               "body": "A call-back button would help.", "category": "general"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This looks like personal information" in page
+    assert "Post anyway" in page and "Send privately" not in page

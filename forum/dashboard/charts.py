@@ -16,7 +16,7 @@ WIDE, HALF, H = 1160, 580, 300  # viewBox widths near the drawn size, so 12-13 p
 LEFT, RIGHT, TOP, BOTTOM = 60, 20, 44, 52
 PLOT_H = H - TOP - BOTTOM
 INK, MUTED, GRID = "#121a2b", "#586376", "#e1e6ee"
-BAR, BLUE, GREEN, PURPLE = "#bcd0fb", "#1747b8", "#157f3b", "#5b21b6"
+BAR, BLUE, GREEN, PURPLE, RED = "#bcd0fb", "#1747b8", "#157f3b", "#5b21b6", "#b42318"
 
 
 def day_label(name: str) -> str:
@@ -78,10 +78,15 @@ class _Chart:
     def y(self, value: float) -> float:
         return TOP + PLOT_H - PLOT_H * min(value, self.top) / self.top
 
-    def bars(self, values: Sequence[float | None], colour: str, tips: Sequence[str]) -> None:
+    def bars(self, values: Sequence[float | None], colour: str, tips: Sequence[str], zero: str | None = None) -> None:
+        """`zero` draws a short mark in that colour where the value is 0, so 0 differs from no data."""
         width = max(1.0, self.slot * .7)
         for i, value in enumerate(values):
             if value is None:
+                continue
+            if value == 0 and zero:
+                self.parts.append(f'<rect x="{self.x(i) - width / 2:.1f}" y="{TOP + PLOT_H - 4}" width="{width:.1f}" '
+                                  f'height="4" fill="{zero}"><title>{escape(tips[i])}</title></rect>')
                 continue
             y = self.y(value)
             self.parts.append(f'<rect x="{self.x(i) - width / 2:.1f}" y="{y:.1f}" width="{width:.1f}" '
@@ -200,8 +205,10 @@ def sla_chart(daily: list[dict[str, Any]]) -> Markup:
     chart = _Chart("chart-sla", "Escalations answered within SLA, by the day they were opened", desc, days,
                    100.0, 25.0, "Within SLA", lambda v: f"{v:.0f}%")
     chart.bars(shares, GREEN, [f"{day_label(d)}: {row['escalations_met']} of {row['escalations_decided']} within "
-                               f"SLA" for d, row in zip(days, daily)])
+                               f"SLA" for d, row in zip(days, daily)], zero=RED)
     chart.legend("Share within SLA", GREEN, "bar")
+    if any(share == 0 for share in shares):
+        chart.legend("None within SLA", RED, "bar")
     if not decided:
         chart.note("No escalations were due in this period.")
     return chart.render()

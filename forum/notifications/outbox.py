@@ -99,32 +99,40 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _send_one(outbox_id: int, now: datetime) -> str | None:
+    """Claim, compose, send, record: no transaction is open while SMTP talks (on SQLite a write
+    transaction holds the database lock, and a slow mail server must not stall every request)."""
     claimed = db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
         status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)).rowcount
     db.session.commit()
     if claimed != 1:
         return None  # sent already, or another sender has it
+    message, reason, broken = _compose(outbox_id)
+    db.session.commit()
+    sent = message is not None and send_mail(to=message.to, subject=message.subject, text=message.text,
+                                             html=message.html, headers=message.headers)
     row = db.session.get(OutboxMail, outbox_id)
-    try:
-        message, reason = emails.compose(row)
-    except Exception:  # noqa: BLE001 - a template or data problem must not stop the other mails
-        log.exception("Composing outbox mail %s failed", outbox_id)
-        message, reason = None, "could not be composed (see the log)"
-        row.status = OutboxStatus.FAILED
-    if message is None:
-        row.status = OutboxStatus.FAILED if row.status == OutboxStatus.FAILED else OutboxStatus.SKIPPED
-        row.last_error = reason[:300]
-    elif send_mail(to=message.to, subject=message.subject, text=message.text, html=message.html,
-                   headers=message.headers):
+    if sent:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
+    elif message is None and not broken:
+        row.status, row.last_error = OutboxStatus.SKIPPED, reason[:300]
     else:
-        row.status, row.last_error = OutboxStatus.FAILED, "the mail server refused or was unreachable (see the log)"
-    if row.status == OutboxStatus.FAILED:
+        row.status = OutboxStatus.FAILED
+        row.last_error = reason[:300] if broken else "the mail server refused or was unreachable (see the log)"
         row.next_attempt_at = now + _backoff(row.attempts)
         log.warning("Mail %s to user %s failed (attempt %s of %s); send-mail retries it", outbox_id,
                     row.user_id, row.attempts, MAX_ATTEMPTS)
     db.session.commit()
     return row.status
+
+
+def _compose(outbox_id: int) -> tuple[object | None, str, bool]:
+    """(message or None, reason when None, whether composing itself broke)."""
+    try:
+        message, reason = emails.compose(db.session.get(OutboxMail, outbox_id))
+    except Exception:  # noqa: BLE001 - a template or data problem must not stop the other mails
+        log.exception("Composing outbox mail %s failed", outbox_id)
+        return None, "could not be composed (see the log)", True
+    return message, reason or "", False
 
 
 def send_due(now: datetime | None = None, limit: int = 1000) -> Counter:

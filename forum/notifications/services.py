@@ -115,7 +115,7 @@ def stop_watching(*, actor: User, thread: Thread | None = None, idea: Idea | Non
 
 
 def _unread(user_id: int) -> int:
-    from forum.notifications.queries import unread_count
+    from forum.notifications.queries import unread_count  # late: queries builds on this module
     return unread_count(db.session.get(User, user_id))
 
 

@@ -12,6 +12,7 @@ from forum.api.helpers import json_body, require_user, user_json, viewer
 from forum.api.openapi import SCHEMAS, op
 from forum.auth import profiles
 from forum.clock import isoformat
+from forum.extensions import limiter
 from forum.models import User
 from forum.policy import Policy
 from forum.privacy import services
@@ -51,6 +52,7 @@ def export_me():
 
 
 @bp.delete("/me")
+@limiter.limit("10/hour")  # the password check must not become a guessing oracle
 def delete_me():
     user = require_user()
     services.delete_account(actor=user, target=user, password=json_body().get("password"))

@@ -19,7 +19,7 @@ from forum.models import Escalation, EscalationStatus, Thread, User
 from forum.privacy.pii import CustomPattern, Finding, describe, find_pii, parse_patterns, redact
 
 PRIVATE_REASON = ("The member sent personal details privately with their post. Only the staff member assigned "
-                  "to this escalation can read them, on the escalation's private-details page.")
+                  "to this escalation can read them.")
 
 
 class PIIDetected(Invalid):

@@ -5,6 +5,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user, login_required, logout_user
 
 from forum.errors import Invalid
+from forum.extensions import limiter
 from forum.privacy import bp, export, services
 from forum.privacy.guard import company_patterns
 
@@ -58,6 +59,7 @@ def zip_response(user) -> Response:
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10/hour", methods=["POST"])  # the password check must not become a guessing oracle
 def delete():
     if request.method == "POST":
         try:

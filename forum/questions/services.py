@@ -280,9 +280,11 @@ def _withdraw_acceptance(thread: Thread) -> None:
 
 
 def record_view(*, thread_id: int) -> None:
-    """A counter bump in its own short transaction, written before the page reads anything."""
-    db.session.execute(sa.update(Thread).where(Thread.id == thread_id).values(view_count=Thread.view_count + 1))
-    db.session.commit()
+    """A counter bump on a connection of its own: the page's read transaction is never upgraded to a
+    write, which SQLite refuses at once ("database is locked") when another writer committed meanwhile."""
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(Thread).where(Thread.id == thread_id)
+                           .values(view_count=Thread.view_count + 1))
 
 
 def get_post(post_id: int, actor: User | None) -> Post:

@@ -8,6 +8,8 @@ def init_app(app: Flask) -> None:
     """Choose the backend from SEARCH_BACKEND and attach the session listeners (once per process)."""
     from forum.search import hooks
     if app.config.get("SEARCH_BACKEND", "whoosh") == "postgres":
+        if not str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+            raise RuntimeError("SEARCH_BACKEND=postgres needs DATABASE_URL to point at PostgreSQL.")
         from forum.extensions import db
         from forum.search.postgres import PostgresBackend
         app.extensions["search"] = PostgresBackend(lambda: db.engine)

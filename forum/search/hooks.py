@@ -13,12 +13,12 @@ from flask import current_app, has_app_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 
-from forum.models import Idea, IdeaComment, Post, Thread, thread_tags
+from forum.models import Category, Idea, IdeaComment, Post, Thread
 from forum.search import documents
 
 log = logging.getLogger(__name__)
 
-THREADS, IDEAS, PENDING = "search_threads", "search_ideas", "search_pending"
+THREADS, IDEAS, CATEGORIES, PENDING = "search_threads", "search_ideas", "search_categories", "search_pending"
 # Columns whose change alters a document; counters, scores and view counts do not.
 THREAD_FIELDS = {"title", "slug", "category_id", "status", "accepted_post_id", "is_hidden", "tags"}
 POST_FIELDS = {"body_html", "is_hidden", "thread_id", "position"}
@@ -73,6 +73,8 @@ def _after_flush(session, _context) -> None:
                 ideas.add(obj.id)
             elif isinstance(obj, IdeaComment) and _changed(obj, COMMENT_FIELDS, session):
                 ideas.add(obj.idea_id)
+            elif isinstance(obj, Category) and obj not in session.new and _changed(obj, {"slug", "name"}, session):
+                session.info.setdefault(CATEGORIES, set()).add(obj.id)  # every document in it says its name
     except Exception:
         log.exception("search: could not collect changed objects")
 
@@ -110,6 +112,9 @@ def _before_commit(session) -> None:
         session.flush()  # the commit's own flush comes after this event; documents must see it
         threads |= session.info.pop(THREADS, set())
         ideas |= session.info.pop(IDEAS, set())
+        if categories := session.info.pop(CATEGORIES, set()):
+            threads |= set(session.scalars(sa.select(Thread.id).where(Thread.category_id.in_(categories))))
+            ideas |= set(session.scalars(sa.select(Idea.id).where(Idea.category_id.in_(categories))))
         if threads or ideas:
             session.info.setdefault(PENDING, {}).update(documents.build(session, threads, ideas))
     except Exception:
@@ -133,5 +138,5 @@ def _after_commit(session) -> None:
 def _after_soft_rollback(session, previous_transaction) -> None:
     """Nothing from a rolled-back transaction reaches the index (a savepoint's rollback keeps the rest)."""
     if not previous_transaction.nested:
-        for key in (THREADS, IDEAS, PENDING):
+        for key in (THREADS, IDEAS, CATEGORIES, PENDING):
             session.info.pop(key, None)

@@ -119,7 +119,7 @@
     }
     Array.prototype.forEach.call(document.querySelectorAll("[data-pii-edit]"), function (link) {
       link.addEventListener("click", function (event) {
-        var target = document.getElementById("body");
+        var target = document.getElementById((link.getAttribute("href") || "#body").slice(1));
         if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
       });
     });

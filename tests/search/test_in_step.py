@@ -1,14 +1,17 @@
 """The index follows the database: after create, edit, hide, restore, move, merge, delete; never a rollback."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from forum import create_app
 from forum.extensions import db
 from forum.ideas import services as ideas
 from forum.models import Idea, Post, Role, Thread
 from forum.moderation import services as moderation
 from forum.questions import services as questions
 from forum.search import hooks, service
+from tests.conftest import build_config
 from tests.factories import make_answer, make_category, make_thread, make_user
 from tests.search.conftest import found
 
@@ -173,3 +176,16 @@ def test_an_index_failure_never_fails_the_action(ctx, monkeypatch, caplog):
 
 def test_backend_follows_the_database(ctx, backend):
     assert service.get_backend().name == ("whoosh" if backend == "sqlite" else "postgres")
+
+
+def test_renamed_category_is_found_by_its_new_name(ctx):
+    thread = make_thread(title="Porch light schedule ignores sunset", category="lighting")
+    category = make_category("lighting")
+    category.name = "Outdoor illumination"
+    db.session.commit()
+    assert found("illumination") == [("question", thread.id)]
+
+
+def test_postgres_backend_refuses_a_sqlite_database(tmp_path):
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        create_app(build_config(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, SEARCH_BACKEND="postgres"))

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from forum.extensions import db
-from forum.models import Role, Thread, User
+from forum.models import Role, Thread
 from forum.questions import services as questions
 from tests.conftest import login_as
 from tests.factories import make_answer, make_thread, make_user

@@ -91,3 +91,19 @@ def test_large_export_is_streamed_in_many_chunks(ctx):
     assert len(chunks) > 5
     assert max(len(chunk) for chunk in chunks) < sum(len(chunk) for chunk in chunks) / 2
     assert len(json.loads(zipfile.ZipFile(io.BytesIO(b"".join(chunks))).read("posts.json"))) == 3001
+
+
+def test_cli_export_user(app, tmp_path):
+    with app.app_context():
+        make_thread(make_user("cliuser", email="cli.user@example.org"), title="Exported from the command line")
+    output = tmp_path / "out.zip"
+    result = app.test_cli_runner().invoke(args=["forum", "export-user", "CLIUSER", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    archive = zipfile.ZipFile(output)
+    assert json.loads(archive.read("profile.json"))["email"] == "cli.user@example.org"
+    assert json.loads(archive.read("posts.json"))[0]["thread_title"] == "Exported from the command line"
+
+
+def test_cli_export_unknown_user_fails(app):
+    result = app.test_cli_runner().invoke(args=["forum", "export-user", "ghost"])
+    assert result.exit_code != 0 and "No member by that name." in result.output

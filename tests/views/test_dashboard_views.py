@@ -161,3 +161,26 @@ def test_unknown_table_and_bad_period_on_csv(client, data):
     assert client.get("/staff/dashboard/passwords.csv").status_code == 404
     response = client.get("/staff/dashboard/daily.csv?since=2026-03-09&until=2026-03-01")
     assert response.status_code == 422 and "The end date is before the start date." in _text(response)
+
+
+def test_a_fixed_number_of_queries_whatever_the_size(app, client, data):
+    from tests.conftest import count_queries
+    from tests.factories import make_category
+    from tests.services.dashboard_data import _answer, _thread, at
+
+    def statements() -> int:
+        with app.app_context():
+            engine = db.engine
+        with count_queries(engine) as seen:
+            assert client.get("/staff/dashboard?days=7").status_code == 200
+        return len(seen)
+
+    _as(client, data, "staff")
+    before = statements()
+    with app.app_context():
+        general = make_category("general")
+        for n in range(12):  # more questions, answers and answerers than any list shows
+            thread = _thread(db.session.get(User, data["m1"]), at(6, n), category=general, title=f"More {n}")
+            _answer(thread, make_user(f"helper{n}"), at(6, n, 30), accept=n % 2 == 0)
+        db.session.commit()
+    assert statements() == before <= 45

@@ -181,7 +181,7 @@ def first_answer_chart(daily: list[dict[str, Any]]) -> Markup:
             f"{duration(max(v for v in median if v is not None) * 3600)}." if known
             else "No question asked in this period has an answer yet.")
     chart = _Chart("chart-first-answer", "Time to first answer, by the day the question was asked", desc, days,
-                   top, step, "Hours", lambda v: _num(v))
+                   top, step, "Hours")
     chart.line(p90, PURPLE, [f"{day_label(d)}: 90% answered within {duration(None if v is None else v * 3600)}"
                              for d, v in zip(days, p90)], dashed=True)
     chart.line(median, BLUE, [f"{day_label(d)}: median {duration(None if v is None else v * 3600)}"

@@ -111,13 +111,17 @@ class PostgresBackend:
             where.append(f"(' ' || tags || ' ') LIKE :tag{n}")
             params[f"tag{n}"] = f"% {tag} %"
         order = "rank DESC, object_id DESC" if text else "object_id DESC"
+        # Rank and count on narrow rows, then fetch titles and build snippets for the page only: carrying
+        # the body through the window aggregate spilled 17,000 wide rows to disk on a common word.
         sql = sa.text(
             f"WITH q AS (SELECT websearch_to_tsquery('{CONFIG}', :q) AS query), "
-            f"page AS (SELECT doc_id, type, object_id, title, status, url, body, "
-            f"ts_rank(tsv, query) AS rank, count(*) OVER () AS total FROM search_documents, q "
-            f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY {order} LIMIT :limit OFFSET :offset) "
-            f"SELECT page.*, ts_headline('{CONFIG}', left(body, {SNIPPET_SOURCE}), q.query, "
-            f"'{_HEADLINE_OPTIONS}') AS snippet FROM page, q ORDER BY {order}")
+            f"ranked AS (SELECT doc_id, object_id, ts_rank(tsv, query) AS rank, count(*) OVER () AS total "
+            f"FROM search_documents, q WHERE {' AND '.join(where) or 'TRUE'} ORDER BY {order} "
+            f"LIMIT :limit OFFSET :offset) "
+            f"SELECT d.doc_id, d.type, d.object_id, d.title, d.status, d.url, ranked.rank, ranked.total, "
+            f"ts_headline('{CONFIG}', left(d.body, {SNIPPET_SOURCE}), q.query, '{_HEADLINE_OPTIONS}') AS snippet "
+            f"FROM ranked JOIN search_documents d ON d.doc_id = ranked.doc_id, q "
+            f"ORDER BY {order.replace('rank', 'ranked.rank').replace('object_id', 'd.object_id')}")
         with self.engine.connect() as conn:
             rows = conn.execute(sql, params).all()
         total = rows[0].total if rows else 0

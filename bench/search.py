@@ -176,11 +176,11 @@ def run(name: str, backend, docs: list[Document], query_texts: list[str], posts:
     print(f"{name:<9} indexed {posts:,} posts ({len(docs):,} documents) in {index_s:6.1f} s (target < "
           f"{INDEX_TARGET_S:.0f} s); {len(timings)} queries ({report['with_hits']} with hits): median "
           f"{report['median_ms']:.1f} ms, p95 {report['p95_ms']:.1f} ms, max {report['max_ms']:.1f} ms "
-          f"(target p95 < {TARGETS[name]:.0f} ms) {'OK' if ok else 'MISSED'}\n"
-          f"{'':<9} this process's CPU time (what the figures would be on an idle machine; PostgreSQL's server "
-          f"time is not included): indexing {index_cpu:.1f} s, query median {report['cpu_median_ms']:.1f} ms, "
-          f"p95 {report['cpu_p95_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-          flush=True)
+          f"(target p95 < {TARGETS[name]:.0f} ms) {'OK' if ok else 'MISSED'}", flush=True)
+    if name == "whoosh":  # Whoosh runs in this process, so its CPU time is the cost on an idle machine
+        print(f"{'':<9} CPU time of this process: indexing {index_cpu:.1f} s, query median "
+              f"{report['cpu_median_ms']:.1f} ms, p95 {report['cpu_p95_ms']:.1f} ms", flush=True)
+    print(f"{'':<9} load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs while measuring", flush=True)
     return report
 
 

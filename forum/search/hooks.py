@@ -107,9 +107,10 @@ def _before_commit(session) -> None:
     """Build the documents now, while SQL is allowed, from the rows as this transaction leaves them."""
     if session.in_nested_transaction() or not _active(session):
         return  # a savepoint's release is not the commit
+    session.flush()  # the commit's own flush, early: documents must see it, and its errors (an
+    # IntegrityError a service retries on) must reach the caller exactly as the commit would raise them
     threads, ideas = session.info.pop(THREADS, set()), session.info.pop(IDEAS, set())
     try:
-        session.flush()  # the commit's own flush comes after this event; documents must see it
         threads |= session.info.pop(THREADS, set())
         ideas |= session.info.pop(IDEAS, set())
         if categories := session.info.pop(CATEGORIES, set()):

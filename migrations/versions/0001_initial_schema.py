@@ -2,12 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:17:48.999753
+Create Date: 2026-11-22 20:33:56.909243
 
 """
 from alembic import op
 import sqlalchemy as sa
-
+from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -27,6 +27,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('slug', name=op.f('uq_categories_slug'))
     )
+    op.create_table('search_documents',
+    sa.Column('doc_id', sa.String(length=24), nullable=False),
+    sa.Column('type', sa.String(length=16), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=60), nullable=False),
+    sa.Column('tags', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('visibility', sa.String(length=8), nullable=False),
+    sa.Column('url', sa.Text(), nullable=False),
+    sa.Column('digest', sa.String(length=40), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('tsv', postgresql.TSVECTOR().with_variant(sa.Text(), 'sqlite'), nullable=True),
+    sa.PrimaryKeyConstraint('doc_id', name=op.f('pk_search_documents'))
+    )
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.create_index('ix_search_documents_tsv', ['tsv'], unique=False, postgresql_using='gin')
+        batch_op.create_index('ix_search_documents_type_status', ['type', 'status'], unique=False)
+
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=30), nullable=False),
@@ -113,6 +133,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_ideas_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_vote_count'), ['vote_count'], unique=False)
 
+    op.create_table('notification_preferences',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('delivery', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_preferences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_preferences')),
+    sa.UniqueConstraint('user_id', 'kind', name=op.f('uq_notification_preferences_user_id_kind'))
+    )
     op.create_table('threads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=150), nullable=False),
@@ -138,12 +167,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threads'))
     )
     with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.create_index('ix_threads_accepted_post', ['accepted_post_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_threads_category_activity', ['category_id', 'last_activity_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_threads_created_stats', ['created_at', 'is_hidden', 'category_id', 'first_answer_at', 'accepted_post_id', 'solved_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_last_activity_at'), ['last_activity_at'], unique=False)
         batch_op.create_index('ix_threads_score', ['score'], unique=False)
+        batch_op.create_index('ix_threads_unanswered', ['answer_count', 'is_hidden', 'created_at', 'status', 'category_id'], unique=False)
 
     op.create_table('escalations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -244,9 +276,12 @@ def upgrade():
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_threads_accepted_post_id_posts'), 'posts', ['accepted_post_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.create_index('ix_posts_author_created', ['author_id', 'created_at', 'position', 'is_hidden', 'is_staff_reply'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_posts_created_stats', ['created_at', 'position', 'is_hidden', 'is_staff_reply', 'author_id', 'thread_id'], unique=False)
         batch_op.create_index('ix_posts_thread_position', ['thread_id', 'position'], unique=False)
+        batch_op.create_index('ix_posts_thread_position_staff', ['thread_id', 'position', 'is_staff_reply'], unique=False)
 
     op.create_table('subscriptions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -308,6 +343,7 @@ def upgrade():
     sa.Column('idea_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('mailed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_notifications_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['idea_id'], ['ideas.id'], name=op.f('fk_notifications_idea_id_ideas'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_notifications_post_id_posts'), ondelete='CASCADE'),
@@ -316,6 +352,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_awaiting_digest', ['user_id', 'created_at'], unique=False, sqlite_where=sa.text('mailed_at IS NULL'), postgresql_where=sa.text('mailed_at IS NULL'))
         batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at', 'created_at'], unique=False)
 
     op.create_table('post_revisions',
@@ -363,12 +400,41 @@ def upgrade():
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_votes_post_id'), ['post_id'], unique=False)
 
+    op.create_table('outbox_mails',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('notification_id', sa.Integer(), nullable=True),
+    sa.Column('digest_key', sa.String(length=20), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['notification_id'], ['notifications.id'], name=op.f('fk_outbox_mails_notification_id_notifications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_mails_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_mails')),
+    sa.UniqueConstraint('notification_id', name=op.f('uq_outbox_mails_notification_id')),
+    sa.UniqueConstraint('user_id', 'digest_key', name=op.f('uq_outbox_mails_user_id_digest_key'))
+    )
+    with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_mails_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_mails_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_threads_accepted_post_id_posts'), type_='foreignkey')
+    with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_mails_user_id'))
+        batch_op.drop_index('ix_outbox_mails_due')
+
+    op.drop_table('outbox_mails')
     with op.batch_alter_table('votes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_votes_post_id'))
 
@@ -384,6 +450,7 @@ def downgrade():
     op.drop_table('post_revisions')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_unread')
+        batch_op.drop_index('ix_notifications_awaiting_digest', sqlite_where=sa.text('mailed_at IS NULL'), postgresql_where=sa.text('mailed_at IS NULL'))
 
     op.drop_table('notifications')
     with op.batch_alter_table('flags', schema=None) as batch_op:
@@ -404,9 +471,12 @@ def downgrade():
 
     op.drop_table('subscriptions')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_thread_position_staff')
         batch_op.drop_index('ix_posts_thread_position')
+        batch_op.drop_index('ix_posts_created_stats')
         batch_op.drop_index(batch_op.f('ix_posts_created_at'))
         batch_op.drop_index(batch_op.f('ix_posts_author_id'))
+        batch_op.drop_index('ix_posts_author_created')
 
     op.drop_table('posts')
     with op.batch_alter_table('idea_votes', schema=None) as batch_op:
@@ -431,14 +501,18 @@ def downgrade():
 
     op.drop_table('escalations')
     with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index('ix_threads_unanswered')
         batch_op.drop_index('ix_threads_score')
         batch_op.drop_index(batch_op.f('ix_threads_last_activity_at'))
+        batch_op.drop_index('ix_threads_created_stats')
         batch_op.drop_index(batch_op.f('ix_threads_created_at'))
         batch_op.drop_index(batch_op.f('ix_threads_category_id'))
         batch_op.drop_index('ix_threads_category_activity')
         batch_op.drop_index(batch_op.f('ix_threads_author_id'))
+        batch_op.drop_index('ix_threads_accepted_post')
 
     op.drop_table('threads')
+    op.drop_table('notification_preferences')
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ideas_vote_count'))
         batch_op.drop_index(batch_op.f('ix_ideas_status'))
@@ -462,5 +536,10 @@ def downgrade():
 
     op.drop_table('users')
     op.drop_table('tags')
+    with op.batch_alter_table('search_documents', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_documents_type_status')
+        batch_op.drop_index('ix_search_documents_tsv', postgresql_using='gin')
+
+    op.drop_table('search_documents')
     op.drop_table('categories')
     # ### end Alembic commands ###

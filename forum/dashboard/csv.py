@@ -8,7 +8,7 @@ from typing import Any
 
 from forum.dashboard.period import Period
 from forum.dashboard.stats import FIGURES
-from forum.ideas.export import defuse
+from forum.spreadsheet import defuse
 
 Rows = Callable[[dict[str, Any]], list[dict[str, Any]]]
 

@@ -17,6 +17,7 @@ from forum.clock import isoformat, utcnow
 from forum.extensions import db
 from forum.models import Category, Idea, IdeaStatus, IdeaVote, User
 from forum.policy import Policy
+from forum.spreadsheet import defuse
 from forum.validation import FieldErrors
 
 COLUMNS = ("id", "title", "status", "category", "votes", "votes_last_30_days", "comments", "author", "created",
@@ -25,7 +26,6 @@ FORMATS = ("csv", "json")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1_000_000
 BATCH = 1_000  # rows fetched per round trip and written per chunk
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -129,13 +129,6 @@ def _rows(filters: ExportFilters, site_url: str) -> Iterator[dict[str, Any]]:
                "votes_last_30_days": recent, "comments": comments,
                "author": "deleted user" if author_deleted else author, "created": isoformat(created),
                "status_changed_at": isoformat(changed), "url": f"{site_url}/ideas/{idea_id}"}
-
-
-def defuse(value: Any) -> Any:
-    """A spreadsheet runs a cell starting with = + - @ (or tab/CR) as a formula; a leading ' keeps it text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _csv_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -76,3 +76,12 @@ def new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     return context.new_page()
+
+
+def log_in(page, live_server: LiveServer, username: str, password: str) -> None:
+    """Log in through the real form, as a person would."""
+    page.goto(live_server.path("/login"))
+    page.fill("#login", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -7,6 +7,7 @@ from forum import clock
 from tests.factories import PASSWORD, make_user
 from tests.services import dashboard_data
 from tests.services.dashboard_data import NOW
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +22,8 @@ def community(live_server):
     clock.freeze(None)
 
 
-def _log_in(page, live_server, username, password):
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]:has-text('Log in')")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def test_staff_sees_charts_with_labelled_data(page, live_server, community):
-    _log_in(page, live_server, "sven", PASSWORD)
+    log_in(page, live_server, "sven", PASSWORD)
     page.click("nav >> text=Dashboard")
     page.wait_for_url("**/staff/dashboard")
     page.click(".dash-presets >> text=7 days")
@@ -61,7 +54,7 @@ def test_staff_sees_charts_with_labelled_data(page, live_server, community):
 
 
 def test_custom_period_with_a_mistake_shows_the_message(page, live_server, community):
-    _log_in(page, live_server, "sven", PASSWORD)
+    log_in(page, live_server, "sven", PASSWORD)
     page.goto(live_server.path("/staff/dashboard"))
     page.fill("#since", "2026-03-09")
     page.fill("#until", "2026-03-01")
@@ -71,7 +64,7 @@ def test_custom_period_with_a_mistake_shows_the_message(page, live_server, commu
 
 
 def test_member_is_refused(page, live_server, community):
-    _log_in(page, live_server, "member_mia", PASSWORD)
+    log_in(page, live_server, "member_mia", PASSWORD)
     response = page.goto(live_server.path("/staff/dashboard"))
     assert response.status == 403
     assert page.locator("nav >> text=Dashboard").count() == 0

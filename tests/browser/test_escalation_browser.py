@@ -6,7 +6,7 @@ import pytest
 
 from forum.models import Role
 from tests.factories import PASSWORD, make_answer, make_thread, make_user
-from tests.browser.conftest import new_page
+from tests.browser.conftest import log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.config(MAIL_DELIVERY="cron")]
 
@@ -25,17 +25,9 @@ def community(live_server):
         return {"thread": thread.id, "slug": thread.slug, "spam": spam.id}
 
 
-def _log_in(page, live_server, username):
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Log in')")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def test_member_escalates_and_staff_assign_reply_resolve(page, browser, live_server, community):
     thread_url = live_server.path(f"/questions/{community['thread']}/{community['slug']}")
-    _log_in(page, live_server, "asker")
+    log_in(page, live_server, "asker", PASSWORD)
     page.goto(thread_url)
     page.click("summary:has-text('Ask staff for help')")
     page.fill("#reason", "The plug is in my baby monitor's circuit, please help quickly.")
@@ -45,7 +37,7 @@ def test_member_escalates_and_staff_assign_reply_resolve(page, browser, live_ser
     assert "Escalated to Brightwave staff" in page.locator("[data-escalation-notice]").inner_text()
 
     staff = new_page(browser)
-    _log_in(staff, live_server, "staff_sam")
+    log_in(staff, live_server, "staff_sam", PASSWORD)
     staff.click("nav >> text=Escalations")
     row = staff.locator(".esc", has_text="Smart plug turns itself off at 3 am")
     assert "Due in 23 h 59 min" in row.inner_text() or "Due in 1 day" in row.inner_text()
@@ -80,7 +72,7 @@ def test_member_escalates_and_staff_assign_reply_resolve(page, browser, live_ser
 
 def test_moderator_hides_a_flagged_answer_and_it_is_audited(page, browser, live_server, community):
     thread_url = live_server.path(f"/questions/{community['thread']}/{community['slug']}")
-    _log_in(page, live_server, "flagger")
+    log_in(page, live_server, "flagger", PASSWORD)
     page.goto(thread_url)
     answer = page.locator(f"#post-{community['spam']}")
     answer.locator("summary:has-text('Flag')").click()
@@ -90,7 +82,7 @@ def test_moderator_hides_a_flagged_answer_and_it_is_audited(page, browser, live_
     assert "moderators will review" in page.locator(".flashes").inner_text()
 
     mod = new_page(browser)
-    _log_in(mod, live_server, "mod_maria")
+    log_in(mod, live_server, "mod_maria", PASSWORD)
     mod.click("nav >> text=Flags")
     card = mod.locator(f"[data-flagged-post='{community['spam']}']")
     assert "Spam × 1" in card.inner_text() and "flagger" in card.inner_text()

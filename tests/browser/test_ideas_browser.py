@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Idea, Notification, Role
-from tests.browser.conftest import new_page
+from tests.browser.conftest import log_in, new_page
 from tests.factories import PASSWORD, make_category, make_idea, make_user
 
 pytestmark = pytest.mark.browser
@@ -28,19 +28,11 @@ def community(live_server):
                   category="app-and-account")
 
 
-def _log_in(page, live_server, username):
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Log in')")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def _vote(browser, live_server, username, idea_url, expected_count):
     page = new_page(browser)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, live_server, username)
+    log_in(page, live_server, username, PASSWORD)
     page.goto(idea_url)
     button = page.locator("[data-idea-vote-btn]")
     button.click()
@@ -53,7 +45,7 @@ def _vote(browser, live_server, username, idea_url, expected_count):
 
 def test_idea_from_submission_to_export(page, browser, live_server, community):
     # a member submits, and sees the similar idea while typing the title
-    _log_in(page, live_server, "maya")
+    log_in(page, live_server, "maya", PASSWORD)
     page.goto(live_server.path("/ideas/new"))
     page.locator("#title").press_sequentially(TITLE, delay=10)
     page.locator("[data-idea-similar-list] a", has_text="Doorbell battery percentage on the home screen").wait_for()
@@ -71,7 +63,7 @@ def test_idea_from_submission_to_export(page, browser, live_server, community):
 
     # staff mark it planned with a public note
     staff = new_page(browser)
-    _log_in(staff, live_server, "sam")
+    log_in(staff, live_server, "sam", PASSWORD)
     staff.goto(idea_url)
     staff.select_option("#status-select", "planned")
     staff.fill("#status-note", "Planned for the spring watch app release.")

@@ -7,16 +7,9 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import Thread, User
 from tests.factories import PASSWORD, make_answer, make_thread, make_user
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, live_server, username: str) -> None:
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_bell_count_rises_after_another_member_answers(live_server, page):
@@ -25,7 +18,7 @@ def test_bell_count_rises_after_another_member_answers(live_server, page):
         thread = make_thread(asker, title="Camera night vision turns the image pink")
         thread_id = thread.id
         make_user("helper")
-    _log_in(page, live_server, "asker")
+    log_in(page, live_server, "asker", PASSWORD)
     page.goto(live_server.path(f"/questions/{thread_id}"))
     bell = page.locator("a.bell")
     assert bell.get_attribute("data-unread") == "0"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import Escalation, Post
 from tests.factories import PASSWORD, make_thread, make_user
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 PHONE_ANSWER = "Happy to help, call me on +44 20 7946 0958 after six."
@@ -22,16 +23,8 @@ def community(live_server):
         return {"thread": thread.id, "url": f"/questions/{thread.id}/{thread.slug}"}
 
 
-def _log_in(page, live_server, username):
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Log in')")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def test_phone_number_hint_warning_and_post_anyway(page, live_server, community):
-    _log_in(page, live_server, "helper")
+    log_in(page, live_server, "helper", PASSWORD)
     page.goto(live_server.path(community["url"]))
     hint = page.locator("[data-pii-hint-for='body']")
     assert hint.is_hidden()
@@ -59,7 +52,7 @@ def test_phone_number_hint_warning_and_post_anyway(page, live_server, community)
 
 
 def test_send_privately_posts_the_redacted_answer(page, live_server, community):
-    _log_in(page, live_server, "helper")
+    log_in(page, live_server, "helper", PASSWORD)
     page.goto(live_server.path(community["url"]))
     page.fill("#answer-form textarea#body", "Email me at helper.home@example.org and I will send the guide.")
     page.click("#answer-form button[type=submit]:has-text('Post your answer')")
@@ -73,7 +66,7 @@ def test_send_privately_posts_the_redacted_answer(page, live_server, community):
 
 
 def test_choose_private_profile(page, live_server, community):
-    _log_in(page, live_server, "asker")
+    log_in(page, live_server, "asker", PASSWORD)
     page.goto(live_server.path("/settings"))
     page.click("text=Privacy and your data")
     page.check("input[name=profile_visibility][value=private]")

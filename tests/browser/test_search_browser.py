@@ -6,6 +6,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Thread
 from tests.factories import PASSWORD, make_answer, make_thread, make_user
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +26,8 @@ def community(live_server):
         return {"solved": solved.id, "hidden": hidden.id}
 
 
-def _log_in(page, live_server, username):
-    page.goto(live_server.path("/login"))
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:has-text('Log in')")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def test_typing_a_title_suggests_similar_questions(page, live_server, community):
-    _log_in(page, live_server, "newcomer")
+    log_in(page, live_server, "newcomer", PASSWORD)
     page.goto(live_server.path("/questions/ask"))
     page.locator("#title").press_sequentially("my hub is offline at night", delay=20)
     suggestion = page.locator("[data-similar-target] a", has_text="Hub goes offline every night around 2 am")

@@ -61,7 +61,12 @@ def register_user(*, username: str, email: str, password: str, role: str = Role.
     errors.check()
     user = User(username=username, email=email, password_hash=hash_password(password), role=role)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same name or email registered a moment ago by another request
+        db.session.rollback()
+        raise Invalid("Some fields need attention.",
+                      {"username": "That username or email was just taken. Please choose another."}) from None
     return user
 
 

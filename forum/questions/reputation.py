@@ -16,10 +16,15 @@ def for_vote(value: int, is_question: bool) -> int:
 
 
 def change(user_id: int, delta: int, reason: str, post_id: int | None) -> None:
-    """An atomic SQL increment (concurrent votes must all count), floored at 1, with its event row."""
+    """Apply `delta`, floored at 1, as an SQL increment on the locked row (concurrent votes all count),
+    and record what was really applied, so the events of a period sum to the reputation it moved."""
     if not delta:
         return
-    new = User.reputation + delta
-    db.session.execute(sa.update(User).where(User.id == user_id)
-                       .values(reputation=sa.case((new < FLOOR, FLOOR), else_=new)))
-    db.session.add(ReputationEvent(user_id=user_id, delta=delta, reason=reason, post_id=post_id))
+    current = db.session.scalar(sa.select(User.reputation).where(User.id == user_id).with_for_update())
+    if current is None:
+        return
+    applied = max(FLOOR, current + delta) - current
+    if not applied:
+        return
+    db.session.execute(sa.update(User).where(User.id == user_id).values(reputation=User.reputation + applied))
+    db.session.add(ReputationEvent(user_id=user_id, delta=applied, reason=reason, post_id=post_id))

@@ -293,3 +293,17 @@ def test_concurrent_acceptance_leaves_one_answer_and_exact_reputation(app):
         net = db.session.execute(sa.select(ReputationEvent.user_id, sa.func.sum(ReputationEvent.delta))
                                  .group_by(ReputationEvent.user_id)).all()
         assert {uid: total for uid, total in net if total} == {winner.author_id: 15}
+
+
+def test_reputation_events_record_what_the_floor_let_through(ctx):
+    """Summed per member, the events equal the reputation above the starting 1, even at the floor."""
+    author = make_user("floored")
+    answer = make_answer(make_thread(), author=author)
+    voters = [make_user() for _ in range(3)]
+    for voter in voters:
+        services.vote_post(actor=voter, post=answer, value=-1)
+    services.vote_post(actor=voters[0], post=answer, value=1)
+    db.session.expire_all()
+    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ReputationEvent.delta), 0))
+                              .where(ReputationEvent.user_id == author.id))
+    assert db.session.get(User, author.id).reputation == 1 + total > 1

@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = {
     "search": "bench.search",
     "dashboard": "bench.dashboard",
+    "exports": "bench.exports",
 }
 
 

@@ -91,6 +91,13 @@ class Policy:
             return True
         return self._is(post.author_id) and not post.thread.is_locked and not post.is_hidden
 
+    def can_read_earlier_version(self, post: Post, has_personal_data: bool) -> bool:
+        """An earlier version that held personal data (an email, a phone or card number) stays readable
+        only by its author and moderators, so editing it out of the post really takes it out of view."""
+        if not has_personal_data:
+            return True
+        return self.can_view_hidden() or (self.viewer is not None and self.viewer.id == post.author_id)
+
     def can_delete_post(self, post: Post) -> bool:
         """An author may delete an answer nobody has voted on and that is not accepted."""
         if post.is_question or post.thread.accepted_post_id == post.id:

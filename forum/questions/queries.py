@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum.extensions import db
 from forum.models import Category, Escalation, EscalationStatus, Post, PostRevision, Tag, Thread, Vote
 from forum.policy import Policy
+from forum.privacy.guard import company_patterns
+from forum.privacy.pii import find_pii
 from forum.validation import parse_int
 
 SORTS = ("active", "newest", "top", "unanswered")
@@ -157,7 +159,16 @@ def similar_titles(text: str, limit: int = 5) -> list[Thread]:
 
 
 def revisions(post: Post) -> list[PostRevision]:
+    """Newest first; the first item is the current version."""
     return list(db.session.scalars(sa.select(PostRevision).where(PostRevision.post_id == post.id)
                                    .options(joinedload(PostRevision.editor))
                                    .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())))
 
+
+
+def withheld_revisions(post: Post, history: list[PostRevision], viewer: Any) -> set[int]:
+    """Earlier versions whose text this viewer may not read (they held personal data since edited out)."""
+    policy = Policy(viewer)
+    patterns = company_patterns()
+    return {revision.id for revision in history[1:]
+            if not policy.can_read_earlier_version(post, bool(find_pii(revision.body_md, patterns)))}

@@ -111,7 +111,9 @@ def edit(post_id: int):
 @bp.get("/posts/<int:post_id>/revisions")
 def revisions(post_id: int):
     post = services.get_post(post_id, current_user)
-    return render_template("questions/revisions.html", post=post, revisions=queries.revisions(post))
+    history = queries.revisions(post)
+    return render_template("questions/revisions.html", post=post, revisions=history,
+                           withheld=queries.withheld_revisions(post, history, current_user))
 
 
 @bp.post("/posts/<int:post_id>/vote")

@@ -73,6 +73,8 @@ TABLE = [
     ("own answer", "can_edit_post", lambda: (post(),), "0010111"),
     ("own answer, locked", "can_edit_post", lambda: (post(locked=True),), "0000111"),
     ("own hidden answer", "can_edit_post", lambda: (post(hidden=True),), "0000111"),
+    ("earlier version, no personal data", "can_read_earlier_version", lambda: (post(), False), "1111111"),
+    ("earlier version with personal data", "can_read_earlier_version", lambda: (post(), True), "0010011"),
     ("own unvoted answer", "can_delete_post", lambda: (post(),), "0010011"),
     ("own voted answer", "can_delete_post", lambda: (post(score=2),), "0000011"),
     ("the question itself", "can_delete_post", lambda: (post(position=0),), "0000000"),

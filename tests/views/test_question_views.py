@@ -458,3 +458,19 @@ def test_no_500_on_any_foundation_page_or_form(app, client, thread_ids, who):
         for payload in ({}, {"title": None, "body": None, "value": None, "tags": [None]},
                         {"title": {"x": 1}, "body": 1e308, "category": [], "value": 10**40}):
             assert getattr(client, method)(path, json=payload).status_code < 500, (method, path, payload)
+
+
+def test_personal_data_edited_out_leaves_the_public_history(app, client):
+    """The earlier version with a phone number is withheld from others, readable by its author."""
+    with app.app_context():
+        author, reader = make_user("phoner"), make_user("reader")
+        answer = services.post_answer(actor=author, thread=make_thread(), body="Call me on +44 20 7946 0958 about it.",
+                                      confirm_public=True)
+        services.edit_post(actor=author, post=answer, body="Ask me here in the thread instead.")
+        ids = {"author": author.id, "reader": reader.id, "post": answer.id}
+    login_as(client, ids["reader"])
+    text = client.get(f"/posts/{ids['post']}/revisions").get_data(as_text=True)
+    assert "7946" not in text and "only its author and moderators can read it" in text
+    assert "Ask me here in the thread instead." in text
+    login_as(client, ids["author"])
+    assert "7946 0958" in client.get(f"/posts/{ids['post']}/revisions").get_data(as_text=True)

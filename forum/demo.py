@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from forum import clock
 from forum.auth.services import register_user
 from forum.demo_content import CATEGORIES, IDEAS, QUESTIONS, USERS
 from forum.extensions import db
+from forum.escalations import services as escalations
 from forum.ideas import services as ideas
-from forum.models import Category, User
+from forum.moderation import services as moderation
+from forum.models import Category, Post, Thread, User
 from forum.questions import services as questions
 
 PASSWORD = "community-demo"
@@ -29,6 +33,7 @@ def seed() -> list[tuple[str, str]]:
         for spec in sorted(QUESTIONS, key=lambda q: -q["age_hours"]):
             _seed_question(spec, users, members, now)
         _seed_ideas(users, members, now)
+        _seed_staff_work(users, now)
     finally:
         clock.freeze(None)
     return [(spec["username"], spec["role"]) for spec in USERS]
@@ -103,3 +108,41 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
                 comment = ideas.comment_on_idea(actor=users[payload["author"]], idea=idea, body=payload["body"])
                 if comment.is_official:
                     ideas.pin_idea_comment(actor=users[payload["author"]], comment=comment, pinned=True)
+
+
+ESCALATION_REASONS = (
+    "Nobody here has seen this error; I need someone from Brightwave to look at my account.",
+    "This has been going on for days and my family is locked out of the automations.",
+    "I was charged twice and support chat closed without an answer.",
+    "Tried every answer in this thread and it still fails.",
+)
+
+
+def _seed_staff_work(users: dict[str, User], now) -> None:
+    """A morning's staff queue: escalations in every state (one past its SLA), and flags to triage."""
+    sam, priya, maria = users["staff_sam"], users["staff_priya"], users["mod_maria"]
+    threads = list(db.session.scalars(sa.select(Thread).order_by(Thread.answer_count, Thread.created_at)))
+    old = next(thread for thread in threads if thread.answer_count and thread.created_at < now - timedelta(days=3))
+    for index, (thread, hours_ago) in enumerate(zip([*threads[:3], old], (30, 9, 3, 60), strict=True)):
+        clock.freeze(max(thread.created_at, now - timedelta(hours=hours_ago)))
+        escalation, _ = escalations.escalate_thread(actor=thread.author, thread=thread,
+                                                    reason=ESCALATION_REASONS[index])
+        if index == 1:
+            escalations.assign_escalation(actor=priya, escalation=escalation)
+        if index == 3:  # answered by staff within the SLA, then resolved
+            escalations.assign_escalation(actor=sam, escalation=escalation)
+            clock.freeze(clock.utcnow() + timedelta(hours=5))
+            questions.post_answer(actor=sam, thread=thread, body=(
+                "Thanks for your patience. I've checked your account and reset the pairing on our side; "
+                "please power-cycle the Hub and re-add the device from **Settings → Devices**."))
+            escalations.resolve_escalation(actor=sam, escalation=escalation,
+                                           note="Pairing reset on the account; customer confirmed it works.")
+    clock.freeze(now - timedelta(hours=2))
+    answers = list(db.session.scalars(sa.select(Post).where(Post.position > 0).order_by(Post.score, Post.id).limit(2)))
+    flaggers = [user for user in users.values() if user.role == "member"]
+    for post, reason in zip(answers, ("off_topic", "spam"), strict=False):
+        reporter = next(user for user in flaggers if user.id != post.author_id)
+        moderation.flag_post(actor=reporter, post=post, reason=reason,
+                             note="This doesn't answer the question." if reason == "off_topic" else "")
+    clock.freeze(now - timedelta(hours=1))
+    moderation.pin_thread(actor=maria, thread=threads[-1], note="A common question: pinned for newcomers.")

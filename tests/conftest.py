@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from config import TestingConfig
 from forum import clock, create_app
 from forum.extensions import db
+from forum.notifications import outbox
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
@@ -69,6 +70,7 @@ def app_config(backend, tmp_path, request):
 
 @pytest.fixture
 def app(app_config, backend) -> Iterator[Flask]:
+    outbox.wait_for_delivery()  # a mail thread of the previous test must not hold rows we truncate
     app = create_app(app_config)
     with app.app_context():
         if backend == "sqlite":
@@ -76,6 +78,7 @@ def app(app_config, backend) -> Iterator[Flask]:
         else:
             _truncate_all(db.engine)
     yield app
+    outbox.wait_for_delivery()
     clock.freeze(None)
     with app.app_context():
         db.session.remove()

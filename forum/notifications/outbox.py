@@ -63,6 +63,7 @@ def _deliver_after_response(response):
     if ids and current_app.config.get("MAIL_DELIVERY", "after_commit") == "after_commit":
         worker = threading.Thread(target=deliver, args=(current_app._get_current_object(), ids),
                                   name="outbox", daemon=True)
+        _workers[:] = [alive for alive in _workers if alive.is_alive()]  # a long-running worker keeps no dead threads
         _workers.append(worker)
         worker.start()
     return response

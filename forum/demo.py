@@ -113,7 +113,7 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
 ESCALATION_REASONS = (
     "Nobody here has seen this error; I need someone from Brightwave to look at my account.",
     "This has been going on for days and my family is locked out of the automations.",
-    "I was charged twice and support chat closed without an answer.",
+    "Still broken after everything suggested here; could someone from the team take a look?",
     "Tried every answer in this thread and it still fails.",
 )
 

@@ -1,13 +1,14 @@
 """Loads the demo community through the real services, with the clock set back to each post's time."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from forum import clock
 from forum.auth.services import register_user
-from forum.demo_content import CATEGORIES, IDEAS, QUESTIONS, USERS
 from forum.extensions import db
 from forum.escalations import services as escalations
 from forum.ideas import services as ideas
@@ -16,6 +17,10 @@ from forum.models import Category, Post, Thread, User
 from forum.questions import services as questions
 
 PASSWORD = "community-demo"
+_DATA = Path(__file__).with_name("demo_data")
+_COMMUNITY = json.loads((_DATA / "community.json").read_text(encoding="utf-8"))
+CATEGORIES, USERS, IDEAS = _COMMUNITY["categories"], _COMMUNITY["users"], _COMMUNITY["ideas"]
+QUESTIONS = json.loads((_DATA / "questions.json").read_text(encoding="utf-8"))["questions"]
 
 
 def seed() -> list[tuple[str, str]]:

@@ -42,10 +42,10 @@ def ask():
 @bp.get("/questions/<int:thread_id>")
 @bp.get("/questions/<int:thread_id>/<slug>")
 def show(thread_id: int, slug: str | None = None):
+    _count_view(thread_id)  # first, so the page shows the count including this visit
     thread = services.get_thread(thread_id, current_user)
     if slug != thread.slug:
         return redirect(thread_url(thread), 301)
-    _count_view(thread.id)
     return _render_thread(thread, form={}, errors={})
 
 

@@ -1,7 +1,6 @@
 """Read side of escalations: the staff queue, one escalation, SLA arithmetic."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +12,7 @@ from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Escalation, EscalationStatus, Role, User
-from forum.questions.queries import Page
+from forum.pagination import Page, clamp
 from forum.validation import parse_int
 
 FILTERS = ("active", "open", "assigned", "resolved", "mine")
@@ -58,7 +57,7 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
     else:
         query = query.where(Escalation.status == filters.status)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    page = clamp(filters.page, total, filters.per_page)
     order = ([Escalation.resolved_at.desc()] if filters.status == "resolved" else [Escalation.due_at])
     rows = db.session.scalars(query.options(
         joinedload(Escalation.thread), joinedload(Escalation.requested_by), joinedload(Escalation.assignee),

@@ -1,7 +1,6 @@
 """Read side of the idea board: lists, the idea page, the roadmap and top participants, in few queries."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, ReputationEvent, User
+from forum.pagination import clamp, last_page
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -51,7 +51,7 @@ class IdeaList:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return last_page(self.total, self.per_page)
 
 
 def _visible(query: sa.Select, viewer: Any) -> sa.Select:
@@ -66,7 +66,7 @@ def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
     if filters.category:
         query = query.join(Category, Idea.category_id == Category.id).where(Category.slug == filters.category)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    page = clamp(filters.page, total, filters.per_page)
     recent = _recent_votes_subquery()
     if filters.sort == "trending":
         query = query.outerjoin(recent, recent.c.idea_id == Idea.id)

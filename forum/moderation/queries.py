@@ -1,7 +1,6 @@
 """Read side of moderation: the flag queue grouped per post, and the audit log."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, Post, Thread, User
-from forum.questions.queries import Page
+from forum.pagination import Page, clamp
 from forum.validation import parse_int
 
 PER_PAGE = 20
@@ -37,7 +36,7 @@ def flag_queue(page: int = 1, per_page: int = PER_PAGE) -> Page:
     grouped = (sa.select(Flag.post_id, sa.func.min(Flag.created_at).label("oldest"))
                .where(Flag.status == "open").group_by(Flag.post_id))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped.subquery()))
-    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    page = clamp(page, total, per_page)
     rows = db.session.execute(grouped.order_by(sa.text("oldest"), Flag.post_id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
     post_ids = [row.post_id for row in rows]
@@ -107,7 +106,7 @@ def audit_log(filters: AuditFilters) -> Page:
     if since is not None:
         query = query.where(AuditEntry.created_at >= since)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    page = clamp(filters.page, total, filters.per_page)
     rows = db.session.scalars(query.options(joinedload(AuditEntry.actor))
                               .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
                               .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()

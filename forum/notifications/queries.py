@@ -1,8 +1,6 @@
 """Read side: a member's notifications (two queries per page), the unread count, watch state, email choices."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,21 +10,10 @@ from forum.extensions import db
 from forum.models import Idea, Notification, Post, Subscription, Thread, User
 from forum.notifications import kinds
 from forum.notifications.services import preferences_of
+from forum.pagination import Page
 from forum.policy import Policy
 
 PER_PAGE = 30
-
-
-@dataclass
-class Page:
-    items: list[Notification]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _visible(user: User, query: Any) -> Any:

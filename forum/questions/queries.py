@@ -1,7 +1,6 @@
 """Read side of questions: lists and thread pages in a fixed, small number of queries."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Category, Escalation, EscalationStatus, Post, PostRevision, Tag, Thread, Vote
+from forum.pagination import Page, clamp
 from forum.policy import Policy
 from forum.privacy.guard import company_patterns
 from forum.privacy.pii import find_pii
@@ -18,18 +18,6 @@ from forum.validation import parse_int
 SORTS = ("active", "newest", "top", "unanswered")
 STATUSES = ("solved", "unsolved")
 PER_PAGE = 20
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 @dataclass
@@ -69,7 +57,7 @@ def list_questions(filters: ListFilters, viewer: Any) -> Page:
     if filters.sort == "unanswered":
         query = query.where(Thread.answer_count == 0)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = min(filters.page, max(1, math.ceil(total / filters.per_page)))
+    page = clamp(filters.page, total, filters.per_page)
     order = {"active": [Thread.last_activity_at.desc()], "newest": [Thread.created_at.desc()],
              "top": [Thread.score.desc(), Thread.created_at.desc()],
              "unanswered": [Thread.created_at.desc()]}[filters.sort]

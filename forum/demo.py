@@ -13,7 +13,7 @@ from forum.extensions import db
 from forum.escalations import services as escalations
 from forum.ideas import services as ideas
 from forum.moderation import services as moderation
-from forum.models import Category, Post, Thread, User
+from forum.models import Category, Idea, IdeaStatus, Post, Thread, User
 from forum.questions import services as questions
 
 PASSWORD = "community-demo"
@@ -115,6 +115,17 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
                     ideas.pin_idea_comment(actor=users[payload["author"]], comment=comment, pinned=True)
 
 
+def _seed_private_idea_comment(users: dict[str, User], now) -> None:
+    """A member who offered to beta test and sent their phone number privately: the idea board's escalation."""
+    idea = db.session.scalar(sa.select(Idea).where(Idea.status.in_((IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED)))
+                             .order_by(Idea.vote_count.desc(), Idea.id).limit(1))
+    member = next(user for user in users.values() if user.role == "member" and user.id != idea.author_id)
+    clock.freeze(now - timedelta(hours=4))
+    ideas.comment_on_idea(actor=member, idea=idea, private_to_staff=True, body=(
+        "I'd happily beta test this. My Hub is on the latest firmware; call me on +44 20 7946 0958 if you "
+        "want logs from a real house."))
+
+
 ESCALATION_REASONS = (
     "Nobody here has seen this error; I need someone from Brightwave to look at my account.",
     "This has been going on for days and my family is locked out of the automations.",
@@ -142,6 +153,7 @@ def _seed_staff_work(users: dict[str, User], now) -> None:
                 "please power-cycle the Hub and re-add the device from **Settings → Devices**."))
             escalations.resolve_escalation(actor=sam, escalation=escalation,
                                            note="Pairing reset on the account; customer confirmed it works.")
+    _seed_private_idea_comment(users, now)
     clock.freeze(now - timedelta(hours=2))
     answers = list(db.session.scalars(sa.select(Post).where(Post.position > 0).order_by(Post.score, Post.id).limit(2)))
     flaggers = [user for user in users.values() if user.role == "member"]

@@ -101,6 +101,8 @@ def test_seed_demo_builds_a_living_forum_once(app):
         assert _count(Thread, Thread.status == "solved") == _count(Thread, Thread.accepted_post_id.is_not(None))
         assert _count(Thread, Thread.answer_count == 0) >= 1  # some wait for an answer, as on a real forum
         assert db.session.scalar(sa.select(sa.func.max(User.reputation))) > 1
+        from forum.models import Escalation
+        assert _count(Escalation, Escalation.idea_id.is_not(None), Escalation.private_note.is_not(None)) == 1
         # cached counters agree with the rows they count
         for thread in db.session.scalars(sa.select(Thread)):
             assert thread.answer_count == _count(Post, Post.thread_id == thread.id, Post.position > 0)
@@ -129,3 +131,9 @@ def test_demo_pages_render(app):
     for thread_id, slug in threads[:10]:
         assert client.get(f"/questions/{thread_id}/{slug}").status_code == 200
     assert client.get("/api/v1/questions?per_page=100").get_json()["total"] == len(threads)
+    with app.app_context():
+        staff_id = db.session.scalar(sa.select(User.id).where(User.role == Role.STAFF).limit(1))
+    from tests.conftest import login_as
+    login_as(client, staff_id)
+    queue = client.get("/staff/escalations")
+    assert queue.status_code == 200 and "badge--idea" in queue.get_data(as_text=True)

@@ -18,3 +18,20 @@ def test_upgrade_from_empty_matches_models(app, backend):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == []
         assert "users" in db.inspect(db.engine).get_table_names()
+
+
+def test_idea_escalations_migration_downgrades_and_upgrades_again(app, backend):
+    """0002 is the first change on a landed schema: it must also step back to 0001 and forward again."""
+    from flask_migrate import downgrade
+
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()
+        downgrade(revision="0001")
+        columns = {column["name"] for column in db.inspect(db.engine).get_columns("escalations")}
+        assert "idea_id" not in columns
+        upgrade()
+        with db.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []

@@ -39,6 +39,14 @@ def _thread_in_category(thread_id: Any, period: Period) -> list[sa.ColumnElement
     return [sa.exists().where(Thread.id == thread_id, Thread.category_id == period.category.id)]
 
 
+def _escalation_in_category(period: Period) -> list[sa.ColumnElement]:
+    """An escalation is about a question or, for personal details sent privately, an idea: either can match."""
+    if period.category is None:
+        return []
+    return [sa.or_(*_thread_in_category(Escalation.thread_id, period),
+                   sa.exists().where(Idea.id == Escalation.idea_id, Idea.category_id == period.category.id))]
+
+
 def _post_in_category(post_id: Any, period: Period) -> list[sa.ColumnElement]:
     if period.category is None:
         return []
@@ -57,13 +65,13 @@ def _sla(now: datetime) -> tuple[sa.ColumnElement, sa.ColumnElement]:
 
 
 def escalation_figures(period: Period, now: datetime) -> dict[str, Any]:
-    opened_where = [_in(Escalation.created_at, period), *_thread_in_category(Escalation.thread_id, period)]
+    opened_where = [_in(Escalation.created_at, period), *_escalation_in_category(period)]
     met, decided = _sla(now)
     opened, met_n, decided_n = db.session.execute(sa.select(
         sa.func.count(), sa.func.sum(sa.case((met, 1), else_=0)), sa.func.sum(sa.case((decided, 1), else_=0))
     ).where(*opened_where)).one()
     resolved = db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(
-        _in(Escalation.resolved_at, period), *_thread_in_category(Escalation.thread_id, period)))
+        _in(Escalation.resolved_at, period), *_escalation_in_category(period)))
     reply = _median(sa.select(seconds_between(Escalation.created_at, Escalation.first_staff_reply_at).label("v"))
                     .where(*opened_where, Escalation.first_staff_reply_at.is_not(None)))
     return {"escalations_opened": opened, "escalations_resolved": resolved,
@@ -77,7 +85,7 @@ def breached_now(period: Period, now: datetime) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(
         Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)),
         Escalation.first_staff_reply_at.is_(None), Escalation.due_at < now,
-        *_thread_in_category(Escalation.thread_id, period))) or 0
+        *_escalation_in_category(period))) or 0
 
 
 def daily_sla(period: Period, now: datetime) -> dict[str, dict[str, Any]]:
@@ -88,7 +96,7 @@ def daily_sla(period: Period, now: datetime) -> dict[str, dict[str, Any]]:
                                         sa.func.sum(sa.case((met, 1), else_=0)).label("met"),
                                         sa.func.sum(sa.case((decided, 1), else_=0)).label("decided"))
                               .where(_in(Escalation.created_at, period),
-                                     *_thread_in_category(Escalation.thread_id, period)).group_by(day))
+                                     *_escalation_in_category(period)).group_by(day))
     return {str(row.day): {"escalations_opened": row.opened, "escalations_met": row.met or 0,
                            "escalations_decided": row.decided or 0,
                            "sla_share": _share(row.met, row.decided)} for row in rows}

@@ -18,7 +18,8 @@ from forum.questions import services as question_services
 
 def escalation_json(escalation: Escalation, **extra: Any) -> dict[str, Any]:
     return {
-        "id": escalation.id, "question_id": escalation.thread_id, "status": escalation.status,
+        "id": escalation.id, "question_id": escalation.thread_id, "idea_id": escalation.idea_id,
+        "status": escalation.status,
         "reason": escalation.reason, "source": escalation.source,
         "requested_by": escalation.requested_by.username if escalation.requested_by else None,
         "assignee": escalation.assignee.username if escalation.assignee else None,
@@ -73,7 +74,11 @@ def _staff_get(user, escalation_id: int) -> Escalation:
 
 _ESCALATION = _obj(["id", "question_id", "status", "reason", "requested_by", "assignee", "due_at", "breached",
                     "first_staff_reply_at", "resolved_at"],
-                   id={"type": "integer"}, question_id={"type": "integer"},
+                   id={"type": "integer"},
+                   question_id={"type": "integer", "nullable": True,
+                                "description": "the escalated question; null when the escalation is on an idea"},
+                   idea_id={"type": "integer", "nullable": True,
+                            "description": "the idea whose author sent personal details privately to staff"},
                    status={"type": "string", "enum": ["open", "assigned", "resolved"]}, reason={"type": "string"},
                    source={"type": "string", "enum": ["member", "moderator", "auto"]},
                    requested_by={"type": "string", "nullable": True}, assignee={"type": "string", "nullable": True},

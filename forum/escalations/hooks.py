@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import Escalation, EscalationStatus, Post, Thread
+from forum.models import Escalation, EscalationStatus, Idea, IdeaComment, Post, Thread, User
 from forum.notifications.services import notify
 
 
@@ -14,12 +14,32 @@ def record_staff_reply(thread: Thread, post: Post, now: datetime) -> None:
     """The first staff answer on an escalated thread stops the SLA clock; the requester hears of it."""
     if not post.is_staff_reply:
         return
-    escalation = db.session.scalar(sa.select(Escalation).where(
-        Escalation.thread_id == thread.id, Escalation.first_staff_reply_at.is_(None),
-        Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED))))
+    escalation = _waiting(Escalation.thread_id == thread.id)
     if escalation is None:
         return
-    escalation.first_staff_reply_at, escalation.first_staff_reply_by_id = now, post.author_id
+    _stop_clock(escalation, post.author, now)
     notify(user_id=escalation.requested_by_id, kind="escalation_answered", actor=post.author,
            thread_id=thread.id, post_id=post.id, url=f"/questions/{thread.id}/{thread.slug}#post-{post.id}",
            text=f"Staff answered “{thread.title}”, which you escalated")
+
+
+def record_staff_idea_comment(idea: Idea, comment: IdeaComment, author: User, now: datetime) -> None:
+    """An official comment is the staff reply on an idea whose author sent details privately to staff."""
+    if not comment.is_official:
+        return
+    escalation = _waiting(Escalation.idea_id == idea.id)
+    if escalation is None:
+        return
+    _stop_clock(escalation, author, now)
+    notify(user_id=escalation.requested_by_id, kind="escalation_answered", actor=author, idea_id=idea.id,
+           url=f"/ideas/{idea.id}#comment-{comment.id}", text=f"Staff replied on “{idea.title}”, where you sent details privately")
+
+
+def _waiting(subject: sa.ColumnElement[bool]) -> Escalation | None:
+    return db.session.scalar(sa.select(Escalation).where(
+        subject, Escalation.first_staff_reply_at.is_(None),
+        Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED))).order_by(Escalation.id).limit(1))
+
+
+def _stop_clock(escalation: Escalation, author: User, now: datetime) -> None:
+    escalation.first_staff_reply_at, escalation.first_staff_reply_by_id = now, author.id

@@ -14,7 +14,8 @@ from forum.models import Escalation, EscalationStatus, Thread, User
 from forum.moderation.audit import record_audit
 from forum.notifications.services import notify
 from forum.policy import Policy
-# A module reference: questions.services may still be initialising when this domain is imported.
+# Module references: questions.services and ideas.services may still be initialising when this domain is imported.
+from forum.ideas import services as idea_services
 from forum.questions import services as question_services
 from forum.validation import FieldErrors
 
@@ -71,6 +72,20 @@ def _open_escalation(thread: Thread, *, requested_by: User | None, source: str, 
     return escalation
 
 
+def subject_url(escalation: Escalation) -> str:
+    """The page of the question or idea the escalation is about (a site-relative path)."""
+    if escalation.thread_id is not None:
+        return question_services.thread_url(escalation.thread)
+    return idea_services.idea_url(escalation.idea_id)
+
+
+def _about(escalation: Escalation) -> dict[str, object]:
+    """What a notification about the escalation links to: its thread or its idea."""
+    subject = {"thread_id": escalation.thread_id} if escalation.thread_id is not None else \
+        {"idea_id": escalation.idea_id}
+    return {**subject, "url": subject_url(escalation)}
+
+
 def assign_escalation(*, actor: User, escalation: Escalation, assignee: object = None) -> Escalation:
     """Assign to a staff member by username (default: the actor); the assignee is notified."""
     policy = Policy(actor)
@@ -91,12 +106,11 @@ def assign_escalation(*, actor: User, escalation: Escalation, assignee: object =
     if escalation.assignee_id == target.id:
         raise Conflict(f"This escalation is already assigned to {target.username}.")
     escalation.assignee_id, escalation.status, escalation.assigned_at = target.id, EscalationStatus.ASSIGNED, utcnow()
-    thread = escalation.thread
-    notify(user_id=target.id, kind="escalation_assigned", actor=actor, thread_id=thread.id,
-           url=question_services.thread_url(thread),
-           text=f"{actor.username} assigned you the escalation on “{thread.title}”")
+    title = escalation.subject.title
+    notify(user_id=target.id, kind="escalation_assigned", actor=actor, **_about(escalation),
+           text=f"{actor.username} assigned you the escalation on “{title}”")
     record_audit(actor=actor, action="escalation.assign", target_type="escalation", target_id=escalation.id,
-                 label=thread.title, note=f"assigned to {target.username}")
+                 label=title, note=f"assigned to {target.username}")
     db.session.commit()
     return escalation
 
@@ -115,11 +129,11 @@ def resolve_escalation(*, actor: User, escalation: Escalation, note: object = ""
     escalation.status, escalation.resolved_at, escalation.resolution_note = EscalationStatus.RESOLVED, now, note
     if escalation.assignee_id is None:
         escalation.assignee_id, escalation.assigned_at = actor.id, now
-    thread = escalation.thread
-    notify(user_id=escalation.requested_by_id, kind="escalation_resolved", actor=actor, thread_id=thread.id,
-           url=question_services.thread_url(thread), text=f"Staff resolved your request for help on “{thread.title}”")
+    title = escalation.subject.title
+    notify(user_id=escalation.requested_by_id, kind="escalation_resolved", actor=actor, **_about(escalation),
+           text=f"Staff resolved your request for help on “{title}”")
     record_audit(actor=actor, action="escalation.resolve", target_type="escalation", target_id=escalation.id,
-                 label=thread.title, note=note)
+                 label=title, note=note)
     db.session.commit()
     return escalation
 

@@ -41,7 +41,7 @@ def _render_queue(form=None, errors=None, failed_id: int | None = None, status: 
     return render_template("escalations/queue.html", page=queries.list_escalations(filters, current_user),
                            filters=filters, counts=queries.counts(), staff=queries.staff_members(),
                            breached_count=queries.breached_active_count(), sla_clock=queries.sla_clock,
-                           duration=queries.duration, now=utcnow(), form=form or {}, errors=errors or {},
+                           duration=queries.duration, subject_url=services.subject_url, now=utcnow(), form=form or {}, errors=errors or {},
                            failed_id=failed_id), status
 
 
@@ -55,7 +55,7 @@ def assign(escalation_id: int):
     except Invalid as error:
         return _render_queue(request.form, error.fields, escalation_id, 422)
     who = "you" if escalation.assignee_id == current_user.id else escalation.assignee.username
-    flash(f"Assigned to {who}: “{escalation.thread.title}”.", "success")
+    flash(f"Assigned to {who}: “{escalation.subject.title}”.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("escalations.queue"))
 
 
@@ -67,5 +67,5 @@ def resolve(escalation_id: int):
         services.resolve_escalation(actor=current_user, escalation=escalation, note=request.form.get("note", ""))
     except Invalid as error:
         return _render_queue(request.form, error.fields, escalation_id, 422)
-    flash(f"Resolved: “{escalation.thread.title}”.", "success")
+    flash(f"Resolved: “{escalation.subject.title}”.", "success")
     return redirect(safe_next(request.form.get("next")) or url_for("escalations.queue"))

@@ -50,7 +50,8 @@ def list_ideas():
 def submit_idea():
     body = json_body()
     idea = services.submit_idea(actor=require_user(), title=body.get("title"), body=body.get("body"),
-                                 category=body.get("category"), confirm_public=body.get("confirm_public"))
+                                 category=body.get("category"), confirm_public=body.get("confirm_public"),
+                                 private_to_staff=body.get("private_to_staff"))
     return jsonify(_full_idea(idea)), 201
 
 
@@ -79,7 +80,8 @@ def comment_idea(idea_id: int):
     user = require_user()
     body = json_body()
     posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=body.get("body"),
-                                      confirm_public=body.get("confirm_public"))
+                                      confirm_public=body.get("confirm_public"),
+                                      private_to_staff=body.get("private_to_staff"))
     return jsonify(comment_json(posted)), 201
 
 

@@ -5,13 +5,14 @@ import sqlalchemy as sa
 
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
+from forum.escalations.hooks import record_staff_idea_comment
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
 from forum.moderation.audit import record_audit
 from forum.notifications.services import idea_watcher_ids, notify, watch_idea
 from forum.policy import Policy
-from forum.privacy.guard import screen
+from forum.privacy.guard import attach_private_note, screen
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
@@ -49,8 +50,13 @@ def _category(errors: FieldErrors, slug: object) -> Category | None:
     return category
 
 
-def submit_idea(*, actor: User, title: object, body: object, category: object, confirm_public: object = False) -> Idea:
-    """The author watches their idea, so they hear about comments and status changes."""
+def submit_idea(*, actor: User, title: object, body: object, category: object, confirm_public: object = False,
+                private_to_staff: object = False) -> Idea:
+    """The author watches their idea, so they hear about comments and status changes.
+
+    Personal details raise 422 pii_detected unless confirmed public, or sent privately to staff: then the idea
+    is posted with them removed and they wait, in an escalation on the idea, for the assigned staff member.
+    """
     policy = Policy(actor)
     policy.ensure_active()
     policy.ensure(policy.can_submit_idea())
@@ -59,13 +65,17 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     body = errors.text("body", body, label="Description", min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
     found_category = _category(errors, category)
     errors.check()
-    screen({"title": title, "body": body}, confirm_public=confirm_public)  # 422 pii_detected unless confirmed
+    screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
+                      private_to_staff=private_to_staff, labels={"title": "Title", "body": "Description"})
+    title, body = screened.values["title"], screened.values["body"]
     now = utcnow()
     idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
                 author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
     db.session.add(idea)
     db.session.flush()
     watch_idea(user=actor, idea_id=idea.id)
+    if screened.private_note:
+        attach_private_note(actor=actor, idea=idea, note=screened.private_note)
     db.session.commit()
     return idea
 
@@ -106,7 +116,8 @@ def _apply_vote(policy: Policy, actor: User, idea_id: int, user_id: int, value: 
         db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count - 1))
 
 
-def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: object = False) -> IdeaComment:
+def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: object = False,
+                    private_to_staff: object = False) -> IdeaComment:
     """Staff comments are official and reach every voter and watcher; others reach the watchers."""
     policy = Policy(actor)
     policy.ensure_active()
@@ -115,7 +126,9 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     errors = FieldErrors()
     body = errors.text("body", body, label="Comment", min_len=2, max_len=COMMENT_MAX, multiline=True)
     errors.check()
-    screen({"body": body}, confirm_public=confirm_public)  # 422 pii_detected unless confirmed
+    screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
+                      labels={"body": "Comment"})
+    body = screened.values["body"]
     now = utcnow()
     comment = IdeaComment(idea_id=idea.id, author_id=actor.id, body_md=body, body_html=render_markdown(body),
                           is_official=actor.is_staff, created_at=now)
@@ -124,6 +137,7 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
         comment_count=Idea.comment_count + 1, last_activity_at=now))
     db.session.flush()
     url = idea_url(idea, f"comment-{comment.id}")
+    record_staff_idea_comment(idea, comment, actor, now)
     if comment.is_official:
         _tell_followers(idea, actor, "idea_official_comment", url,
                         f"{actor.username} (Brightwave team) commented on “{idea.title}”")
@@ -131,6 +145,8 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
         for user_id in idea_watcher_ids(idea.id):
             notify(user_id=user_id, kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
                    text=f"{actor.username} commented on “{idea.title}”, which you follow")
+    if screened.private_note:
+        attach_private_note(actor=actor, idea=idea, note=screened.private_note)
     db.session.commit()
     return comment
 

@@ -11,6 +11,7 @@ from forum.ideas.badges import STATUS_COLOURS
 from forum.ideas.services import idea_url
 from forum.models import IdeaStatus
 from forum.policy import Policy
+from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions.queries import categories
 
 
@@ -33,10 +34,12 @@ def new():
     if request.method == "POST":
         try:
             idea = services.submit_idea(actor=current_user, title=form.get("title"), body=form.get("body"),
-                                        category=form.get("category"), confirm_public=form.get("confirm_public"))
+                                        category=form.get("category"), confirm_public=form.get("confirm_public"),
+                                        private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
             return render_template("ideas/new.html", form=form, errors=error.fields, categories=categories(),
-                                   pii=getattr(error, "findings", None)), 422
+                                   pii=pii_findings(error)), 422
+        flash_if_private(form)
         flash("Your idea is posted. You will hear when the team updates its status.", "success")
         return redirect(idea_url(idea))
     return render_template("ideas/new.html", form=form, errors={}, categories=categories())
@@ -75,10 +78,11 @@ def comment(idea_id: int):
     idea = services.get_idea(idea_id, current_user)
     try:
         posted = services.comment_on_idea(actor=current_user, idea=idea, body=request.form.get("body"),
-                                          confirm_public=request.form.get("confirm_public"))
+                                          confirm_public=request.form.get("confirm_public"),
+                                          private_to_staff=request.form.get("private_to_staff"))
     except Invalid as error:
-        return _render_idea(idea, form=request.form, errors=error.fields, code=422,
-                            pii=getattr(error, "findings", None))
+        return _render_idea(idea, form=request.form, errors=error.fields, code=422, pii=pii_findings(error))
+    flash_if_private(request.form)
     flash("Your comment is posted.", "success")
     return redirect(idea_url(idea, f"comment-{posted.id}"))
 

@@ -1,4 +1,8 @@
-"""Escalations: a question the community could not solve, on a staff SLA clock."""
+"""Escalations: a question the community could not solve, on a staff SLA clock.
+
+Most belong to a question thread. An idea or idea comment whose author sent personal details privately to
+staff opens one on the idea instead, so exactly one of thread_id and idea_id is set (a CHECK constraint).
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.models.ideas import Idea
 from forum.models.threads import Thread
 from forum.models.users import User
 
@@ -18,9 +23,11 @@ class EscalationStatus:
 
 class Escalation(db.Model):
     __tablename__ = "escalations"
+    __table_args__ = (sa.CheckConstraint("(thread_id IS NULL) <> (idea_id IS NULL)", name="one_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(sa.String(16), default="member")  # member | moderator | auto
     reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -36,7 +43,13 @@ class Escalation(db.Model):
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
     request_count: Mapped[int] = mapped_column(default=1)  # later requests join the open escalation
 
-    thread: Mapped[Thread] = relationship()
+    thread: Mapped[Thread | None] = relationship()
+    idea: Mapped[Idea | None] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     first_staff_reply_by: Mapped[User | None] = relationship(foreign_keys=[first_staff_reply_by_id])
+
+    @property
+    def subject(self) -> Thread | Idea:
+        """The question or idea this escalation is about; both have an id and a title."""
+        return self.thread if self.thread_id is not None else self.idea

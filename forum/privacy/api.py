@@ -13,6 +13,7 @@ from forum.api.openapi import SCHEMAS, op
 from forum.auth import profiles
 from forum.clock import isoformat
 from forum.extensions import limiter
+from forum.ideas import api as ideas_api
 from forum.models import User
 from forum.policy import Policy
 from forum.privacy import services
@@ -72,7 +73,9 @@ def delete_user(username: str):
 @bp.get("/escalations/<int:escalation_id>/private")
 def private_details(escalation_id: int):
     details = services.read_private_details(actor=require_user(), escalation_id=escalation_id)
-    return jsonify(id=details["escalation"].id, private_note=details["note"], requester_email=details["email"])
+    escalation = details["escalation"]
+    return jsonify(id=escalation.id, question_id=escalation.thread_id, idea_id=escalation.idea_id,
+                   private_note=details["note"], requester_email=details["email"])
 
 
 OPENAPI_PATHS = {
@@ -105,14 +108,15 @@ OPENAPI_SCHEMAS = {
     "Deleted": {"type": "object", "required": ["deleted", "username"], "properties": {"deleted": _BOOL,
                                                                                       "username": _STR}},
     "PrivateDetails": {"type": "object", "required": ["id", "private_note"], "properties": {
-        "id": _INT, "private_note": {"type": "string", "nullable": True},
+        "id": _INT, "question_id": {"type": "integer", "nullable": True},
+        "idea_id": {"type": "integer", "nullable": True}, "private_note": {"type": "string", "nullable": True},
         "requester_email": {"type": "string", "nullable": True}}},
 }
 
 
-def _with_privacy_flags(name: str) -> dict[str, Any]:
-    """The questions' write bodies also take the personal-data choices (see forum/privacy/guard.py)."""
-    schema = copy.deepcopy(SCHEMAS[name])
+def _with_privacy_flags(base: dict[str, Any]) -> dict[str, Any]:
+    """Every publishing body also takes the personal-data choices (see forum/privacy/guard.py)."""
+    schema = copy.deepcopy(base)
     schema["properties"].update(
         confirm_public={"type": "boolean", "description": "Post even though it looks like personal data "
                         "(otherwise 422 with code pii_detected)."},
@@ -121,4 +125,7 @@ def _with_privacy_flags(name: str) -> dict[str, Any]:
     return schema
 
 
-OPENAPI_SCHEMAS.update({name: _with_privacy_flags(name) for name in ("NewQuestion", "NewAnswer", "PostEdit")})
+# Privacy comes after questions and ideas in DOMAIN_APIS, so these replace their plain versions in the spec.
+OPENAPI_SCHEMAS.update({name: _with_privacy_flags(SCHEMAS[name]) for name in ("NewQuestion", "NewAnswer", "PostEdit")})
+OPENAPI_SCHEMAS.update({name: _with_privacy_flags(ideas_api.OPENAPI_SCHEMAS[name])
+                        for name in ("NewIdea", "NewIdeaComment")})

@@ -15,7 +15,7 @@ from flask import current_app, has_app_context
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
-from forum.models import Escalation, EscalationStatus, Thread, User
+from forum.models import Escalation, EscalationStatus, Idea, Thread, User
 from forum.privacy.pii import CustomPattern, Finding, describe, find_pii, parse_patterns, redact
 
 PRIVATE_REASON = ("The member sent personal details privately with their post. Only the staff member assigned "
@@ -80,14 +80,18 @@ def screen(values: dict[str, str], *, confirm_public: object = False, private_to
     raise PIIDetected(message, fields, findings)
 
 
-def attach_private_note(*, actor: User, thread: Thread, note: str) -> Escalation:
-    """Open an escalation carrying `note` for staff only; adds, never commits (the caller's post commits it).
+def attach_private_note(*, actor: User, note: str, thread: Thread | None = None, idea: Idea | None = None) -> Escalation:
+    """Open an escalation carrying `note` for staff only, on the thread or the idea the text was posted to;
+    adds, never commits (the caller's post commits it).
 
     A separate escalation per note, requested by its writer, so deleting that member's account removes
     exactly their notes and nobody else's.
     """
+    if (thread is None) == (idea is None):
+        raise ValueError("A private note belongs to exactly one thread or idea.")
     now = utcnow()
-    escalation = Escalation(thread_id=thread.id, requested_by_id=actor.id, source="member", reason=PRIVATE_REASON,
+    escalation = Escalation(thread_id=thread.id if thread else None, idea_id=idea.id if idea else None,
+                            requested_by_id=actor.id, source="member", reason=PRIVATE_REASON,
                             private_note=note, status=EscalationStatus.OPEN, created_at=now,
                             due_at=now + timedelta(hours=current_app.config["ESCALATION_SLA_HOURS"]))
     db.session.add(escalation)

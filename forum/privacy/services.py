@@ -98,7 +98,7 @@ def read_private_details(*, actor: User, escalation_id: int) -> dict:
     requester = escalation.requested_by
     email = requester.email if requester is not None and policy.can_see_email(requester, escalation) else None
     record_audit(actor=actor, action="escalation.private_view", target_type="escalation", target_id=escalation.id,
-                 label=escalation.thread.title, note="viewed the private note and the requester's email"
+                 label=escalation.subject.title, note="viewed the private note and the requester's email"
                  if email else "viewed the private note")
     db.session.commit()
     return {"escalation": escalation, "note": escalation.private_note, "email": email, "requester": requester}

@@ -5,6 +5,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user, login_required, logout_user
 
 from forum.errors import Invalid
+from forum.escalations import services as escalation_services
 from forum.extensions import limiter
 from forum.privacy import bp, export, services
 from forum.privacy.guard import company_patterns
@@ -87,6 +88,7 @@ def admin_delete(username: str):
 @login_required
 def private_details(escalation_id: int):
     details = services.read_private_details(actor=current_user, escalation_id=escalation_id)
-    response = current_app.make_response(render_template("privacy/private_details.html", **details))
+    response = current_app.make_response(render_template(
+        "privacy/private_details.html", subject_url=escalation_services.subject_url(details["escalation"]), **details))
     response.headers["Cache-Control"] = "no-store"
     return response

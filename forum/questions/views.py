@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from forum.errors import Invalid
 from forum.markup import render_markdown
 from forum.policy import Policy
-from forum.privacy.guard import PIIDetected
+from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
 from forum.questions.services import thread_url
 
@@ -31,9 +31,9 @@ def ask():
                                            confirm_public=form.get("confirm_public"),
                                            private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
-            return render_template("questions/ask.html", form=form, errors=error.fields, pii=_pii(error),
+            return render_template("questions/ask.html", form=form, errors=error.fields, pii=pii_findings(error),
                                    categories=queries.categories()), 422
-        _private_flash(form)
+        flash_if_private(form)
         flash("Your question is posted. You will be notified when someone answers.", "success")
         return redirect(thread_url(thread))
     return render_template("questions/ask.html", form=form, errors={}, categories=queries.categories())
@@ -62,16 +62,6 @@ def _render_thread(thread, *, form, errors, status: int = 200, pii=None):
     return render_template("questions/show.html", view=page, form=form, errors=errors, pii=pii), status
 
 
-def _pii(error: Invalid):
-    """The personal details found, for the warning with its three choices (edit, post anyway, send privately)."""
-    return error.findings if isinstance(error, PIIDetected) else None
-
-
-def _private_flash(form) -> None:
-    if form.get("private_to_staff"):
-        flash("The personal details were removed from the public post and sent privately to staff.", "info")
-
-
 @bp.post("/questions/<int:thread_id>/answers")
 @login_required
 def answer(thread_id: int):
@@ -81,8 +71,8 @@ def answer(thread_id: int):
                                     confirm_public=request.form.get("confirm_public"),
                                     private_to_staff=request.form.get("private_to_staff"))
     except Invalid as error:
-        return _render_thread(thread, form=request.form, errors=error.fields, status=422, pii=_pii(error))
-    _private_flash(request.form)
+        return _render_thread(thread, form=request.form, errors=error.fields, status=422, pii=pii_findings(error))
+    flash_if_private(request.form)
     flash("Thanks for helping! Your answer is posted.", "success")
     return redirect(thread_url(thread, f"post-{post.id}"))
 
@@ -99,8 +89,8 @@ def edit(post_id: int):
                                confirm_public=form.get("confirm_public"), private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
             return render_template("questions/edit.html", post=post, form=form, errors=error.fields,
-                                   pii=_pii(error)), 422
-        _private_flash(form)
+                                   pii=pii_findings(error)), 422
+        flash_if_private(form)
         flash("Your edit is saved; the previous version is kept in the history.", "success")
         return redirect(thread_url(post.thread, f"post-{post.id}"))
     policy = Policy(current_user)

@@ -205,3 +205,55 @@ def test_idea_with_pii_is_422_until_confirmed(client, world):
     response = call(client, "POST", "/ideas", tokens["member"], body)
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "pii_detected"
     assert call(client, "POST", "/ideas", tokens["member"], body | {"confirm_public": True}).status_code == 201
+
+
+# -- ideas: the same three choices -------------------------------------------------------------------------
+def test_idea_with_pii_is_422_then_sent_privately(app, client, world):
+    ids, tokens = world
+    body = {"title": "Let support call me back on 555-123-4567", "body": "A call-back button would help.",
+            "category": "general"}
+    response = call(client, "POST", "/ideas", tokens["member"], body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "pii_detected"
+    assert response.get_json()["error"]["fields"].keys() == {"title"}
+    response = call(client, "POST", "/ideas", tokens["member"], body | {"private_to_staff": True})
+    assert response.status_code == 201
+    idea = response.get_json()
+    assert idea["title"] == "Let support call me back on [removed]"
+    queue = call(client, "GET", "/escalations", tokens["staff"]).get_json()["items"]
+    assert [(item["question_id"], item["idea_id"]) for item in queue] == [(None, idea["id"])]
+    assert "555-123-4567" not in json.dumps(queue)
+    escalation_id = queue[0]["id"]
+    assert call(client, "GET", f"/escalations/{escalation_id}/private", tokens["staff"]).status_code == 403
+    assert call(client, "POST", f"/escalations/{escalation_id}/assign", tokens["staff"], {}).status_code == 200
+    private = call(client, "GET", f"/escalations/{escalation_id}/private", tokens["staff"]).get_json()
+    assert private["idea_id"] == idea["id"] and private["question_id"] is None
+    assert "555-123-4567" in private["private_note"]
+    public = call(client, "GET", f"/ideas/{idea['id']}", tokens["owner"]).get_data(as_text=True)
+    assert "555-123-4567" not in public
+
+
+def test_idea_comment_with_pii_is_422_until_confirmed_or_sent_privately(app, client, world):
+    ids, tokens = world
+    idea_id = call(client, "POST", "/ideas", tokens["owner"], {
+        "title": "Dark mode for the thermostat app", "body": "Easier on the eyes at night.",
+        "category": "general"}).get_json()["id"]
+    comment = {"body": "Ring me on +44 20 7946 0958 to talk it over."}
+    response = call(client, "POST", f"/ideas/{idea_id}/comments", tokens["member"], comment)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "pii_detected"
+    response = call(client, "POST", f"/ideas/{idea_id}/comments", tokens["member"],
+                    comment | {"private_to_staff": "true"})
+    assert response.status_code == 201 and "7946" not in response.get_json()["body_html"]
+    response = call(client, "POST", f"/ideas/{idea_id}/comments", tokens["member"],
+                    comment | {"confirm_public": True})
+    assert response.status_code == 201 and "7946 0958" in response.get_json()["body_html"]
+    with app.app_context():
+        notes = db.session.scalars(sa.select(Escalation.private_note).where(Escalation.idea_id == idea_id)).all()
+    assert len(notes) == 1 and "+44 20 7946 0958" in notes[0]
+
+
+def test_openapi_lists_the_privacy_flags_on_idea_bodies(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in ("NewIdea", "NewIdeaComment", "NewQuestion"):
+        assert {"confirm_public", "private_to_staff"} <= schemas[name]["properties"].keys()
+    assert schemas["Escalation"]["properties"]["idea_id"]["nullable"] is True

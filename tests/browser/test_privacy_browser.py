@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import Escalation, Post
 from tests.factories import PASSWORD, make_thread, make_user
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, new_page
 
 pytestmark = pytest.mark.browser
 PHONE_ANSWER = "Happy to help, call me on +44 20 7946 0958 after six."
@@ -77,3 +77,34 @@ def test_choose_private_profile(page, live_server, community):
     assert "keeps their profile private" in other.content()
     assert other.locator("text=Thermostat loses its schedule").count() == 0
     other.context.close()
+
+
+def test_idea_sent_privately_then_read_by_the_assigned_staff_member(page, browser, live_server, community):
+    from forum.models import Role
+    from tests.factories import make_category
+    with live_server.app.app_context():
+        make_category()
+        make_user("staffer", role=Role.STAFF)
+    log_in(page, live_server, "helper", PASSWORD)
+    page.goto(live_server.path("/ideas/new"))
+    page.fill("input#title", "Call-back button instead of hold music")
+    page.select_option("select#category", "general")
+    page.locator("textarea#body").press_sequentially("Ring me on 555-123-4567 to test it.", delay=5)
+    page.locator("[data-pii-hint-for='body']").wait_for(state="visible")
+    page.click("form[data-pii-check] button[type=submit]")
+    page.locator("[data-pii-warning]").wait_for()
+    page.click("[data-pii-private]")
+    page.wait_for_url(lambda url: "/ideas/" in url and not url.endswith("/new"))
+    assert page.locator("text=Ring me on [removed] to test it.").count() == 1
+    assert "555-123-4567" not in page.content()
+
+    assert page.js_errors == []
+    staff = new_page(browser)
+    log_in(staff, live_server, "staffer", PASSWORD)
+    staff.goto(live_server.path("/staff/escalations"))
+    row = staff.locator(".esc", has_text="Call-back button instead of hold music")
+    assert row.locator(".badge--idea").is_visible() and "555-123-4567" not in staff.content()
+    row.get_by_role("button", name="Assign to me").click()
+    staff.locator(".esc", has_text="Call-back button").get_by_role("link", name="Read the private details").click()
+    assert "555-123-4567" in staff.locator(".private-details__note").inner_text()
+    staff.context.close()

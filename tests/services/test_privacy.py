@@ -162,3 +162,84 @@ def test_idea_and_comment_are_checked(ctx):
     assert "555-123-4567" in idea.title
     with pytest.raises(PIIDetected):
         ideas.comment_on_idea(actor=make_user(), idea=make_idea(), body="Mail me: fan@example.org")
+
+
+@pytest.fixture
+def idea_case(ctx):
+    from tests.factories import make_idea
+    make_category()
+    return {"author": make_user(), "commenter": make_user(), "staff": make_user(role=Role.STAFF),
+            "other_staff": make_user(role=Role.STAFF), "idea": make_idea()}
+
+
+def test_private_idea_is_posted_redacted_with_a_note_on_the_idea(idea_case):
+    from forum.ideas import services as ideas
+    idea = ideas.submit_idea(actor=idea_case["author"], title="Let support call me back on 555-123-4567",
+                             body="Or write to jo@example.org about the call-back button.", category="general",
+                             private_to_staff=True)
+    assert idea.title == "Let support call me back on [removed]"
+    assert "jo@example.org" not in idea.body_md and "jo@example.org" not in idea.body_html
+    escalation = db.session.scalar(sa.select(Escalation).where(Escalation.idea_id == idea.id))
+    assert escalation.thread_id is None and escalation.requested_by_id == idea_case["author"].id
+    assert "555-123-4567" in escalation.private_note and "jo@example.org" in escalation.private_note
+    assert escalation.subject is idea and escalations.subject_url(escalation) == f"/ideas/{idea.id}"
+    assert "555" not in escalation.reason
+
+
+def test_private_idea_comment_keeps_the_note_for_assigned_staff_only(idea_case):
+    from forum.ideas import services as ideas
+    case, idea = idea_case, idea_case["idea"]
+    comment = ideas.comment_on_idea(actor=case["commenter"], idea=idea, private_to_staff=True,
+                                    body="Same here, my order is on card 4111-1111-1111-1111.")
+    assert "4111" not in comment.body_md and "[removed]" in comment.body_md
+    escalation = db.session.scalar(sa.select(Escalation).where(Escalation.idea_id == idea.id))
+    with pytest.raises(PermissionDenied):
+        services.read_private_details(actor=case["other_staff"], escalation_id=escalation.id)
+    escalations.assign_escalation(actor=case["staff"], escalation=escalation)
+    with pytest.raises(PermissionDenied):
+        services.read_private_details(actor=case["other_staff"], escalation_id=escalation.id)
+    details = services.read_private_details(actor=case["staff"], escalation_id=escalation.id)
+    assert "4111-1111-1111-1111" in details["note"] and details["email"] == case["commenter"].email
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "escalation.private_view"))
+    assert entry.target_label == idea.title
+
+
+def test_an_official_comment_answers_an_idea_escalation_and_resolving_tells_the_requester(idea_case):
+    from forum.ideas import services as ideas
+    from forum.models import Notification
+    case, idea = idea_case, idea_case["idea"]
+    ideas.comment_on_idea(actor=case["commenter"], idea=idea, body="Call me on +44 20 7946 0958",
+                          private_to_staff=True)
+    escalation = db.session.scalar(sa.select(Escalation).where(Escalation.idea_id == idea.id))
+    escalations.assign_escalation(actor=case["staff"], escalation=escalation)
+    ideas.comment_on_idea(actor=case["staff"], idea=idea, body="Thanks, we will call you this week.")
+    assert escalation.first_staff_reply_at is not None and escalation.first_staff_reply_by_id == case["staff"].id
+    escalations.resolve_escalation(actor=case["staff"], escalation=escalation, note="Called back.")
+    told = db.session.scalars(sa.select(Notification).where(Notification.user_id == case["commenter"].id,
+                                                            Notification.kind.like("escalation_%"))).all()
+    assert {n.kind for n in told} == {"escalation_answered", "escalation_resolved"}
+    assert all(n.idea_id == idea.id and n.url.startswith(f"/ideas/{idea.id}") for n in told)
+    assigned = db.session.scalar(sa.select(Notification).where(Notification.kind == "escalation_assigned"))
+    assert assigned is None  # staff assigned themselves: nobody is told of their own action
+
+
+def test_an_escalation_has_exactly_one_subject(idea_case):
+    from datetime import timedelta
+
+    from forum.clock import utcnow
+    thread = make_thread()
+    for subject in ({}, {"thread_id": thread.id, "idea_id": idea_case["idea"].id}):
+        db.session.add(Escalation(**subject, reason="x", status="open", due_at=utcnow() + timedelta(hours=1)))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_deleting_the_author_removes_their_idea_notes(idea_case):
+    from forum.ideas import services as ideas
+    from tests.factories import PASSWORD
+    case = idea_case
+    ideas.comment_on_idea(actor=case["commenter"], idea=case["idea"], body="Mail me: fan@example.org",
+                          private_to_staff=True)
+    services.delete_account(actor=case["commenter"], target=case["commenter"], password=PASSWORD)
+    assert db.session.scalar(sa.select(Escalation.private_note).where(Escalation.idea_id == case["idea"].id)) is None

@@ -228,10 +228,48 @@ def test_queue_never_shows_the_private_note(app, client, people):
     assert services  # the module under test is importable alongside the views
 
 
-def test_idea_form_shows_the_warning_without_the_private_choice(client, people):
+def test_idea_form_offers_all_three_choices(client, people):
     login_as(client, people["member"])
     response = client.post("/ideas/new", data={"title": "Let support call me on 555-123-4567",
                                                "body": "A call-back button would help.", "category": "general"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "This looks like personal information" in page
-    assert "Post anyway" in page and "Send privately" not in page
+    assert "Post anyway" in page and "Send privately" in page
+    assert 'value="Let support call me on 555-123-4567"' in page  # the author's text is kept
+
+
+def test_idea_sent_privately_from_the_form_reaches_the_queue(app, client, people):
+    login_as(client, people["member"])
+    response = client.post("/ideas/new", data={"title": "Let support call me on 555-123-4567",
+                                               "body": "A call-back button would help.", "category": "general",
+                                               "private_to_staff": "1"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "sent privately to staff" in page
+    assert "Let support call me on [removed]" in page and "555-123-4567" not in page
+    with app.app_context():
+        escalation = db.session.scalar(sa.select(Escalation))
+        idea_id, escalation_id = escalation.idea_id, escalation.id
+        assert escalation.thread_id is None and "555-123-4567" in escalation.private_note
+    login_as(client, people["staff"])
+    queue = client.get("/staff/escalations").get_data(as_text=True)
+    assert f'href="/ideas/{idea_id}"' in queue and "badge--idea" in queue and "555-123-4567" not in queue
+    client.post(f"/staff/escalations/{escalation_id}/assign", data={})
+    details = client.get(f"/staff/escalations/{escalation_id}/private").get_data(as_text=True)
+    assert "On the idea" in details and "555-123-4567" in details
+
+
+def test_idea_comment_sent_privately_from_the_form(app, client, people):
+    from tests.factories import make_idea
+    with app.app_context():
+        idea_id = make_idea(db.session.get(User, people["owner"])).id
+    login_as(client, people["member"])
+    data = {"body": "Mail me at member.home@example.org and I will test it."}
+    response = client.post(f"/ideas/{idea_id}/comments", data=data)
+    assert response.status_code == 422 and "Send privately" in response.get_data(as_text=True)
+    response = client.post(f"/ideas/{idea_id}/comments", data=data | {"private_to_staff": "1"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Mail me at [removed] and I will test it." in page and "member.home@example.org" not in page
+    with app.app_context():
+        note = db.session.scalar(sa.select(Escalation.private_note).where(Escalation.idea_id == idea_id))
+    assert "member.home@example.org" in note

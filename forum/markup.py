@@ -115,6 +115,18 @@ def _mentions_in(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.start() + 1 + len(name), name
 
 
+def rename_mention(text: str, old: str, new: str) -> str:
+    """`text` with every @old (in any case) written as @new, by the same rule that finds mentions, so a deleted
+    member's name also leaves the posts where others mentioned them."""
+    def swap(match: re.Match[str]) -> str:
+        name = match.group(1).rstrip(".-")
+        if name.lower() != old.lower():
+            return match.group(0)
+        return f"@{new}{match.group(0)[1 + len(name):]}"
+
+    return _MENTION.sub(swap, text)
+
+
 def _text_flags(inline: Token) -> Iterator[tuple[Token, bool]]:
     """Each child of an inline token, flagged when it is text outside links (code spans are
     "code_inline", image alt text is nested in the image token, code blocks are never inline)."""

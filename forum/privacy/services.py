@@ -1,14 +1,19 @@
 """Privacy use cases: profile visibility, account deletion, and personal details sent privately to staff."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from forum.auth.passwords import verify_password
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
-from forum.models import (ApiToken, Escalation, Flag, IdeaVote, Notification, NotificationPreference,
-                          OutboxMail, ReputationEvent, Subscription, User, Vote)
+from forum.markup import rename_mention, render_markdown
+from forum.models import (ApiToken, AuditEntry, Escalation, Flag, Idea, IdeaComment, IdeaVote, Notification,
+                          NotificationPreference, OutboxMail, Post, PostRevision, ReputationEvent, Subscription, User,
+                          Vote)
 from forum.moderation.audit import record_audit
+from forum.notifications.mentions import MentionResolver
 from forum.policy import Policy
 from forum.validation import FieldErrors
 
@@ -79,11 +84,47 @@ def _erase(user: User, old_name: str) -> None:
         Notification.actor_id == user_id,
         sa.func.substr(Notification.text, 1, len(old_name)) == old_name).values(
         text=sa.literal(placeholder, sa.String).concat(sa.func.substr(Notification.text, len(old_name) + 1))))
+    _rename_mentions(old_name, deleted_name(user_id))
+    _redact_audit_labels(user_id, old_name)
     db.session.execute(sa.update(User).where(User.id == user_id).values(
         username=deleted_name(user_id), email=None, password_hash=None, bio="", reputation=0,
         profile_visibility="private", last_seen_at=None, suspension_reason=None, is_deleted=True,
         session_version=User.session_version + 1))  # every session and remember-me cookie ends
     db.session.expire(user)
+
+
+def _mentioning(model: type, old_name: str) -> list:
+    """Rows whose Markdown may hold @old_name (LIKE narrows, rename_mention decides)."""
+    return list(db.session.scalars(sa.select(model).where(sa.func.lower(model.body_md).contains(f"@{old_name.lower()}",
+                                                                                                autoescape=True))))
+
+
+def _rename_mentions(old_name: str, new_name: str) -> None:
+    """Others' @mentions of the member now name the placeholder: the conversation still reads, the name is gone.
+    Posts are rendered again with their other mentions still linked (and so reindexed for search)."""
+    for model in (Post, PostRevision, Idea, IdeaComment):
+        for row in _mentioning(model, old_name):
+            renamed = rename_mention(row.body_md, old_name, new_name)
+            if renamed == row.body_md:
+                continue
+            row.body_md = renamed
+            if model is Post:
+                row.body_html = render_markdown(renamed, mention_resolver=MentionResolver())
+            elif model is not PostRevision:
+                row.body_html = render_markdown(renamed)
+
+
+def _redact_audit_labels(user_id: int, old_name: str) -> None:
+    """The audit log is append-only, except for erasure: entries keep what happened and who did it (by id),
+    while the deleted member's name in their labels and notes becomes the placeholder."""
+    word = re.compile(rf"(?<![\w.-]){re.escape(old_name)}(?![\w-])", re.IGNORECASE)
+    needle = old_name.lower()
+    entries = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
+        sa.func.lower(AuditEntry.target_label).contains(needle, autoescape=True),
+        sa.func.lower(AuditEntry.note).contains(needle, autoescape=True))))
+    for entry in entries:
+        entry.target_label = word.sub(deleted_name(user_id), entry.target_label)
+        entry.note = word.sub(deleted_name(user_id), entry.note)
 
 
 def read_private_details(*, actor: User, escalation_id: int) -> dict:

@@ -10,7 +10,7 @@ from forum.extensions import db
 from forum.ideas import services as ideas
 from forum.models import (ApiToken, AuditEntry, Escalation, Flag, Idea, IdeaVote, Notification, Post, Role,
                           Subscription, User, Vote)
-from forum.moderation.services import flag_post
+from forum.moderation.services import flag_post, suspend_user, unsuspend_user
 from forum.privacy import services
 from forum.questions import services as questions
 from tests.factories import PASSWORD, make_answer, make_idea, make_thread, make_user
@@ -36,6 +36,14 @@ def zelda(ctx):
     flag_post(actor=zelda, post=their_answer, reason="off_topic", note="Not about thermostats")
     questions.post_answer(actor=zelda, thread=theirs, body="Or ring me: 555-123-4567", private_to_staff=True)
     token = create_token(user=zelda, name="script")
+    # others name her: @mentions in an answer (edited, so a revision holds it too) and an idea comment,
+    # and a moderator's audit entry labelled with her name
+    mention = make_answer(own, other, body="@zelda_quux did the reset help? cc @olaf")
+    questions.edit_post(actor=other, post=mention, body="@Zelda_Quux, did the reset help? cc @olaf")
+    ideas.comment_on_idea(actor=other, idea=idea, body="Agreed with @zelda_quux.")
+    moderator = make_user(role=Role.MODERATOR)
+    suspend_user(actor=moderator, user=zelda, days=1, reason="Cooling off after the zelda_quux thread")
+    unsuspend_user(actor=moderator, user=zelda)
     return {"user": zelda, "other": other, "own": own, "theirs": theirs, "answer": answer, "idea": idea,
             "token": token}
 
@@ -86,6 +94,19 @@ def test_no_personal_field_remains_in_any_table(zelda):
                 if found:
                     hits.append(f"{table.name}.{column.name} has {needle}")
     assert hits == []
+
+
+def test_mentions_of_the_member_name_the_placeholder_and_keep_other_links(zelda):
+    user = zelda["user"]
+    services.delete_account(actor=user, target=user, password=PASSWORD)
+    placeholder = f"deleted-{user.id}"
+    post = db.session.scalar(sa.select(Post).where(Post.body_md.contains("did the reset help")))
+    assert post.body_md == f"@{placeholder}, did the reset help? cc @olaf"
+    assert 'href="/users/olaf"' in post.body_html and placeholder in post.body_html
+    assert f'href="/users/{placeholder}"' not in post.body_html  # deleted members are not linked
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("user.%"))).all()
+    assert entries and all(NAME not in f"{e.target_label} {e.note}" for e in entries)
+    assert any(placeholder in e.note for e in entries)
 
 
 def test_a_failure_leaves_the_account_as_it_was(zelda, monkeypatch):

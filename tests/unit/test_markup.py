@@ -342,3 +342,16 @@ def test_lone_surrogates_are_replaced_not_fatal(caplog):
     assert plain_text("a\udfffb") == "a\ufffdb"
     assert sanitize_snippet("<mark>\ud800</mark>") == "<mark>\ufffd</mark>"
     assert "failed" not in caplog.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@zelda_quux thanks", "@deleted-7 thanks"),
+    ("Thanks @Zelda_Quux.", "Thanks @deleted-7."),
+    ("cc @zelda_quux, @olaf", "cc @deleted-7, @olaf"),
+    ("(@zelda_quux-)", "(@deleted-7-)"),
+    ("@zelda_quuxx and @zelda_qu", "@zelda_quuxx and @zelda_qu"),  # other names stay
+    ("mail zed@zelda_quux.example or see /u/@zelda_quux", "mail zed@zelda_quux.example or see /u/@zelda_quux"),
+    ("`@zelda_quux` in code", "`@deleted-7` in code"),  # the name leaves code spans too
+])
+def test_rename_mention(text, expected):
+    assert markup.rename_mention(text, "zelda_quux", "deleted-7") == expected

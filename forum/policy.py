@@ -118,14 +118,18 @@ class Policy:
         return self._is(thread.author_id) or self.is_staff
 
     def can_see_email(self, user: User, escalation: Escalation | None = None) -> bool:
-        """Your own and, for admins, anyone's; staff see a requester's email only on the escalation assigned to
-        them (the privacy service records each such view in the audit log)."""
+        """Your own; on an escalation, the requester's for the staff member assigned to it and for admins (the
+        privacy service records each such view in the audit log). Nobody else, on any page or API answer."""
         if user is None or user.is_deleted:
             return False
-        if self._is(user.id) or self.is_admin:
+        if self._is(user.id):
             return True
-        return (escalation is not None and self.is_staff and escalation.requested_by_id == user.id
-                and self._is(escalation.assignee_id))
+        return (escalation is not None and escalation.requested_by_id == user.id
+                and (self.is_admin or (self.is_staff and self._is(escalation.assignee_id))))
+
+    def can_reveal_email(self, user: User) -> bool:
+        """Admins may look up a member's email on request (to confirm a deletion, say), one audited look at a time."""
+        return self.is_admin and user is not None and not user.is_deleted and not self._is(user.id)
 
     # -- escalations -------------------------------------------------------------------------
     ESCALATE_AFTER = timedelta(hours=24)  # any member may ask staff once a question waited this long unsolved

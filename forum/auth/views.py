@@ -1,13 +1,15 @@
 """Account pages: thin views over auth.services."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.auth import bp, profiles, services
 from forum.auth.redirects import safe_next
 from forum.errors import Invalid
 from forum.extensions import limiter
+from forum.policy import Policy
+from forum.privacy import services as privacy
 
 
 def _login_key() -> str:
@@ -127,5 +129,21 @@ def revoke_token(token_id: int):
 
 @bp.get("/users/<username>")
 def profile(username: str):
+    return _render_profile(profiles.get_profile(username))
+
+
+@bp.post("/users/<username>/email")
+@login_required
+def reveal_email(username: str):
+    """An admin's one look at a member's email, recorded in the audit log; the page is not cached."""
     user = profiles.get_profile(username)
-    return render_template("auth/profile.html", profile=user, **profiles.activity(user))
+    response = current_app.make_response(_render_profile(user, privacy.reveal_email(actor=current_user, target=user)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _render_profile(user, revealed_email: str | None = None):
+    """A profile the viewer may not see shows the name and avatar only, so its activity is not even read."""
+    full = Policy(current_user).can_view_profile(user)
+    activity = profiles.activity(user) if full else {"questions": [], "answers": [], "counts": {}}
+    return render_template("auth/profile.html", profile=user, full=full, revealed_email=revealed_email, **activity)

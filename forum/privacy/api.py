@@ -70,6 +70,15 @@ def delete_user(username: str):
     return jsonify(deleted=True, username=f"deleted user {target.id}")
 
 
+@bp.post("/users/<username>/email")
+def reveal_email(username: str):
+    """A POST, not a GET: every look is written to the audit log."""
+    email = services.reveal_email(actor=require_user(), target=services.find_member(username))
+    response = jsonify(username=username, email=email)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/escalations/<int:escalation_id>/private")
 def private_details(escalation_id: int):
     details = services.read_private_details(actor=require_user(), escalation_id=escalation_id)
@@ -85,6 +94,8 @@ OPENAPI_PATHS = {
         "delete": op("Delete a member's account on request (admins; audited)", "account", body="DeleteNote",
                      schema="Deleted", auth=True, path_id="username"),
     },
+    "/users/{username}/email": {"post": op("Look up a member's email address (admins; each look is audited)",
+                                           "account", schema="RevealedEmail", auth=True, path_id="username")},
     "/me/privacy": {"put": op("Choose who sees your profile", "account", body="PrivacySetting",
                               schema="PrivacySetting", auth=True)},
     "/me/export": {"get": op("Everything the forum holds about you, as a ZIP of JSON files", "account", auth=True)},
@@ -101,6 +112,8 @@ OPENAPI_SCHEMAS = {
         "profile_visible": _BOOL, "bio": _STR, "created_at": {"type": "string", "format": "date-time"},
         "profile_visibility": {"type": "string", "enum": list(services.VISIBILITIES)}, "question_count": _INT,
         "answer_count": _INT, "accepted_count": _INT, "email": _STR}},
+    "RevealedEmail": {"type": "object", "required": ["username", "email"], "properties": {
+        "username": _STR, "email": {"type": "string", "nullable": True}}},
     "PrivacySetting": {"type": "object", "required": ["profile_visibility"], "properties": {
         "profile_visibility": {"type": "string", "enum": list(services.VISIBILITIES)}}},
     "DeletePassword": {"type": "object", "required": ["password"], "properties": {"password": _STR}},

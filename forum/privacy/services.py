@@ -145,6 +145,17 @@ def read_private_details(*, actor: User, escalation_id: int) -> dict:
     return {"escalation": escalation, "note": escalation.private_note, "email": email, "requester": requester}
 
 
+def reveal_email(*, actor: User, target: User) -> str:
+    """An admin looks up a member's email (to confirm a request, say): allowed one audited look at a time."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_reveal_email(target), "Only admins can look up a member's email.")
+    record_audit(actor=actor, action="user.email_view", target_type="user", target_id=target.id,
+                 label=target.username, note="looked up the email address on the profile")
+    db.session.commit()
+    return target.email
+
+
 def find_member(username: str) -> User:
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").lower(),
                                                    User.is_deleted.is_(False)))

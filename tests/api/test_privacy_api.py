@@ -53,8 +53,8 @@ def test_profile_api_by_visibility(app, client, world, visibility, index, viewer
     full = EXPECTED[visibility][index] == "1"
     assert data["profile_visible"] is full
     assert ("bio" in data) is full and (data.get("bio") == "Tinkerer.") is full
-    assert (data.get("email") == "owner.secret@example.org") is (viewer in ("owner", "admin"))
-    assert ("email" in data) is (viewer in ("owner", "admin"))
+    assert (data.get("email") == "owner.secret@example.org") is (viewer == "owner")
+    assert ("email" in data) is (viewer == "owner")
 
 
 def test_unknown_profile_is_404(client):
@@ -257,3 +257,18 @@ def test_openapi_lists_the_privacy_flags_on_idea_bodies(client):
     for name in ("NewIdea", "NewIdeaComment", "NewQuestion"):
         assert {"confirm_public", "private_to_staff"} <= schemas[name]["properties"].keys()
     assert schemas["Escalation"]["properties"]["idea_id"]["nullable"] is True
+
+
+@pytest.mark.parametrize("viewer, status", [("visitor", 401), ("member", 403), ("owner", 403), ("staff", 403),
+                                            ("moderator", 403), ("admin", 200)])
+def test_admin_email_lookup_is_audited(app, client, world, viewer, status):
+    ids, tokens = world
+    response = call(client, "POST", "/users/owner/email", tokens[viewer])
+    assert response.status_code == status
+    if status == 200:
+        assert response.get_json() == {"username": "owner", "email": "owner.secret@example.org"}
+    with app.app_context():
+        looks = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                                  .where(AuditEntry.action == "user.email_view"))
+    assert looks == (1 if status == 200 else 0)
+    assert call(client, "POST", "/users/nobody-here/email", tokens["admin"]).status_code == 404

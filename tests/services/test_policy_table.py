@@ -86,7 +86,8 @@ TABLE = [
      lambda: (lambda t: (t, answer_on(t)))(thread(locked=True)), "0000000"),
     ("another thread's answer", "can_accept_answer",
      lambda: (thread(), Post(id=41, thread_id=999, position=1, is_hidden=False)), "0000000"),
-    ("author's email", "can_see_email", lambda: (AUTHOR,), "0010001"),
+    ("author's email", "can_see_email", lambda: (AUTHOR,), "0010000"),
+    ("reveal the author's email (audited)", "can_reveal_email", lambda: (AUTHOR,), "0000001"),
     ("requester's email on the assigned escalation", "can_see_email", lambda: (AUTHOR, escalation_for_staff()),
      "0010101"),
     # -- escalations

@@ -58,7 +58,40 @@ def test_profile_shows_what_visibility_allows(app, client, people, visibility, i
     assert ("Smart-home tinkerer in Leeds." in page) is full
     assert ("Thermostat schedule keeps resetting" in page) is full
     assert ("Member since" in page) is full
-    assert ("owner.secret@example.org" in page) is (viewer in ("owner", "admin"))
+    assert ("owner.secret@example.org" in page) is (viewer == "owner")
+    assert ("Show email address" in page) is (viewer == "admin")
+
+
+@pytest.mark.parametrize("viewer, status", [("visitor", 302), ("member", 403), ("owner", 403), ("staff", 403),
+                                            ("moderator", 403), ("admin", 200)])
+def test_only_an_admin_looks_up_an_email_and_each_look_is_audited(app, client, people, viewer, status):
+    if people[viewer]:
+        login_as(client, people[viewer])
+    response = client.post("/users/owner/email")
+    assert response.status_code == status
+    page = response.get_data(as_text=True)
+    assert ("owner.secret@example.org" in page) is (status == 200)
+    with app.app_context():
+        entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "user.email_view")).all()
+        assert [(e.actor_id, e.target_id) for e in entries] == ([(people["admin"], people["owner"])]
+                                                                if status == 200 else [])
+    if status == 200:
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "recorded in the audit log" in page
+
+
+def test_a_private_profile_does_not_read_the_activity(app, client, people):
+    from tests.conftest import count_queries
+    _set_visibility(app, people["owner"], "private")
+    login_as(client, people["member"])
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as private_queries:
+        client.get("/users/owner")
+    _set_visibility(app, people["owner"], "public")
+    with count_queries(engine) as public_queries:
+        client.get("/users/owner")
+    assert len(private_queries) <= len(public_queries) - 3
 
 
 def test_email_never_appears_in_a_thread_page(app, client, people):

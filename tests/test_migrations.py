@@ -3,35 +3,37 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from forum.extensions import db
 
 
+def _empty_database() -> None:
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+def _schema_differences() -> list:
+    with db.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), db.metadata)
+
+
 def test_upgrade_from_empty_matches_models(app, backend):
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        _empty_database()
         upgrade()
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-        assert diff == []
+        assert _schema_differences() == []
         assert "users" in db.inspect(db.engine).get_table_names()
 
 
 def test_idea_escalations_migration_downgrades_and_upgrades_again(app, backend):
     """0002 is the first change on a landed schema: it must also step back to 0001 and forward again."""
-    from flask_migrate import downgrade
-
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        _empty_database()
         upgrade()
         downgrade(revision="0001")
         columns = {column["name"] for column in db.inspect(db.engine).get_columns("escalations")}
         assert "idea_id" not in columns
         upgrade()
-        with db.engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
+        assert _schema_differences() == []

@@ -85,9 +85,9 @@ def _sections(user_id: int) -> Iterator[tuple[str, Any]]:
     yield "subscriptions.json", _rows(sa.select(Subscription.thread_id, Subscription.idea_id, Subscription.created_at)
                                       .where(Subscription.user_id == user_id).order_by(Subscription.id))
     # What the member asked and wrote; which staff member handled it is the company's business.
-    yield "escalations.json", _rows(sa.select(Escalation.id, Escalation.thread_id, Escalation.reason,
-                                              Escalation.private_note, Escalation.status, Escalation.created_at,
-                                              Escalation.resolved_at, Escalation.resolution_note)
+    yield "escalations.json", _rows(sa.select(Escalation.id, Escalation.thread_id, Escalation.idea_id,
+                                              Escalation.reason, Escalation.private_note, Escalation.status,
+                                              Escalation.created_at, Escalation.resolved_at, Escalation.resolution_note)
                                     .where(Escalation.requested_by_id == user_id).order_by(Escalation.id))
 
 

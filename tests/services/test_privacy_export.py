@@ -42,6 +42,7 @@ def member(ctx):
     start_watching(actor=me, idea=other_idea)
     questions.post_answer(actor=me, thread=thread, body="Or mail me: exporter.home@example.org",
                           private_to_staff=True)
+    ideas.comment_on_idea(actor=me, idea=other_idea, body="Beta test? Ring +44 20 7946 0958", private_to_staff=True)
     create_token(user=me, name="backup script")
     return {"me": me, "other": other, "thread": thread, "answer": answer, "theirs": theirs, "idea": idea,
             "other_idea": other_idea}
@@ -65,13 +66,14 @@ def test_archive_has_every_file_and_only_the_members_data(member):
                                     "created_at": files["votes.json"][0]["created_at"]}]
     assert [f["note"] for f in files["flags.json"]] == ["Wrong hub model"]
     assert [i["title"] for i in files["ideas.json"]] == ["Schedule firmware updates at night"]
-    assert [c["body_md"] for c in files["idea_comments.json"]] == ["Would love this."]
+    assert [c["body_md"] for c in files["idea_comments.json"]] == ["Would love this.", "Beta test? Ring [removed]"]
     assert [v["idea_id"] for v in files["idea_votes.json"]] == [member["other_idea"].id]
     assert any(n["kind"] == "answer" for n in files["notifications.json"])
     watched = {(s["thread_id"], s["idea_id"]) for s in files["subscriptions.json"]}
     assert (None, member["other_idea"].id) in watched and (member["thread"].id, None) in watched
-    assert [e["private_note"] for e in files["escalations.json"]] == \
-        ["Answer:\nOr mail me: exporter.home@example.org"]
+    assert [(e["thread_id"], e["idea_id"], e["private_note"]) for e in files["escalations.json"]] == [
+        (member["thread"].id, None, "Answer:\nOr mail me: exporter.home@example.org"),
+        (None, member["other_idea"].id, "Comment:\nBeta test? Ring +44 20 7946 0958")]
     assert "n@example.org" not in json.dumps(files)  # nobody else's email
 
 

@@ -32,7 +32,8 @@ def record_staff_idea_comment(idea: Idea, comment: IdeaComment, author: User, no
         return
     _stop_clock(escalation, author, now)
     notify(user_id=escalation.requested_by_id, kind="escalation_answered", actor=author, idea_id=idea.id,
-           url=f"/ideas/{idea.id}#comment-{comment.id}", text=f"Staff replied on “{idea.title}”, where you sent details privately")
+           url=f"/ideas/{idea.id}#comment-{comment.id}",
+           text=f"Staff replied on “{idea.title}”, where you sent details privately")
 
 
 def _waiting(subject: sa.ColumnElement[bool]) -> Escalation | None:

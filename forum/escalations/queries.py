@@ -60,8 +60,8 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
     page = clamp(filters.page, total, filters.per_page)
     order = ([Escalation.resolved_at.desc()] if filters.status == "resolved" else [Escalation.due_at])
     rows = db.session.scalars(query.options(
-        joinedload(Escalation.thread), joinedload(Escalation.idea), joinedload(Escalation.requested_by), joinedload(Escalation.assignee),
-        joinedload(Escalation.first_staff_reply_by))
+        joinedload(Escalation.thread), joinedload(Escalation.idea), joinedload(Escalation.requested_by),
+        joinedload(Escalation.assignee), joinedload(Escalation.first_staff_reply_by))
         .order_by(*order, Escalation.id).limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
     return Page(items=list(rows), page=page, per_page=filters.per_page, total=total)
 

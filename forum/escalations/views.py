@@ -41,8 +41,8 @@ def _render_queue(form=None, errors=None, failed_id: int | None = None, status: 
     return render_template("escalations/queue.html", page=queries.list_escalations(filters, current_user),
                            filters=filters, counts=queries.counts(), staff=queries.staff_members(),
                            breached_count=queries.breached_active_count(), sla_clock=queries.sla_clock,
-                           duration=queries.duration, subject_url=services.subject_url, now=utcnow(), form=form or {}, errors=errors or {},
-                           failed_id=failed_id), status
+                           duration=queries.duration, subject_url=services.subject_url, now=utcnow(),
+                           form=form or {}, errors=errors or {}, failed_id=failed_id), status
 
 
 @bp.post("/staff/escalations/<int:escalation_id>/assign")

@@ -80,7 +80,8 @@ def screen(values: dict[str, str], *, confirm_public: object = False, private_to
     raise PIIDetected(message, fields, findings)
 
 
-def attach_private_note(*, actor: User, note: str, thread: Thread | None = None, idea: Idea | None = None) -> Escalation:
+def attach_private_note(*, actor: User, note: str, thread: Thread | None = None,
+                        idea: Idea | None = None) -> Escalation:
     """Open an escalation carrying `note` for staff only, on the thread or the idea the text was posted to;
     adds, never commits (the caller's post commits it).
 

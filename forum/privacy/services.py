@@ -95,7 +95,8 @@ def _erase(user: User, old_name: str) -> None:
 
 def _mentioning(model: type, old_name: str) -> list:
     """Rows whose Markdown may hold @old_name (LIKE narrows, rename_mention decides)."""
-    return list(db.session.scalars(sa.select(model).where(sa.func.lower(model.body_md).contains(f"@{old_name.lower()}",
+    needle = f"@{old_name.lower()}"
+    return list(db.session.scalars(sa.select(model).where(sa.func.lower(model.body_md).contains(needle,
                                                                                                 autoescape=True))))
 
 

@@ -132,6 +132,7 @@ def test_privacy_pages_need_login(client):
 def test_privacy_page_describes_the_patterns_in_force(client):
     page = client.get("/privacy").get_data(as_text=True)
     assert "Order numbers" in page and "What staff see" in page and "/settings/delete" in page
+    assert "does not store your IP address" in page and "each look is recorded" in page
 
 
 # -- the warning -------------------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from forum.errors import Conflict, Invalid, NotFound
 from forum.escalations.hooks import record_staff_idea_comment
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
+from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
 from forum.moderation.audit import record_audit
 from forum.notifications.services import idea_watcher_ids, notify, watch_idea
 from forum.policy import Policy
 from forum.privacy.guard import attach_private_note, screen
+from forum.questions.services import chosen_category
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
@@ -40,16 +41,6 @@ def get_comment(comment_id: int, actor: User | None) -> IdeaComment:
     return comment
 
 
-def _category(errors: FieldErrors, slug: object) -> Category | None:
-    if not slug or not isinstance(slug, str):
-        errors.add("category", "Choose a category.")
-        return None
-    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
-    if category is None:
-        errors.add("category", "That category does not exist.")
-    return category
-
-
 def submit_idea(*, actor: User, title: object, body: object, category: object, confirm_public: object = False,
                 private_to_staff: object = False) -> Idea:
     """The author watches their idea, so they hear about comments and status changes.
@@ -63,7 +54,7 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     errors = FieldErrors()
     title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
     body = errors.text("body", body, label="Description", min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
-    found_category = _category(errors, category)
+    found_category = chosen_category(errors, category)
     errors.check()
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Description"})

@@ -65,7 +65,8 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return [found[name] for name in names]
 
 
-def _category(errors: FieldErrors, slug: object) -> Category | None:
+def chosen_category(errors: FieldErrors, slug: object) -> Category | None:
+    """The category a form or API body names by slug (questions and ideas), or a message on "category"."""
     if not slug or not isinstance(slug, str):
         errors.add("category", "Choose a category.")
         return None
@@ -85,7 +86,7 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     errors = FieldErrors()
     title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
     body = errors.text("body", body, label="Details", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
-    found_category = _category(errors, category)
+    found_category = chosen_category(errors, category)
     tag_names = _parse_tags(errors, tags)
     errors.check()
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,

@@ -1,33 +1,20 @@
 """GET /api/v1/stats: staff only (403 for members and visitors alike), the same figures as the page, 422s."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from forum import clock
 from forum.extensions import db
 from forum.models import Role
 from tests.conftest import login_as
-from tests.factories import make_user
 from tests.services import dashboard_data
-from tests.services.dashboard_data import NOW
-
-WHO = ("visitor", "member", "author", "suspended", "staff", "moderator", "admin")
+from tests.services.dashboard_data import WHO
 
 
 @pytest.fixture
 def data(app):
     with app.app_context():
-        ids = dashboard_data.build()
-        suspended = make_user("suspended", role=Role.STAFF)  # a suspended staff member reads nothing either
-        suspended.suspended_until = NOW + timedelta(days=3)
-        db.session.commit()
-        ids.update(visitor=None, member=make_user("member").id, author=ids["m1"], suspended=suspended.id,
-                   staff=ids["s1"], moderator=make_user("moderator", role=Role.MODERATOR).id,
-                   admin=make_user("admin", role=Role.ADMIN).id)
-        clock.freeze(NOW)
-        return ids
+        # a suspended staff member reads nothing either
+        return dashboard_data.build_with_viewers(suspended_role=Role.STAFF)
 
 
 def _get(client, data, who, query=""):

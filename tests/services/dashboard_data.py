@@ -117,3 +117,19 @@ def build() -> dict:
     db.session.commit()
     return {"m1": m1.id, "m2": m2.id, "s1": s1.id, "q3": q3.id, "q5": q5.id, "q6": q6.id, "q7": q7.id,
             "i1": i1.id, "i2": i2.id}
+
+
+WHO = ("visitor", "member", "author", "suspended", "staff", "moderator", "admin")
+
+
+def build_with_viewers(suspended_role: str = Role.MEMBER) -> dict:
+    """build(), plus one user id per kind of viewer in WHO (visitor: None), with the clock frozen at NOW."""
+    ids = build()
+    suspended = make_user("suspended", role=suspended_role)
+    suspended.suspended_until = NOW + timedelta(days=3)
+    db.session.commit()
+    ids.update(visitor=None, member=make_user("member").id, author=ids["m1"], suspended=suspended.id,
+               staff=ids["s1"], moderator=make_user("moderator", role=Role.MODERATOR).id,
+               admin=make_user("admin", role=Role.ADMIN).id)
+    clock.freeze(NOW)
+    return ids

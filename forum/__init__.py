@@ -6,7 +6,7 @@ import os
 from flask import Flask
 from werkzeug.utils import import_string
 
-from forum import cli, errors, search, web
+from forum import cli, errors, pagecache, search, web
 from forum.database import configure_engine
 from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -21,6 +21,7 @@ def create_app(config: object | str | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     with app.app_context():
         configure_engine(db.engine)
+    pagecache.init_app(app)
     search.init_app(app)
     web.register(app)
     errors.register(app)

@@ -10,6 +10,7 @@ from forum.ideas import bp, export, queries, services
 from forum.ideas.badges import STATUS_COLOURS
 from forum.ideas.services import idea_url
 from forum.models import IdeaStatus
+from forum.pagecache import IDEAS, idea_scope, visitor_page
 from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions.queries import categories
@@ -21,6 +22,7 @@ def _idea_globals() -> dict:
 
 
 @bp.get("/ideas")
+@visitor_page(lambda: [IDEAS])
 def index():
     filters = queries.IdeaFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
     return render_template("ideas/index.html", page=queries.list_ideas(filters, current_user), filters=filters,
@@ -46,6 +48,7 @@ def new():
 
 
 @bp.get("/ideas/<int:idea_id>")
+@visitor_page(lambda idea_id: [idea_scope(idea_id)])
 def show(idea_id: int):
     return _render_idea(services.get_idea(idea_id, current_user))
 
@@ -124,6 +127,7 @@ def merge(idea_id: int):
 
 
 @bp.get("/ideas/roadmap")
+@visitor_page(lambda: [IDEAS])
 def roadmap():
     return render_template("ideas/roadmap.html", columns=queries.roadmap(current_user))
 

@@ -4,13 +4,14 @@ from forum.models.ideas import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, 
 from forum.models.moderation import AuditEntry, Flag, FlagReason
 from forum.models.notifications import (Delivery, Notification, NotificationPreference, OutboxMail, OutboxStatus,
                                         Subscription)
-from forum.models.search import SearchDocument
+from forum.models.pagecache import PageVersion
+from forum.models.search import SearchDocument, SearchQueueEntry
 from forum.models.threads import Category, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
 from forum.models.users import ApiToken, Role, User
 from forum.models.votes import ReputationEvent, Vote
 
 __all__ = [
     "ApiToken", "AuditEntry", "Category", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
-    "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "Post", "PostRevision",
-    "ReputationEvent", "Role", "SearchDocument", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",
+    "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
+    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",
 ]

@@ -3,8 +3,8 @@
 Revision ID: 0004
 Revises: 0003
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -13,8 +13,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "page_versions",
+        sa.Column("scope", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", name=op.f("pk_page_versions")),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("page_versions")

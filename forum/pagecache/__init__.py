@@ -1,0 +1,22 @@
+"""Whole pages cached for visitors, and values cached until the data they show changes.
+
+A cached entry's key carries the versions of the scopes it shows ("thread:12", "questions", "site"), bumped in
+the writing transaction (scopes.py), so any write that changes a page makes its cached copy unreachable at once.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from forum.pagecache import scopes
+from forum.pagecache.pages import visitor_page
+from forum.pagecache.scopes import IDEAS, QUESTIONS, SITE, idea_scope, thread_scope, touch
+from forum.pagecache.store import cache, memo
+
+__all__ = ["IDEAS", "QUESTIONS", "SITE", "cache", "idea_scope", "init_app", "memo", "thread_scope", "touch",
+           "visitor_page"]
+
+
+def init_app(app: Flask) -> None:
+    from forum.pagecache import store
+    store.init_app(app)
+    scopes.register()

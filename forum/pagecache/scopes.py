@@ -1,0 +1,153 @@
+"""Which cached scopes a transaction changes, and the bump of their versions inside that same transaction.
+
+Scopes are collected at flush (ORM objects) and before bulk statements run (`UPDATE posts SET score = ...`),
+then bumped in `before_commit`, after everything else the transaction wrote: the version rows are the last
+locks a write takes, always in sorted order, so two writers cannot deadlock on them. Listeners attach once to
+Flask-SQLAlchemy's Session class, like the search hooks.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import ORMExecuteState
+
+from forum.models import (Category, Escalation, Idea, IdeaComment, IdeaStatusChange, IdeaVote, PageVersion, Post,
+                          Tag, Thread, User, Vote)
+
+log = logging.getLogger(__name__)
+
+PENDING = "pagecache_scopes"
+QUESTIONS, IDEAS, SITE = "questions", "ideas", "site"
+# Columns no cached page shows, or shows only where a bounded staleness is fine (reputation in bylines
+# elsewhere, view counts): a change to these alone keeps every page version.
+QUIET_COLUMNS = {
+    Thread: {"view_count"},
+    User: {"reputation", "last_seen_at", "password_hash", "session_version", "email", "suspended_until",
+           "suspension_reason"},
+}
+_EVENTS = (("after_flush", "_after_flush"), ("do_orm_execute", "_do_orm_execute"),
+           ("before_commit", "_before_commit"), ("after_soft_rollback", "_after_soft_rollback"))
+
+
+def register() -> None:
+    """Attach the listeners, once per process however many apps are built."""
+    for name, attr in _EVENTS:
+        listener = globals()[attr]
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
+
+
+def touch(session, *scopes: str) -> None:
+    """For writes the ORM does not see (raw SQL): these scopes' pages are stale when the transaction commits."""
+    session.info.setdefault(PENDING, set()).update(scopes)
+
+
+def thread_scope(thread_id: int) -> str:
+    return f"thread:{thread_id}"
+
+
+def idea_scope(idea_id: int) -> str:
+    return f"idea:{idea_id}"
+
+
+def current(session, scopes: Iterable[str]) -> tuple[int, ...]:
+    """The scopes' versions in the order given (0 for a scope never bumped), in one indexed statement."""
+    wanted = list(scopes)
+    found = dict(session.execute(sa.select(PageVersion.scope, PageVersion.version)
+                                 .where(PageVersion.scope.in_(wanted))).all())
+    return tuple(found.get(scope, 0) for scope in wanted)
+
+
+def _changed_columns(obj, session) -> set[str] | None:
+    """None for a new or deleted object (everything changed), else the names of changed attributes."""
+    if obj in session.new or obj in session.deleted:
+        return None
+    state = sa.inspect(obj)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
+def _scopes_of(obj, session) -> set[str]:
+    if isinstance(obj, Post):
+        return {thread_scope(obj.thread_id), QUESTIONS}
+    if isinstance(obj, Thread):
+        return {thread_scope(obj.id), QUESTIONS}
+    if isinstance(obj, Vote):
+        post = session.get(Post, obj.post_id)
+        return {thread_scope(post.thread_id), QUESTIONS} if post is not None else {QUESTIONS}
+    if isinstance(obj, Idea):
+        return {idea_scope(obj.id), IDEAS}
+    if isinstance(obj, (IdeaVote, IdeaComment, IdeaStatusChange)):
+        return {idea_scope(obj.idea_id), IDEAS}
+    if isinstance(obj, Escalation):
+        return ({thread_scope(obj.thread_id), QUESTIONS} if obj.thread_id else set()) | (
+            {idea_scope(obj.idea_id), IDEAS} if obj.idea_id else set())
+    if isinstance(obj, (Category, Tag, User)):
+        return {SITE}
+    return set()
+
+
+def _after_flush(session, _context) -> None:
+    try:
+        pending = session.info.setdefault(PENDING, set())
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            changed = _changed_columns(obj, session)
+            quiet = QUIET_COLUMNS.get(type(obj), set())
+            if changed is not None and not (changed - quiet):
+                continue
+            pending.update(_scopes_of(obj, session))
+            if isinstance(obj, Post):  # moved to another thread: the old one changes too
+                old = sa.inspect(obj).attrs.thread_id.history.deleted
+                pending.update(thread_scope(i) for i in old if i is not None)
+    except Exception:  # a failure here must never fail the write; the pages' timeout bounds the staleness
+        log.exception("pagecache: could not collect changed scopes")
+
+
+_BULK = {Thread: (Thread.id, thread_scope, QUESTIONS), Post: (Post.thread_id, thread_scope, QUESTIONS),
+         Idea: (Idea.id, idea_scope, IDEAS), IdeaComment: (IdeaComment.idea_id, idea_scope, IDEAS),
+         IdeaVote: (IdeaVote.idea_id, idea_scope, IDEAS)}
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    """Bulk UPDATE/DELETE: note which scopes the rows belong to, before the statement changes them."""
+    if not (state.is_update or state.is_delete):
+        return
+    try:
+        entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
+        statement = state.statement
+        values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}
+        if state.is_update and values and not (values - QUIET_COLUMNS.get(entity, set())):
+            return
+        pending = state.session.info.setdefault(PENDING, set())
+        if entity is User or entity is Vote:
+            pending.add(SITE if entity is User else QUESTIONS)
+            return
+        if entity not in _BULK:
+            return
+        column, scope, list_scope = _BULK[entity]
+        select = sa.select(column).distinct()
+        if statement.whereclause is not None:
+            select = select.where(statement.whereclause)
+        pending.update(scope(i) for i in state.session.execute(select).scalars() if i is not None)
+        pending.add(list_scope)
+    except Exception:
+        log.exception("pagecache: could not read the rows a bulk statement changes")
+
+
+def _before_commit(session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.flush()  # the scopes of what is still pending
+    scopes = session.info.pop(PENDING, None)
+    if not scopes:
+        return
+    statement = sa.text("INSERT INTO page_versions (scope, version) VALUES (:scope, 1) "
+                        "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1")
+    session.execute(statement, [{"scope": scope} for scope in sorted(scopes)])
+
+
+def _after_soft_rollback(session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(PENDING, None)

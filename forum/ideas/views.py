@@ -129,7 +129,8 @@ def merge(idea_id: int):
 @bp.get("/ideas/roadmap")
 @visitor_page(lambda: [IDEAS])
 def roadmap():
-    return render_template("ideas/roadmap.html", columns=queries.roadmap(current_user))
+    return render_template("ideas/roadmap.html", columns=queries.roadmap(current_user),
+                           totals=queries.roadmap_totals(current_user))
 
 
 @bp.get("/ideas/similar")

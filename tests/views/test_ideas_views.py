@@ -282,3 +282,18 @@ def test_vote_count_on_db_matches_rows(app, client, data):
     with app.app_context():
         rows = db.session.scalar(sa.select(sa.func.count()).where(IdeaVote.idea_id == data["idea"]))
     assert rows == _idea(app, data["idea"]).vote_count == 3
+
+
+def test_roadmap_columns_are_bounded_and_link_to_the_rest(app, client):
+    from forum.ideas.queries import ROADMAP_LIMIT
+    with app.app_context():
+        staff, author = make_user(role=Role.STAFF), make_user()
+        for n in range(ROADMAP_LIMIT + 3):
+            services.set_idea_status(actor=staff, idea=make_idea(author, title=f"Planned idea number {n}"),
+                                     status="planned")
+    page = client.get("/ideas/roadmap").get_data(as_text=True)
+    assert page.count('class="roadmap__card"') == ROADMAP_LIMIT
+    assert f"See all {ROADMAP_LIMIT + 3} planned ideas" in page
+    assert "/ideas?status=planned&amp;sort=top" in page
+    listed = client.get("/ideas?status=planned&sort=top").get_data(as_text=True)
+    assert f"Planned idea number {ROADMAP_LIMIT + 2}" in listed

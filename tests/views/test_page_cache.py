@@ -1,6 +1,7 @@
 """Visitors' pages are cached whole, and every write that changes a page makes its cached copy stale at once."""
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -167,3 +168,37 @@ def test_memo_is_recomputed_after_a_write_to_its_scope(app, world):
         assert memo("test-count", [QUESTIONS], compute) == 1
         make_thread(_user(world.helper), title="Garage door sensor offline")
         assert memo("test-count", [QUESTIONS], compute) == 2
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _redis_or_skip() -> None:
+    import os
+
+    import redis
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+
+@pytest.mark.config(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"forum-test-{uuid.uuid4().hex}:")
+def test_with_redis_two_app_servers_share_pages_and_see_each_others_writes(app, app_config, world):
+    """Two apps on one database and one Redis are two servers behind a load balancer."""
+    _redis_or_skip()
+    from forum import create_app
+    other = create_app(app_config)
+    url = f"/questions/{world.thread}/thermostat-keeps-rebooting-at-night"
+    first = _get(app.test_client(), url)
+    with other.app_context():
+        with count_queries(db.engine) as statements:
+            shared = _get(other.test_client(), url)
+        assert shared.data == first.data and len(statements) == 1  # served from the first server's render
+    with other.app_context():
+        questions.post_answer(actor=_user(world.mod), thread=db.session.get(Thread, world.thread),
+                              body="Written through the second server.")
+        db.session.remove()
+    assert b"Written through the second server." in _get(app.test_client(), url).data

@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.markup import plain_text
 from forum.models import Category, Idea, IdeaStatus, IdeaStatusChange, Post, Thread
 from forum.notifications import bp
+from forum.pagecache import IDEAS, QUESTIONS, visitor_page
 
 FEED_SIZE = 30
 
@@ -55,6 +56,7 @@ def _feed(*, title: str, subtitle: str, page: str, entries: list[dict]) -> Respo
 
 
 @bp.get("/feeds/questions.atom")
+@visitor_page(lambda: [QUESTIONS])
 def questions_feed():
     query = (sa.select(Thread, Post).join(Post, sa.and_(Post.thread_id == Thread.id, Post.position == 0))
              .where(Thread.is_hidden.is_(False), Post.is_hidden.is_(False))
@@ -78,6 +80,7 @@ def questions_feed():
 
 
 @bp.get("/feeds/ideas.atom")
+@visitor_page(lambda: [IDEAS])
 def ideas_feed():
     ideas = db.session.scalars(sa.select(Idea).where(Idea.is_hidden.is_(False)).options(joinedload(Idea.author))
                                .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(FEED_SIZE)).all()

@@ -80,6 +80,10 @@ WRITES = {
                                                                         idea=db.session.get(Idea, w.idea), value=1)),
     "merge": (lambda w: f"/ideas/{w.twin}", lambda w: ideas.merge_ideas(
         actor=_user(w.staff), idea=db.session.get(Idea, w.twin), into=w.idea)),
+    "new question (feed)": (lambda w: "/feeds/questions.atom", lambda w: make_thread(
+        _user(w.helper), title="Doorbell chime is silent")),
+    "status change (feed)": (lambda w: "/feeds/ideas.atom", lambda w: ideas.set_idea_status(
+        actor=_user(w.staff), idea=db.session.get(Idea, w.idea), status="planned", note="Coming this spring.")),
     "idea comment": (lambda w: f"/ideas/{w.idea}", lambda w: ideas.comment_on_idea(
         actor=_user(w.helper), idea=db.session.get(Idea, w.idea), body="Yes please, my eyes at night!")),
 }

@@ -1,11 +1,23 @@
 """Engine set-up per dialect: SQLite needs WAL, a busy timeout and IMMEDIATE write transactions."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A network database's pooled connection may have been dropped: ping it on checkout. A SQLite file
+    cannot drop, and the ping would be a second statement on every cached page."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        options["pool_pre_ping"] = False
+    return options
 
 
 def configure_engine(engine: Engine) -> None:
@@ -31,8 +43,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     """Writes take the lock up front: a deferred read-then-write transaction fails with
-    "database is locked" under concurrency, whatever the busy timeout. Page views stay deferred."""
-    if has_request_context() and request.method in _READ_METHODS:
+    "database is locked" under concurrency, whatever the busy timeout. Page views stay deferred, and so does
+    a connection marked `deferred_begin` (the search queue's drainer: long reads, separate short writes)."""
+    if (has_request_context() and request.method in _READ_METHODS) or conn.get_execution_options().get(
+            "deferred_begin"):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

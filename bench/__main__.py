@@ -9,6 +9,7 @@ BENCHMARKS = {
     "search": "bench.search",
     "dashboard": "bench.dashboard",
     "exports": "bench.exports",
+    "pages": "bench.pages",
 }
 
 

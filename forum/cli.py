@@ -71,6 +71,26 @@ def escalate_overdue() -> None:
     click.echo(f"Escalated {count} unanswered question{'s' if count != 1 else ''}.")
 
 
+@forum_cli.command("flush-views")
+def flush_views() -> None:
+    """Write buffered thread views to the database now. With REDIS_URL this takes every worker's counts (safe
+    beside the workers' own flushes: none is counted twice); without it, each worker flushes its own
+    counts and this process has none."""
+    from forum import viewcounts
+    click.echo(f"Flushed {viewcounts.flush()} views.")
+
+
+@forum_cli.command("refresh-stats")
+@click.option("--all", "everything", is_flag=True, help="Recompute every day from the first row on, not only "
+              "the days changed or not rolled up yet.")
+def refresh_stats(everything: bool) -> None:
+    """Store the dashboard's daily rollups (cron: every 5 minutes; the first run rolls up all of history)."""
+    from forum.dashboard import rollups
+    done = rollups.refresh_stats(everything=everything)
+    click.echo(f"Rolled up {done['days']} day{'s' if done['days'] != 1 else ''} "
+               f"({done['markers']} change marker{'s' if done['markers'] != 1 else ''} cleared).")
+
+
 @forum_cli.command("export-ideas")
 @click.option("--format", "fmt", default="csv", type=click.Choice(["csv", "json"]), show_default=True)
 @click.option("--status", default="", help="Only ideas with this status (new, under_review, planned, ...).")
@@ -99,9 +119,15 @@ def export_ideas(fmt: str, status: str, category: str, since: str, limit: str, o
 
 @forum_cli.command("reindex")
 @click.option("--check", is_flag=True, help="Only compare: report missing and stale documents, exit 1 if any.")
-def reindex(check: bool) -> None:
-    """Rebuild the search index from the database (or, with --check, verify it)."""
+@click.option("--pending", is_flag=True, help="Only index the queued documents (what the workers do every second).")
+def reindex(check: bool, pending: bool) -> None:
+    """Rebuild the search index from the database (or, with --check, verify it; with --pending, catch up)."""
     from forum.search import service as search
+    if pending:
+        queued = search.count_pending()
+        done = search.drain_pending()
+        click.echo(f"Indexed {done} of {queued} queued document{'s' if queued != 1 else ''}.")
+        return
     if check:
         report = search.check()
         if report.error:

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import sqlalchemy as sa
+
+from forum.extensions import db
 
 
 def last_page(total: int, per_page: int) -> int:
@@ -26,3 +31,29 @@ class Page:
     @property
     def pages(self) -> int:
         return last_page(self.total, self.per_page)
+
+
+def page_of_ids(ids: sa.Select, order: Sequence[tuple[Any, bool]], page: int, total: int,
+                per_page: int) -> list[int]:
+    """The ids on one page of `ids` (a select of one id column), in `order` ((column, descending) pairs
+    ending on a unique column); only ids are read, from the index that serves the order."""
+    start = (page - 1) * per_page
+    return slice_of_ids(ids, order, start, min(total, start + per_page), total)
+
+
+def slice_of_ids(ids: sa.Select, order: Sequence[tuple[Any, bool]], start: int, end: int,
+                 total: int) -> list[int]:
+    """Ids [start, end) of the `total` that `ids` selects in `order`, read from whichever end is nearer."""
+    if end <= start:
+        return []
+    backwards = start > total - end
+    offset = total - end if backwards else start
+    clauses = [column.asc() if descending == backwards else column.desc() for column, descending in order]
+    found = list(db.session.scalars(ids.order_by(*clauses).limit(end - start).offset(offset)))
+    return found[::-1] if backwards else found
+
+
+def in_order(rows: Sequence[Any], ids: Sequence[int]) -> list[Any]:
+    """Rows loaded with `id IN (...)` put back in the page's order."""
+    position = {row_id: index for index, row_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.id])

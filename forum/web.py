@@ -16,6 +16,7 @@ from forum.extensions import login_manager
 from forum.markup import stored_html
 from forum.notifications import queries as notification_queries
 from forum.policy import Policy
+from forum.templating import register as register_template_helpers
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
               privacy.bp, dashboard.bp, api.bp)
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.jinja_env.filters["stored_html"] = stored_html
+    register_template_helpers(app)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
@@ -111,7 +113,8 @@ def _unread_count() -> int:
 
 
 def _template_globals() -> dict:
-    return {"policy": Policy(current_user), "unread_count": _unread_count, "now": utcnow()}
+    return {"policy": Policy(current_user._get_current_object()),  # the user, not the proxy: ~100 checks a page
+            "unread_count": _unread_count, "now": utcnow()}
 
 
 def timeago(moment: datetime | None) -> str:

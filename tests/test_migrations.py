@@ -37,3 +37,25 @@ def test_idea_escalations_migration_downgrades_and_upgrades_again(app, backend):
         assert "idea_id" not in columns
         upgrade()
         assert _schema_differences() == []
+
+
+def test_size_indexes_migration_gives_existing_questions_their_excerpt(app, backend):
+    """0003 adds posts.excerpt (the text the question lists show) and fills it for the questions already there."""
+    import sqlalchemy as sa
+
+    from forum.models import Category, Post, Thread, User
+    with app.app_context():
+        _empty_database()
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            conn.execute(sa.insert(User.__table__).values(id=1, username="ann", email="ann@example.com"))
+            conn.execute(sa.insert(Category.__table__).values(id=1, slug="general", name="General"))
+            conn.execute(sa.insert(Thread.__table__).values(id=1, title="Hub offline", slug="hub-offline",
+                                                            category_id=1, author_id=1))
+            conn.execute(sa.insert(Post.__table__).values(
+                id=1, thread_id=1, author_id=1, position=0, body_md="x",
+                body_html="<p>The hub &amp; the <em>router</em></p><p>" + "go offline " * 40 + "</p>"))
+        upgrade()
+        excerpt = db.session.scalar(sa.select(Post.excerpt).where(Post.id == 1))
+        assert excerpt.startswith("The hub & the router go offline")
+        assert 180 < len(excerpt) <= 300

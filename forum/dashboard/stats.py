@@ -232,6 +232,14 @@ def compare(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, dict
 
 
 def dashboard(period: Period, now: datetime | None = None) -> dict[str, Any]:
+    """The page's and the API's figures, read from the daily rollups (forum/dashboard/read.py)."""
+    from forum.dashboard import read  # read builds on this module's definitions
+    return read.dashboard(period, now or utcnow())
+
+
+def scan_dashboard(period: Period, now: datetime | None = None) -> dict[str, Any]:
+    """The same figures straight from the source tables (about 40 statements over the whole period): the
+    reference the rollups are tested against, and the benchmark's "before"."""
     now = now or utcnow()
     current, previous = figures(period, now), figures(period.previous, now)
     sla = workload.daily_sla(period, now)

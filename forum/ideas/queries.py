@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import pagecache
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, ReputationEvent, User
-from forum.pagination import clamp, last_page
+from forum.pagination import clamp, in_order, last_page, page_of_ids, slice_of_ids
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -20,6 +21,7 @@ SORT_LABELS = {"top": "Top", "trending": "Trending", "new": "New"}
 TRENDING_DAYS = 14
 PER_PAGE = 20
 ROADMAP_COLUMNS = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.SHIPPED)
+ROADMAP_LIMIT = 30
 
 
 @dataclass
@@ -58,37 +60,68 @@ def _visible(query: sa.Select, viewer: Any) -> sa.Select:
     return query if Policy(viewer).can_view_hidden() else query.where(Idea.is_hidden.is_(False))
 
 
+ORDERS = {"new": [(Idea.created_at, True)], "top": [(Idea.vote_count, True), (Idea.created_at, True)]}
+
+
 def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
-    """Duplicates stay out of the board unless asked for: their votes already count on the merged idea."""
-    query = _visible(sa.select(Idea), viewer)
+    """Duplicates stay out of the board unless asked for: their votes already count on the merged idea.
+
+    As for questions: the total is counted once per change to the board, a page's ids come from an index
+    (from the far end past the middle), then its rows."""
+    see_hidden = Policy(viewer).can_view_hidden()
+    ids = _filtered(sa.select(Idea.id), filters, see_hidden)
+    total = pagecache.memo(f"count:ideas:{see_hidden}:{filters.status}:{filters.category}", [pagecache.IDEAS],
+                           lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
+    page = clamp(filters.page, total, filters.per_page)
+    if filters.sort == "trending":
+        page_ids = _trending_ids(ids, page, total, filters.per_page)
+    else:
+        page_ids = page_of_ids(ids, [*ORDERS[filters.sort], (Idea.id, True)], page, total, filters.per_page)
+    rows = in_order(db.session.scalars(sa.select(Idea).where(Idea.id.in_(page_ids))
+                                       .options(joinedload(Idea.author), joinedload(Idea.category))).all(),
+                    page_ids) if page_ids else []
+    return IdeaList(items=rows, page=page, per_page=filters.per_page, total=total,
+                    my_votes=my_idea_votes(viewer, page_ids), recent_votes=_recent_counts(page_ids))
+
+
+def _filtered(query: sa.Select, filters: IdeaFilters, see_hidden: bool) -> sa.Select:
+    if not see_hidden:
+        query = query.where(Idea.is_hidden.is_(False))
     query = query.where(Idea.status == filters.status) if filters.status else \
         query.where(Idea.status != IdeaStatus.DUPLICATE)
     if filters.category:
-        query = query.join(Category, Idea.category_id == Category.id).where(Category.slug == filters.category)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = clamp(filters.page, total, filters.per_page)
-    recent = _recent_votes_subquery()
-    if filters.sort == "trending":
-        query = query.outerjoin(recent, recent.c.idea_id == Idea.id)
-        order = [sa.func.coalesce(recent.c.n, 0).desc(), Idea.vote_count.desc(), Idea.created_at.desc()]
-    elif filters.sort == "new":
-        order = [Idea.created_at.desc()]
-    else:
-        order = [Idea.vote_count.desc(), Idea.created_at.desc()]
-    rows = list(db.session.scalars(
-        query.options(joinedload(Idea.author), joinedload(Idea.category))
-        .order_by(*order, Idea.id.desc()).limit(filters.per_page).offset((page - 1) * filters.per_page)))
-    ids = [idea.id for idea in rows]
-    counts = dict(db.session.execute(sa.select(recent.c.idea_id, recent.c.n).where(recent.c.idea_id.in_(ids)))
-                  .all()) if ids else {}
-    return IdeaList(items=rows, page=page, per_page=filters.per_page, total=total,
-                    my_votes=my_idea_votes(viewer, ids), recent_votes=counts)
+        category = sa.select(Category.id).where(Category.slug == filters.category).scalar_subquery()
+        query = query.where(Idea.category_id == category)
+    return query
 
 
-def _recent_votes_subquery() -> sa.Subquery:
+def _trending_ids(ids: sa.Select, page: int, total: int, per_page: int) -> list[int]:
+    """Ideas voted on in the last TRENDING_DAYS first (most such votes, then votes, then newest), then the rest
+    in the top order. The first part is as large as recent activity, not as the board; the rest is read from
+    the top order's index, skipping those ideas."""
     since = utcnow() - timedelta(days=TRENDING_DAYS)
-    return (sa.select(IdeaVote.idea_id, sa.func.count().label("n")).where(IdeaVote.created_at >= since)
-            .group_by(IdeaVote.idea_id).subquery("recent_votes"))
+    recent = (sa.select(IdeaVote.idea_id, sa.func.count().label("n"))
+              .where(IdeaVote.created_at >= since, IdeaVote.idea_id.in_(ids)).group_by(IdeaVote.idea_id).subquery())
+    trending = db.session.execute(sa.select(Idea.id, recent.c.n, Idea.vote_count, Idea.created_at)
+                                  .join(recent, recent.c.idea_id == Idea.id)).all()
+    trending.sort(key=lambda row: (row.n, row.vote_count, row.created_at, row.id), reverse=True)
+    first = [row.id for row in trending]
+    start, end = (page - 1) * per_page, min(total, page * per_page)
+    head = first[start:end]
+    if len(head) == end - start:
+        return head
+    rest = ids.where(Idea.id.not_in(first)) if first else ids
+    return head + slice_of_ids(rest, [*ORDERS["top"], (Idea.id, True)], max(0, start - len(first)),
+                               end - len(first), total - len(first))
+
+
+def _recent_counts(idea_ids: list[int]) -> dict[int, int]:
+    """Votes of the last TRENDING_DAYS on the ideas shown, for their "+n in 14 days" badge."""
+    if not idea_ids:
+        return {}
+    since = utcnow() - timedelta(days=TRENDING_DAYS)
+    return dict(db.session.execute(sa.select(IdeaVote.idea_id, sa.func.count()).where(
+        IdeaVote.idea_id.in_(idea_ids), IdeaVote.created_at >= since).group_by(IdeaVote.idea_id)).all())
 
 
 def my_idea_votes(viewer: Any, idea_ids: list[int]) -> set[int]:
@@ -132,16 +165,31 @@ def similar_ideas(text: str, limit: int = 5) -> list[Idea]:
     return [found[idea_id] for idea_id in ids if idea_id in found]
 
 
-def roadmap(viewer: Any, shipped_limit: int = 30) -> dict[str, list[Idea]]:
-    """Planned and in progress by votes; shipped newest first (when it shipped, not when it was proposed)."""
+def roadmap(viewer: Any, limit: int = ROADMAP_LIMIT) -> dict[str, list[Idea]]:
+    """Planned and in progress by votes; shipped newest first (when it shipped, not when it was proposed).
+    Each column shows its first `limit` ideas: a board with years of history links to the rest."""
     base = _visible(sa.select(Idea), viewer).options(joinedload(Idea.category))
     columns = {}
     for status in ROADMAP_COLUMNS:
         query = base.where(Idea.status == status)
-        query = query.order_by(Idea.status_changed_at.desc(), Idea.id.desc()).limit(shipped_limit) \
+        query = query.order_by(Idea.status_changed_at.desc(), Idea.id.desc()) \
             if status == IdeaStatus.SHIPPED else query.order_by(Idea.vote_count.desc(), Idea.id.desc())
-        columns[status] = list(db.session.scalars(query))
+        columns[status] = list(db.session.scalars(query.limit(limit)))
     return columns
+
+
+def roadmap_totals(viewer: Any) -> dict[str, int]:
+    """How many ideas each column holds, counted once per change to the board rather than per view."""
+    hidden_too = Policy(viewer).can_view_hidden()
+
+    def count() -> dict[str, int]:
+        query = sa.select(Idea.status, sa.func.count()).where(Idea.status.in_(ROADMAP_COLUMNS))
+        if not hidden_too:
+            query = query.where(Idea.is_hidden.is_(False))
+        found = dict(db.session.execute(query.group_by(Idea.status)).all())
+        return {status: found.get(status, 0) for status in ROADMAP_COLUMNS}
+
+    return pagecache.memo(f"roadmap-totals:{int(hidden_too)}", [pagecache.IDEAS], count)
 
 
 def month_bounds(month: str | None) -> tuple[datetime, datetime]:

@@ -44,6 +44,19 @@ class Idea(db.Model):
     author: Mapped[User] = relationship()
     merged_into: Mapped[Idea | None] = relationship(remote_side=[id])
 
+    # the board's lists, the roadmap's columns and an idea's merged duplicates (0003): every order read from an
+    # index with the id breaking ties, and the visible count from an index alone
+    __table_args__ = (
+        sa.Index("ix_ideas_merged_into", "merged_into_id"),
+        sa.Index("ix_ideas_visible_status", "is_hidden", "status", "category_id"),
+        sa.Index("ix_ideas_votes_list", "vote_count", "created_at", "id"),
+        sa.Index("ix_ideas_status_votes", "status", "vote_count", "created_at", "id"),
+        sa.Index("ix_ideas_status_created", "status", "created_at", "id"),
+        sa.Index("ix_ideas_status_changed", "status", "status_changed_at", "id"),
+        sa.Index("ix_ideas_category_votes", "category_id", "vote_count", "created_at", "id"),
+        sa.Index("ix_ideas_category_created", "category_id", "created_at", "id"),
+    )
+
 
 class IdeaVote(db.Model):
     __tablename__ = "idea_votes"
@@ -54,7 +67,9 @@ class IdeaVote(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),
-                      sa.Index("ix_idea_votes_idea_time", "idea_id", "created_at"))
+                      sa.Index("ix_idea_votes_idea_time", "idea_id", "created_at"),
+                      # trending: the last days' votes, read from the index alone (0003)
+                      sa.Index("ix_idea_votes_time_idea", "created_at", "idea_id"))
 
 
 class IdeaComment(db.Model):
@@ -73,6 +88,8 @@ class IdeaComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()
+
+    __table_args__ = (sa.Index("ix_idea_comments_author", "author_id"),)  # a member's data export (0003)
 
 
 class IdeaStatusChange(db.Model):

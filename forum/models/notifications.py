@@ -51,6 +51,7 @@ class Notification(db.Model):
 
     __table_args__ = (
         sa.Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+        sa.Index("ix_notifications_user_created", "user_id", "created_at", "id"),  # the member's list (0003)
         # The digest run reads only the few rows still waiting for one.
         sa.Index("ix_notifications_awaiting_digest", "user_id", "created_at",
                  sqlite_where=sa.text("mailed_at IS NULL"), postgresql_where=sa.text("mailed_at IS NULL")),

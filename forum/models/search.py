@@ -1,4 +1,4 @@
-"""The PostgreSQL search index: one row per searchable document (used when SEARCH_BACKEND=postgres)."""
+"""The search tables: the queue of documents to (re)index, and the PostgreSQL index (SEARCH_BACKEND=postgres)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,3 +34,19 @@ class SearchDocument(db.Model):
         sa.Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
         sa.Index("ix_search_documents_type_status", "type", "status"),
     )
+
+
+class SearchQueueEntry(db.Model):
+    """A thread or idea whose document must be rebuilt: inserted in the write's own transaction (so it commits
+    or vanishes with the write) and deleted by the drainer only after the index holds the new document.
+
+    Append-only with its own id rather than unique per document: a writer never waits on a row lock or an
+    upsert, and a drainer deletes exactly the ids it indexed, so a row queued while it worked survives.
+    """
+
+    __tablename__ = "search_queue"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))       # "thread" | "idea"
+    object_id: Mapped[int]
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,11 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models.users import User
+
+EXCERPT_LENGTH = 300
 
 thread_tags = sa.Table(
     "thread_tags",
@@ -82,6 +85,18 @@ class Thread(db.Model):
                  "accepted_post_id", "solved_at"),
         sa.Index("ix_threads_accepted_post", "accepted_post_id"),
         sa.Index("ix_threads_unanswered", "answer_count", "is_hidden", "created_at", "status", "category_id"),
+        # the question lists (0003): each order read from an index, visible threads only, the id breaking ties,
+        # so a page (and a count) walks index entries only however large the forum is
+        sa.Index("ix_threads_duplicate_of", "duplicate_of_id"),
+        sa.Index("ix_threads_visible_activity", "is_hidden", "last_activity_at", "id"),
+        sa.Index("ix_threads_visible_created", "is_hidden", "created_at", "id"),
+        sa.Index("ix_threads_visible_score", "is_hidden", "score", "created_at", "id"),
+        sa.Index("ix_threads_category_activity_list", "category_id", "is_hidden", "is_pinned", "last_activity_at",
+                 "id"),
+        sa.Index("ix_threads_category_created_list", "category_id", "is_hidden", "is_pinned", "created_at", "id"),
+        sa.Index("ix_threads_category_score_list", "category_id", "is_hidden", "is_pinned", "score", "created_at",
+                 "id"),
+        sa.Index("ix_threads_author_created", "author_id", "created_at"),
     )
 
     @property
@@ -107,6 +122,9 @@ class Post(db.Model):
     is_hidden: Mapped[bool] = mapped_column(default=False)
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
     is_staff_reply: Mapped[bool] = mapped_column(default=False)
+    # The question lists show ~180 characters of text: kept with the body so a list loads neither 20 full
+    # bodies nor strips their tags on every render (filled whenever body_html is set, see below)
+    excerpt: Mapped[str | None] = mapped_column(sa.String(EXCERPT_LENGTH))
 
     thread: Mapped[Thread] = relationship(back_populates="posts", foreign_keys=[thread_id])
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -124,6 +142,18 @@ class Post(db.Model):
     @property
     def is_question(self) -> bool:
         return self.position == 0
+
+    @validates("body_html")
+    def _keep_excerpt(self, _key: str, body_html: str) -> str:
+        """Every writer of body_html (ask, answer, edit, privacy rename) keeps the excerpt in step."""
+        self.excerpt = excerpt_of(body_html)
+        return body_html
+
+
+def excerpt_of(body_html: str | None) -> str:
+    """The text the lists show, cut long enough for `truncate(180)`: the tags stripped, with a space where two
+    tags meet so "</p><p>" does not glue the last word of a paragraph to the first of the next."""
+    return Markup((body_html or "").replace("><", "> <")).striptags()[:EXCERPT_LENGTH]
 
 
 class PostRevision(db.Model):

@@ -62,7 +62,7 @@ def _full_question(thread: Thread) -> dict[str, Any]:
 
 @bp.get("/questions")
 def list_questions():
-    page = queries.list_questions(queries.ListFilters.from_args(request.args), viewer())
+    page = queries.list_questions(queries.ListFilters.from_args(request.args), viewer(), bodies=True)
     votes = queries.my_votes(viewer(), [thread.question.id for thread in page.items])
     return jsonify(page_json(page, lambda thread: question_json(thread, votes.get(thread.question.id, 0))))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from forum import viewcounts
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
@@ -280,12 +281,11 @@ def _withdraw_acceptance(thread: Thread) -> None:
         reputation.change(previous.author_id, -reputation.ACCEPTED, "unaccepted", previous.id)
 
 
-def record_view(*, thread_id: int) -> None:
-    """A counter bump on a connection of its own: the page's read transaction is never upgraded to a
-    write, which SQLite refuses at once ("database is locked") when another writer committed meanwhile."""
-    with db.engine.begin() as connection:
-        connection.execute(sa.update(Thread).where(Thread.id == thread_id)
-                           .values(view_count=Thread.view_count + 1))
+def record_view(*, thread_id: int, viewer: User | None) -> bool:
+    """Buffered, never written by the page (forum/viewcounts.py): every visitor's view counts, so a visitor's
+    page needs no cookie and can be cached whole; a member's reloads within a short window count once."""
+    viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    return viewcounts.count_view(thread_id, viewer_id=viewer_id)
 
 
 def get_post(post_id: int, actor: User | None) -> Post:

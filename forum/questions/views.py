@@ -1,11 +1,12 @@
 """Question pages: thin views over questions.services and questions.queries."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.errors import Invalid
 from forum.markup import render_markdown
+from forum.pagecache import QUESTIONS, thread_scope, visitor_page
 from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
@@ -14,6 +15,7 @@ from forum.questions.services import thread_url
 
 @bp.get("/")
 @bp.get("/questions")
+@visitor_page(lambda: [QUESTIONS])
 def index():
     filters = queries.ListFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
     page = queries.list_questions(filters, current_user)
@@ -41,20 +43,22 @@ def ask():
 
 @bp.get("/questions/<int:thread_id>")
 @bp.get("/questions/<int:thread_id>/<slug>")
+@visitor_page(lambda thread_id, slug=None: [thread_scope(thread_id)])
 def show(thread_id: int, slug: str | None = None):
-    _count_view(thread_id)  # first, so the page shows the count including this visit
     thread = services.get_thread(thread_id, current_user)
     if slug != thread.slug:
         return redirect(thread_url(thread), 301)
     return _render_thread(thread, form={}, errors={})
 
 
-def _count_view(thread_id: int) -> None:
-    """Once per browser session per thread, so reloads do not inflate the count."""
-    seen = session.get("seen", [])
-    if thread_id not in seen:
-        services.record_view(thread_id=thread_id)
-        session["seen"] = (seen + [thread_id])[-50:]
+@bp.after_request
+def _count_view(response):
+    """A thread page served (200, or 304 for a repeat visit) is a view. Counted after the response is made, so a
+    page answered whole from the visitor cache, which never runs `show`, counts too. No cookie, no SQL: the page
+    shows the stored count, which trails the buffered views by at most one flush interval."""
+    if request.endpoint == "questions.show" and request.method == "GET" and response.status_code in (200, 304):
+        services.record_view(thread_id=request.view_args["thread_id"], viewer=current_user)
+    return response
 
 
 def _render_thread(thread, *, form, errors, status: int = 200, pii=None):

@@ -1,5 +1,5 @@
 """Full-text search: one interface (backend.py), Whoosh or PostgreSQL behind it, kept in step by hooks.py."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
 
 bp = Blueprint("search", __name__)
 
@@ -17,6 +17,13 @@ def init_app(app: Flask) -> None:
         from forum.search.whoosh import WhooshBackend
         app.extensions["search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
     hooks.register()
+    app.before_request(_start_drainer)
+
+
+def _start_drainer() -> None:
+    """Lazily, in the serving process: a thread started before gunicorn forks would not exist in the workers."""
+    from forum.search import queue
+    queue.start_drainer(current_app._get_current_object())
 
 
 from forum.search import views  # noqa: E402,F401  (routes attach to bp)

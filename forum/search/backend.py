@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -75,6 +76,15 @@ class SearchBackend(Protocol):
               match_any: bool = False) -> Results: ...
 
     def rebuild(self, documents: Iterable[Document], progress: Callable[[int], None] | None = None) -> int: ...
+
+    def exclusive(self, conn: Any, wait: float) -> AbstractContextManager[bool]:
+        """The queue drainers' lock (one at a time everywhere the index is shared): True once held, False
+        when `wait` seconds passed first."""
+        ...
+
+    def apply(self, conn: Any, documents: dict[str, Document | None]) -> None:
+        """Write a drained batch: each document replaced, None removes it; PostgreSQL writes on `conn`."""
+        ...
 
     def digests(self) -> dict[str, str]:
         """{doc_id: digest} of every stored document; raises when the index cannot be read."""

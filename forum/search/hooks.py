@@ -1,8 +1,8 @@
-"""Keeps the index in step with the database: ids collected at flush, documents built before commit,
-written after commit, dropped on rollback. A failure here is logged, never raised (reindex repairs).
+"""Keeps the index in step with the database: ids collected at flush, queued in the write's own transaction
+(forum/search/queue.py), indexed in batches outside the request. A rolled-back write queues nothing.
 
-Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps); the backend is
-the current app's, so each app writes to its own index.
+Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps); the queue rows go to the
+session's own database, so each app's drainer indexes into its own index.
 """
 from __future__ import annotations
 
@@ -14,19 +14,18 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 
 from forum.models import Category, Idea, IdeaComment, Post, Thread
-from forum.search import documents
+from forum.search import queue
 
 log = logging.getLogger(__name__)
 
-THREADS, IDEAS, CATEGORIES, PENDING = "search_threads", "search_ideas", "search_categories", "search_pending"
+THREADS, IDEAS, CATEGORIES = "search_threads", "search_ideas", "search_categories"
 # Columns whose change alters a document; counters, scores and view counts do not.
 THREAD_FIELDS = {"title", "slug", "category_id", "status", "accepted_post_id", "is_hidden", "tags"}
 POST_FIELDS = {"body_html", "is_hidden", "thread_id", "position"}
 IDEA_FIELDS = {"title", "body_html", "category_id", "status", "merged_into_id", "is_hidden"}
 COMMENT_FIELDS = {"body_html", "is_hidden", "idea_id"}
 _EVENTS = (("after_flush", "_after_flush"), ("do_orm_execute", "_do_orm_execute"),
-           ("before_commit", "_before_commit"), ("after_commit", "_after_commit"),
-           ("after_soft_rollback", "_after_soft_rollback"))
+           ("before_commit", "_before_commit"), ("after_soft_rollback", "_after_soft_rollback"))
 
 
 def register() -> None:
@@ -104,40 +103,26 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
 
 
 def _before_commit(session) -> None:
-    """Build the documents now, while SQL is allowed, from the rows as this transaction leaves them."""
+    """Queue the changed documents in this transaction: a few cheap INSERTs that commit or vanish with it.
+
+    Building documents and writing the index happen later, in batches (queue.drain): Whoosh's commit,
+    merge and delete-by-term were most of the time it took to post an answer.
+    """
     if session.in_nested_transaction() or not _active(session):
         return  # a savepoint's release is not the commit
-    session.flush()  # the commit's own flush, early: documents must see it, and its errors (an
+    session.flush()  # the commit's own flush, early: its changes must be collected, and its errors (an
     # IntegrityError a service retries on) must reach the caller exactly as the commit would raise them
     threads, ideas = session.info.pop(THREADS, set()), session.info.pop(IDEAS, set())
-    try:
-        threads |= session.info.pop(THREADS, set())
-        ideas |= session.info.pop(IDEAS, set())
-        if categories := session.info.pop(CATEGORIES, set()):
-            threads |= set(session.scalars(sa.select(Thread.id).where(Thread.category_id.in_(categories))))
-            ideas |= set(session.scalars(sa.select(Idea.id).where(Idea.category_id.in_(categories))))
-        if threads or ideas:
-            session.info.setdefault(PENDING, {}).update(documents.build(session, threads, ideas))
-    except Exception:
-        log.exception("search: could not build documents for threads %s, ideas %s", threads, ideas)
-
-
-def _after_commit(session) -> None:
-    if session.in_nested_transaction():
-        return
-    pending = session.info.pop(PENDING, None)
-    if not pending or not _active(session):
-        return
-    backend = current_app.extensions["search"]
-    try:
-        backend.index([doc for doc in pending.values() if doc is not None])
-        backend.remove([doc_id for doc_id, doc in pending.items() if doc is None])
-    except Exception:
-        log.exception("search: index update failed for %s; `flask forum reindex` repairs it", sorted(pending))
+    categories = session.info.pop(CATEGORIES, set())
+    # Not caught: the rows are part of the write (a missing table is a deployment error `flask db upgrade` fixes).
+    if categories:
+        queue.enqueue_categories(session, categories)
+    if threads or ideas:
+        queue.enqueue(session, threads, ideas)
 
 
 def _after_soft_rollback(session, previous_transaction) -> None:
     """Nothing from a rolled-back transaction reaches the index (a savepoint's rollback keeps the rest)."""
     if not previous_transaction.nested:
-        for key in (THREADS, IDEAS, CATEGORIES, PENDING):
+        for key in (THREADS, IDEAS, CATEGORIES):
             session.info.pop(key, None)

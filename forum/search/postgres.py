@@ -5,7 +5,9 @@ quoted phrases, -words), so filters and visibility are SQL conditions no typed s
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +21,7 @@ CONFIG = "english"
 BATCH = 500
 SNIPPET_SOURCE = 6_000
 CANDIDATES = 500  # a search ranks its newest this many matches only (as deep as the search page goes)
+DRAIN_LOCK = 0x5EA2C4  # the advisory lock key one queue drainer holds at a time, across every server
 
 _TSV = ("setweight(to_tsvector('english', :title), 'A') || setweight(to_tsvector('english', :body), 'B') "
         "|| setweight(to_tsvector('english', :meta), 'C')")
@@ -70,6 +73,34 @@ class PostgresBackend:
         if doc_ids:
             with self.engine.begin() as conn:
                 conn.execute(sa.text("DELETE FROM search_documents WHERE doc_id = ANY(:ids)"), {"ids": doc_ids})
+
+    @contextmanager
+    def exclusive(self, conn: sa.Connection, wait: float) -> Iterator[bool]:
+        """One queue drainer at a time on every server sharing the database (a session advisory lock on the
+        drainer's connection), so an older document never overwrites a newer one; False when not had in time."""
+        deadline = time.monotonic() + wait
+        while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": DRAIN_LOCK}).scalar():
+            conn.commit()
+            if time.monotonic() >= deadline:
+                yield False
+                return
+            time.sleep(0.01)
+        conn.commit()
+        try:
+            yield True
+        finally:
+            conn.rollback()  # a failed batch leaves the transaction aborted; the unlock needs a live one
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": DRAIN_LOCK})
+            conn.commit()
+
+    def apply(self, conn: sa.Connection, documents: dict[str, Document | None]) -> None:
+        """Write a drained batch on the drainer's connection: it commits together with the queue rows' delete."""
+        rows = [self._params(doc) for doc in documents.values() if doc is not None]
+        gone = [doc_id for doc_id, doc in documents.items() if doc is None]
+        if rows:
+            conn.execute(_UPSERT, rows)
+        if gone:
+            conn.execute(sa.text("DELETE FROM search_documents WHERE doc_id = ANY(:ids)"), {"ids": gone})
 
     def rebuild(self, documents: Iterable[Document], progress: Callable[[int], None] | None = None) -> int:
         """Replace every row in one transaction, so searches see the old index until the new one is whole."""

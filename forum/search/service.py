@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import current_app
 
-from forum.extensions import db
 from forum.policy import Policy
-from forum.search import documents
+from forum.search import documents, queue
 from forum.search.backend import Hit, SearchBackend
 from forum.search.query import ParsedQuery, parse
 
@@ -62,6 +61,7 @@ def search(text: Any, *, viewer: Any, type: Any = None, page: int = 1, per_page:
     page = max(1, min(page, MAX_PAGE))
     if parsed.is_empty:
         return SearchPage([], 1, per_page, 0, parsed, tab)
+    queue.catch_up()
     results = get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(),
                                   offset=(page - 1) * per_page, limit=per_page)
     return SearchPage(results.hits, page, per_page, results.total, parsed, tab)
@@ -73,28 +73,51 @@ def similar(text: Any, *, viewer: Any, type: str = "question", limit: int = 5) -
     parsed.status = None
     if not parsed.has_text:
         return []
+    queue.catch_up()
     return get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(), offset=0,
                                limit=limit, match_any=True).hits
 
 
 def reindex(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database; returns the number of documents."""
-    return get_backend().rebuild(documents.all_documents(db.session), progress)
+    """Rebuild the whole index from the database; returns the number of documents.
+
+    Queue rows present when it starts are done by it and deleted at the end; rows queued meanwhile stay
+    for the next drain (their write may have committed after the rebuild read that document).
+    """
+    with queue.connect() as conn:  # its own connection, deferred: a long read must not block the writers
+        seen = queue.queued_ids(conn)
+        count = get_backend().rebuild(documents.all_documents(conn), progress)
+        conn.rollback()
+        queue.forget(conn, seen)
+    return count
+
+
+def drain_pending() -> int:
+    """Index every queued document now (waiting for another drainer); returns the queue rows done."""
+    return queue.drain(wait=60.0)
+
+
+def count_pending() -> int:
+    with queue.connect() as conn:
+        return queue.count(conn)
 
 
 def count_documents() -> int:
-    return documents.count_all(db.session)
+    with queue.connect() as conn:
+        return documents.count_all(conn)
 
 
 def check() -> CheckReport:
     """Compare what the database implies with what the index holds."""
     report = CheckReport()
+    queue.drain(wait=60.0)  # queued documents are late, not wrong: compare what the queue leaves
     try:
         stored = get_backend().digests()
     except Exception as error:  # a missing or damaged index: everything is missing
         stored = {}
         report.error = f"the index cannot be read ({type(error).__name__}: {error})"[:300]
-    expected = {doc.doc_id: doc.digest for doc in documents.all_documents(db.session)}
+    with queue.connect() as conn:
+        expected = {doc.doc_id: doc.digest for doc in documents.all_documents(conn)}
     report.missing = sorted(doc_id for doc_id in expected if doc_id not in stored)
     report.stale = sorted(doc_id for doc_id, digest in expected.items()
                           if doc_id in stored and stored[doc_id] != digest)

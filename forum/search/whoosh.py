@@ -12,7 +12,8 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from markupsafe import escape
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 MAX_COUNT = 500           # totals are exact up to here (25 pages); Whoosh counts by walking every match
 WRITE_TIMEOUT = 30.0      # seconds a writer waits for the lock before giving up (reindex repairs)
+DRAIN_WRITE_TIMEOUT = 5.0  # a queue drain gives up sooner (a reindex holds the lock for minutes); rows stay queued
+MAX_SEGMENTS = 12         # a drain commits without merging until the index has this many segments
 SNIPPET_SIZE = 240        # characters of body text shown around the first match
 
 
@@ -129,6 +132,50 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+
+    @contextmanager
+    def exclusive(self, conn, wait: float) -> Iterator[bool]:
+        """One queue drainer at a time across processes and threads (flock is per open file), so a drainer
+        never writes a document built before another drainer's newer one; yields False when not had in time."""
+        os.makedirs(self.directory, exist_ok=True)
+        with open(os.path.join(self.directory, ".drain.lock"), "w") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.01)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def apply(self, conn, documents: dict[str, Document | None]) -> None:
+        """Write a drained batch in one commit: update each document, delete those whose row is gone.
+
+        No merge on most commits: merging rewrote the big segment inside the request and was most of the
+        cost of posting. Small segments are merged (MERGE_SMALL) once there are MAX_SEGMENTS of them.
+        """
+        if not documents:
+            return
+        writer = self._open().writer(timeout=DRAIN_WRITE_TIMEOUT, delay=0.02)
+        try:
+            for doc_id, doc in documents.items():
+                if doc is None:
+                    writer.delete_by_term("doc_id", doc_id)
+                else:
+                    writer.update_document(**self._fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        if len(writer.segments) >= MAX_SEGMENTS:
+            writer.commit(mergetype=writing.MERGE_SMALL)
+        else:
+            writer.commit(merge=False)
 
     def rebuild(self, documents: Iterable[Document], progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one commit; a damaged index is wiped and created afresh."""

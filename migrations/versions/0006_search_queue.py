@@ -3,8 +3,8 @@
 Revision ID: 0006
 Revises: 0005
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -13,8 +13,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "search_queue",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_queue")),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("search_queue")

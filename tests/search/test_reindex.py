@@ -21,6 +21,7 @@ def threads(app):
         ids = [make_thread(author, title=f"Reindex subject {word} question", body=f"About {word}.").id
                for word in ("alpha", "bravo", "charlie")]
         make_answer(db.session.get(Thread, ids[0]), body="An answer about delta.")
+        service.drain_pending()  # as a worker's drainer would: the index holds them, the queue is empty
         return ids
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from forum import clock
+from forum import clock, viewcounts
 from forum.extensions import db
 from forum.models import Post, Role, Thread, User, Vote
 from forum.questions import services
@@ -127,13 +127,22 @@ def test_hidden_thread_is_404_for_members(app, client, thread_ids):
     assert client.get(f"/questions/{thread_ids['thread']}/{thread_ids['slug']}").status_code == 404
 
 
-def test_views_counted_once_per_session(app, client, thread_ids):
+def test_every_visitor_view_counts_and_a_member_reload_does_not(app, client, thread_ids):
     url = f"/questions/{thread_ids['thread']}/{thread_ids['slug']}"
     for _ in range(3):
-        client.get(url)
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers  # a visitor's page stays cacheable whole
     app.test_client().get(url)
+    member = app.test_client()
+    login_as(member, thread_ids["other"])
+    for _ in range(2):
+        member.get(url)
+    client.get(f"/questions/{thread_ids['thread']}/wrong-slug")  # a redirect is not a view
     with app.app_context():
-        assert db.session.get(Thread, thread_ids["thread"]).view_count == 2
+        assert db.session.get(Thread, thread_ids["thread"]).view_count == 0  # buffered, not yet written
+        db.session.rollback()  # outside a request SQLite's transactions are IMMEDIATE: let the flush write
+        assert viewcounts.flush() == 5
+        assert db.session.get(Thread, thread_ids["thread"]).view_count == 5
 
 
 def test_accepted_answer_is_first_and_marked(app, client, thread_ids):

@@ -1,0 +1,686 @@
+"""Page benchmark: the main pages as visitor, member and staff at 10k, 100k and 1M posts, under gunicorn and wrk.
+
+    make bench BENCH_ARGS="pages [--sizes 10k,100k,1m] [--pages home,thread,...] [--duration 10]
+                           [--rounds 3] [--connections 16] [--workers 2] [--pg-url postgresql+psycopg://...]
+                           [--backends sqlite,postgres] [--redis-url redis://...] [--index-sizes 10k,100k]
+                           [--no-post] [--posts 200] [--cache-dir bench/.cache] [--rebuild]"
+
+For each size the cached dataset (bench/dataset.py) is copied, served by `gunicorn -w 2 wsgi:app`, and each
+page is driven by `wrk -t2 -c16 -d10s` on 127.0.0.1 in every round, together with two ceiling apps
+(bench/ceiling.py: a bare Flask page, and one rendering one SQLite query). Figures are medians of the rounds.
+Then, on the same server: the workers' anonymous memory after every page, and 200 answers posted through the
+API with a bearer token from `flask forum create-token` (on the copy, so the cache stays clean). The Whoosh
+index of a size in --index-sizes is built once with `flask forum reindex`, whose speed is reported.
+It is a benchmark, not a test: CI does not run it, and the machine's other load shows in its figures.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bench import dataset
+
+ROOT = dataset.ROOT
+USER_AGENT = "forum-bench/1.0"  # the same on login and under wrk: Flask-Login ties a session to it
+CEILINGS = ("ceiling-bare", "ceiling-query")
+VISITOR, MEMBER, STAFF = "visitor", "member", "staff"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    role: str
+    path: str  # may name {thread}, {last_page}, {idea} (resolved against the dataset)
+
+
+PAGES = [
+    PageSpec("home", VISITOR, "/"),
+    PageSpec("thread", VISITOR, "{thread}"),
+    PageSpec("list-last", VISITOR, "{last_page}"),
+    PageSpec("roadmap", VISITOR, "/ideas/roadmap"),
+    PageSpec("ideas", VISITOR, "/ideas"),
+    PageSpec("idea", VISITOR, "/ideas/{idea}"),
+    PageSpec("m-thread", MEMBER, "{thread}"),
+    PageSpec("m-home", MEMBER, "/"),
+    PageSpec("dashboard", STAFF, "/staff/dashboard"),
+    PageSpec("escalations", STAFF, "/staff/escalations"),
+]
+OPTIONAL_PAGES = [PageSpec("search", VISITOR, "/search?q=hub+offline")]  # needs a built index (--index-sizes)
+
+
+@dataclass
+class Run:
+    """One wrk run of one page."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx answers and socket errors
+
+
+@dataclass
+class Target:
+    name: str
+    role: str
+    port: int
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    kbytes: float = 0.0
+    runs: list[Run] = field(default_factory=list)
+    problem: str = ""
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A gunicorn master in a subprocess: started, awaited until it answers, stopped by its own pid."""
+
+    def __init__(self, app: str, env: dict[str, str], workers: int, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+                   "--timeout", "300", "--log-level", "warning", app]
+        self.handle = log.open("wb")  # this run's log only: a 500's explanation must be this run's error
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path: str = "/healthz", timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log}")
+            try:
+                if fetch(self.port, path)[0] < 500:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s; see {self.log}")
+
+    def worker_pids(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
+                    pids.append(int(entry.name))
+        return sorted(pids)
+
+    def memory(self) -> list[dict[str, int]]:
+        """Each worker's RssAnon and VmRSS in kB (Linux /proc)."""
+        found = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            values = dict(re.findall(r"^(RssAnon|VmRSS):\s+(\d+) kB", status, re.M))
+            found.append({"pid": pid, "rss_anon_kb": int(values.get("RssAnon", 0)),
+                          "rss_kb": int(values.get("VmRSS", 0))})
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.handle.close()
+
+
+def app_env(database_url: str, index_dir: str, redis_url: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url, SEARCH_INDEX_DIR=index_dir, FLASK_APP="wsgi", SECRET_KEY="bench-secret",
+               FORUM_CONFIG=os.environ.get("FORUM_CONFIG", "config.DevelopmentConfig"), PYTHONUNBUFFERED="1")
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+# ---------------------------------------------------------------- HTTP helpers
+
+
+def fetch(port: int, path: str, *, method: str = "GET", body: bytes | None = None,
+          headers: dict[str, str] | None = None, timeout: float = 120.0) -> tuple[int, dict, bytes, list[str]]:
+    """(status, headers, body, Set-Cookie values) of one request, no redirect followed."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, dict(response.getheaders()), data, response.msg.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+
+
+def resolve(port: int, path: str, headers: dict[str, str]) -> tuple[str, int, int]:
+    """Follow redirects (a thread's id URL answers 301 to its slug URL): final path, status and size."""
+    for _ in range(5):
+        status, answer_headers, body, _ = fetch(port, path, headers=headers)
+        location = answer_headers.get("Location")
+        if status in (301, 302, 303, 307, 308) and location:
+            parts = urllib.parse.urlsplit(location)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            continue
+        return path, status, len(body)
+    return path, status, len(body)
+
+
+def login(port: int, username: str, password: str) -> dict[str, str]:
+    """A real login through the form (CSRF token included): the Cookie header the member's pages need."""
+    cookies: dict[str, str] = {}
+
+    def keep(values: list[str]) -> None:
+        for value in values:
+            name, _, rest = value.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
+
+    status, _, body, set_cookies = fetch(port, "/login")
+    keep(set_cookies)
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body) or \
+        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', body)
+    form = {"login": username, "password": password}
+    if match:
+        form["csrf_token"] = match.group(1).decode()
+    status, _, body, set_cookies = fetch(
+        port, "/login", method="POST", body=urllib.parse.urlencode(form).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies)})
+    keep(set_cookies)
+    if status not in (302, 303):
+        raise RuntimeError(f"login as {username} answered {status}, not a redirect")
+    return {"Cookie": _cookie_header(cookies)}
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+# ---------------------------------------------------------------- wrk
+
+
+def wrk_missing() -> bool:
+    return shutil.which("wrk") is None
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> Run:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.M))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    if not requests:  # nothing finished within the run: wrk prints zero latencies, which would read as fast
+        return Run(rps=0.0, p50_ms=float("nan"), p99_ms=float("nan"), requests=0, errors=errors)
+    return Run(rps=rps, p50_ms=_ms(latency["50"]) if "50" in latency else float("nan"),
+               p99_ms=_ms(latency["99"]) if "99" in latency else float("nan"), requests=requests, errors=errors)
+
+
+def drive(target: Target, args: argparse.Namespace) -> Run:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "60s",
+               "--latency", "-H", f"User-Agent: {USER_AGENT}"]
+    for name, value in target.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{target.port}{target.path}")
+    output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 120).stdout
+    try:
+        return parse_wrk(output)
+    except (AttributeError, KeyError) as error:
+        raise RuntimeError(f"could not read wrk's output ({error}):\n{output}") from error
+
+
+# ---------------------------------------------------------------- one size
+
+
+@dataclass
+class SizeResult:
+    size: str
+    backend: str
+    targets: dict[str, Target]
+    memory: list[dict[str, int]] = field(default_factory=list)
+    posting: dict = field(default_factory=dict)
+    reindex: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+    load: float = 0.0  # the machine's load average after the rounds: other work shows in every figure
+
+
+def _last_page(port: int, headers: dict[str, str]) -> str:
+    """The question list's last page as its own pagination links it."""
+    _, _, body, _ = fetch(port, "/questions", headers=headers)
+    pages = [int(n) for n in re.findall(rb"[?&](?:amp;)?page=(\d+)", body)]
+    return f"/questions?page={max(pages)}" if pages else "/questions"
+
+
+def last_error(log: Path) -> str:
+    """The last exception line gunicorn logged: why a page answered 500."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    found = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return found[-1][:200] if found else ""
+
+
+def prepare_targets(port: int, manifest: dataset.Manifest, specs: list[PageSpec],
+                    cookies: dict[str, dict[str, str]], log: Path) -> list[Target]:
+    targets = []
+    values = {"thread": f"/questions/{manifest.thread_id}", "idea": str(manifest.idea_id),
+              "last_page": _last_page(port, {})}
+    for spec in specs:
+        headers = cookies.get(spec.role, {})
+        target = Target(spec.name, spec.role, port, spec.path.format(**values), dict(headers))
+        if spec.role != VISITOR and not headers:
+            target.problem = f"no {spec.role} login"
+        else:
+            target.path, status, size = resolve(port, target.path, headers)
+            target.kbytes = size / 1024
+            if status != 200:
+                target.problem = f"HTTP {status}"
+                if status >= 500:
+                    print(f"  {spec.name} {target.path}: HTTP {status}: {last_error(log)}", flush=True)
+        targets.append(target)
+    return targets
+
+
+def measure_size(size: str, backend: str, database_url: str, manifest: dataset.Manifest, index_dir: str,
+                 args: argparse.Namespace, ceiling_db: str, log_dir: Path) -> SizeResult:
+    """Serve one dataset and the two ceiling apps; run every page in each round; then memory and posting."""
+    env = app_env(database_url, index_dir, args.redis_url)
+    servers = {"app": Server("wsgi:app", env, args.workers, log_dir / f"gunicorn-{backend}-{size}.log"),
+               "ceiling-bare": Server("bench.ceiling:bare_app", dict(env, CEILING_DB=ceiling_db), args.workers,
+                                      log_dir / "gunicorn-ceiling-bare.log"),
+               "ceiling-query": Server("bench.ceiling:query_app", dict(env, CEILING_DB=ceiling_db), args.workers,
+                                       log_dir / "gunicorn-ceiling-query.log")}
+    result = SizeResult(size, backend, {}, manifest=json.loads(manifest.to_json()))
+    try:
+        for server in servers.values():
+            server.wait_ready()
+        app = servers["app"]
+        cookies = _logins(app.port, manifest)
+        targets = [Target(name, VISITOR, servers[name].port, "/") for name in CEILINGS]
+        targets += prepare_targets(app.port, manifest, _chosen_pages(args), cookies, app.log)
+        result.targets = {target.name: target for target in targets}
+        for target in targets:
+            if target.problem:
+                print(f"  {target.name}: skipped ({target.problem})", flush=True)
+        for round_no in range(1, args.rounds + 1):
+            for target in targets:
+                if target.problem:
+                    continue
+                drive(target, _short(args))  # warm the page's caches before its timed run
+                run = drive(target, args)
+                target.runs.append(run)
+                print(f"  [{backend} {size} round {round_no}] {target.name:<13} {run.rps:8.1f} req/s  "
+                      f"p50 {_ms_text(run.p50_ms):>8} ms  p99 {_ms_text(run.p99_ms):>8} ms"
+                      f"{f'  ({run.errors} errors)' if run.errors else ''}", flush=True)
+        result.memory = app.memory()
+        result.load = os.getloadavg()[0]
+        if not args.no_post:
+            result.posting = post_answers(app.port, env, database_url, manifest, args.posts)
+            if result.posting.get("created", 0) < result.posting.get("posts", 0):
+                result.posting["error_line"] = last_error(app.log)
+    finally:
+        for server in servers.values():
+            server.stop()
+    return result
+
+
+def _short(args: argparse.Namespace) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), "duration": max(1, min(2, args.duration // 5))})
+
+
+def _chosen_pages(args: argparse.Namespace) -> list[PageSpec]:
+    every = {spec.name: spec for spec in PAGES + OPTIONAL_PAGES}
+    if not args.pages:
+        return PAGES
+    unknown = [name for name in args.pages if name not in every]
+    if unknown:
+        raise SystemExit(f"Unknown page(s) {', '.join(unknown)}; choose from {', '.join(every)}.")
+    return [every[name] for name in args.pages]
+
+
+def _logins(port: int, manifest: dataset.Manifest) -> dict[str, dict[str, str]]:
+    cookies = {}
+    for role, username in ((MEMBER, manifest.member), (STAFF, manifest.staff)):
+        try:
+            cookies[role] = login(port, username, dataset.PASSWORD)
+        except (OSError, RuntimeError) as error:
+            print(f"  could not log in as {username}: {error}", flush=True)
+    return cookies
+
+
+# ---------------------------------------------------------------- the write path
+
+
+def post_answers(port: int, env: dict[str, str], database_url: str, manifest: dataset.Manifest,
+                 count: int) -> dict:
+    """`count` answers through POST /api/v1/questions/<id>/answers, one after another, on open threads."""
+    token = create_token(env, manifest.member)
+    if not token:
+        return {"error": "flask forum create-token gave no token"}
+    threads = _open_threads(database_url, count)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "User-Agent": USER_AGENT}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    timings, statuses = [], {}
+    try:
+        for n, thread_id in enumerate(threads):
+            body = json.dumps({"body": f"Benchmark answer {n}: switching the router to channel 6 and "
+                                       f"re-pairing the hub fixed it for me. Try **that** first."})
+            started = time.perf_counter()
+            conn.request("POST", f"/api/v1/questions/{thread_id}/answers", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            timings.append((time.perf_counter() - started) * 1000)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+    finally:
+        conn.close()
+    ok = statuses.get(201, 0)
+    return {"posts": len(timings), "created": ok, "statuses": statuses,
+            "median_ms": statistics.median(timings) if timings else None, "p90_ms": _percentile(timings, 90),
+            "p99_ms": _percentile(timings, 99)}
+
+
+def create_token(env: dict[str, str], username: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "flask", "forum", "create-token", username, "--name", "bench"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    words = done.stdout.split()
+    if done.returncode or not words:
+        print(f"  create-token failed: {done.stderr.strip()[-400:]}", flush=True)
+        return ""
+    return words[-1]
+
+
+def _open_threads(database_url: str, count: int) -> list[int]:
+    import sqlalchemy as sa
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            ids = conn.execute(sa.text("SELECT id FROM threads WHERE is_locked = :no AND is_hidden = :no "
+                                       "ORDER BY id"), {"no": False}).scalars().all()
+    finally:
+        engine.dispose()
+    step = max(1, len(ids) // count)
+    return ids[::step][:count]
+
+
+def _percentile(values: list[float], pct: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- search index
+
+
+def search_digest() -> str:
+    import hashlib
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "forum" / "search").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def cached_index(size: str, database_url: str, manifest: dataset.Manifest, cache_dir: Path,
+                 backend: str) -> tuple[Path, dict]:
+    """The dataset's Whoosh index, built once with `flask forum reindex` (timed: its posts/s is reported)."""
+    folder = cache_dir / f"index-{backend}-{size}-{manifest.key}-{search_digest()}"
+    meta = folder / "bench-reindex.json"
+    if meta.exists():
+        return folder, json.loads(meta.read_text())
+    for stale in cache_dir.glob(f"index-{backend}-{size}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    print(f"  building the {size} search index with `flask forum reindex` ...", flush=True)
+    folder.mkdir(parents=True)
+    env = app_env(database_url, str(folder), None)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "flask", "forum", "reindex"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        shutil.rmtree(folder, ignore_errors=True)
+        return Path(""), {"error": done.stderr.strip()[-400:]}
+    docs = re.search(r"Indexed (\d+) documents", done.stdout)
+    info = {"seconds": round(seconds, 1), "documents": int(docs.group(1)) if docs else None,
+            "posts": manifest.posts, "posts_per_s": round(manifest.posts / seconds),
+            "built_at": datetime.now().isoformat(timespec="seconds"), "load": round(os.getloadavg()[0], 1)}
+    meta.write_text(json.dumps(info))
+    return folder, info
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _median(values: list[float]) -> float:
+    values = [value for value in values if value == value]  # runs where nothing finished have no latency
+    return statistics.median(values) if values else float("nan")
+
+
+def _ms_text(value: float) -> str:
+    return "none done" if value != value else f"{value:,.1f}"  # NaN: no request finished in a run
+
+
+def table(results: list[SizeResult]) -> str:
+    lines = ["| page | role | backend | size | req/s | p50 ms | p99 ms | KB | x ceiling | x own 10k | errors |",
+             "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    base: dict[tuple[str, str], float] = {}
+    for result in results:
+        if result.size == "10k":
+            for name, target in result.targets.items():
+                base[(result.backend, name)] = _median([run.rps for run in target.runs])
+    names: list[str] = []
+    for result in results:
+        names += [name for name in result.targets if name not in names]
+    for name in names:
+        for result in results:
+            target = result.targets.get(name)
+            if target is None:
+                continue
+            if target.problem or not target.runs:
+                lines.append(f"| {name} | {target.role} | {result.backend} | {result.size} | {target.problem or '-'} "
+                             f"| | | | | | |")
+                continue
+            ceiling = result.targets.get("ceiling-query")
+            ceiling_rps = _median([run.rps for run in ceiling.runs]) if ceiling and ceiling.runs else float("nan")
+            rps = _median([run.rps for run in target.runs])
+            own = base.get((result.backend, name))
+            p50, p99 = _median([r.p50_ms for r in target.runs]), _median([r.p99_ms for r in target.runs])
+            lines.append(
+                f"| {name} | {target.role} | {result.backend} | {result.size} | {rps:,.1f} "
+                f"| {_ms_text(p50)} | {_ms_text(p99)} | {target.kbytes:,.1f} | {rps / ceiling_rps:.3f} "
+                f"| {f'{rps / own:.2f}' if own else '-'} | {sum(r.errors for r in target.runs)} |")
+    return "\n".join(lines)
+
+
+def extras(results: list[SizeResult]) -> str:
+    lines = []
+    for result in results:
+        label = f"{result.backend} {result.size}"
+        if result.posting:
+            p = result.posting
+            if "error" in p:
+                lines.append(f"posting answers, {label}: {p['error']}")
+            else:
+                lines.append(f"posting answers, {label}: {p['created']}/{p['posts']} created, median "
+                             f"{p['median_ms']:.1f} ms, p90 {p['p90_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms "
+                             f"(client-side on loopback, sequential; statuses {p['statuses']}; target median "
+                             f"<= 15 ms, p99 < 50 ms){'; last error: ' + p['error_line'] if p.get('error_line') else ''}")
+        lines.append(f"machine, {label}: load average {result.load:.1f} on {os.cpu_count()} CPUs after the rounds; "
+                     f"dataset {result.manifest.get('posts', 0):,} posts built in "
+                     f"{result.manifest.get('build_seconds', 0):.0f} s")
+        if result.memory:
+            anon = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.memory)
+            rss = ", ".join(f"{m['rss_kb'] / 1024:.0f}" for m in result.memory)
+            lines.append(f"worker memory after every page, {label}: RssAnon {anon} MB, RSS {rss} MB "
+                         f"(target RssAnon <= 80 MB at 1M)")
+        if result.reindex:
+            r = result.reindex
+            if "error" in r:
+                lines.append(f"flask forum reindex, {label}: failed: {r['error']}")
+            else:
+                lines.append(f"flask forum reindex, {label}: {r['posts']:,} posts ({r['documents']} documents) in "
+                             f"{r['seconds']:.1f} s = {r['posts_per_s']:,} posts/s (built {r['built_at']}, load "
+                             f"{r['load']}; target >= 1,000 posts/s)")
+        elif result.targets:
+            lines.append(f"search index, {label}: none built (add {result.size} to --index-sizes): the search "
+                         f"page is not measured and answers are indexed into an empty index")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- main
+
+
+def _working_copy_sqlite(path: Path, size: str, cache_dir: Path) -> Path:
+    """The run's own copy: page views and posted answers must not change the cached dataset."""
+    copy = cache_dir / f"run-{size}.db"
+    for suffix in ("-wal", "-shm", "-journal"):  # a crashed run's leftovers would corrupt the fresh copy
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def run_backend(backend: str, args: argparse.Namespace, cache_dir: Path, ceiling_db: str,
+                log_dir: Path) -> list[SizeResult]:
+    results = []
+    for size in args.sizes:
+        started = time.perf_counter()
+        if backend == "sqlite":
+            path, manifest = dataset.sqlite_dataset(size, cache_dir, rebuild=args.rebuild, schema=args.schema)
+            work = _working_copy_sqlite(path, size, cache_dir)
+            url = f"sqlite:///{work}"
+        else:
+            _, manifest = dataset.postgres_dataset(args.pg_url, size, rebuild=args.rebuild, schema=args.schema)
+            work_name = f"forum_bench_{size}_run"
+            dataset.recreate_database(args.pg_url, work_name, template=f"forum_bench_{size}")
+            url = dataset.database_url(args.pg_url, work_name)
+        index_dir, reindex = Path(tempfile.mkdtemp(prefix="bench-index-", dir=cache_dir)), {}
+        if size in args.index_sizes:
+            built, reindex = cached_index(size, url, manifest, cache_dir, backend)  # on the copy: it may write
+            if built.name:
+                shutil.rmtree(index_dir)
+                shutil.copytree(built, index_dir)
+        print(f"{backend} {size}: {manifest.posts:,} posts ready in {time.perf_counter() - started:.0f} s "
+              f"(dataset built in {manifest.build_seconds:.0f} s on {manifest.built_at})", flush=True)
+        try:
+            result = measure_size(size, backend, url, manifest, str(index_dir), args, ceiling_db, log_dir)
+            result.reindex = reindex
+            results.append(result)
+        finally:
+            shutil.rmtree(index_dir, ignore_errors=True)
+            if backend == "sqlite":
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            else:
+                dataset.drop_database(args.pg_url, f"forum_bench_{size}_run")
+    return results
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench pages", description=__doc__.splitlines()[0])
+    listed = lambda text: [part.strip().lower() for part in text.split(",") if part.strip()]  # noqa: E731
+    parser.add_argument("--sizes", type=listed, default=["10k", "100k", "1m"], help="e.g. 10k,100k,1m")
+    parser.add_argument("--pages", type=listed, default=[],
+                        help="some of: " + ", ".join(spec.name for spec in PAGES + OPTIONAL_PAGES))
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--backends", type=listed, default=None, help="sqlite,postgres (postgres needs --pg-url)")
+    parser.add_argument("--pg-url", default=None, help="a PostgreSQL server URL; databases forum_bench_<size>")
+    parser.add_argument("--redis-url", default=None, help="give the app REDIS_URL (caches, view counts)")
+    parser.add_argument("--index-sizes", type=listed, default=["10k", "100k"],
+                        help="sizes whose Whoosh index is built (timed: the reindex figure); 1m takes long")
+    parser.add_argument("--no-post", action="store_true", help="skip posting answers through the API")
+    parser.add_argument("--posts", type=int, default=200, help="answers to post through the API")
+    parser.add_argument("--cache-dir", type=Path, default=dataset.CACHE_DIR)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets even when cached")
+    parser.add_argument("--schema", choices=["migrations", "models"], default="migrations",
+                        help="models: db.create_all() instead of the migrations, for a tree whose migrations lag")
+    args = parser.parse_args(argv)
+    if args.backends is None:
+        args.backends = ["sqlite", "postgres"] if args.pg_url else ["sqlite"]
+    if "postgres" in args.backends and not args.pg_url:
+        parser.error("--backends postgres needs --pg-url postgresql+psycopg://user@host:5432/postgres")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if wrk_missing():
+        print("wrk is not installed: the page benchmark needs it (apt-get install wrk, brew install wrk, or "
+              "https://github.com/wg/wrk).", file=sys.stderr)
+        return 2
+    cache_dir = args.cache_dir.resolve()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    log_dir = cache_dir / "logs"
+    log_dir.mkdir(exist_ok=True)
+    ceiling_db = make_ceiling(cache_dir)
+    print(f"page benchmark: sizes {', '.join(args.sizes)}; backends {', '.join(args.backends)}; gunicorn -w "
+          f"{args.workers}; wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds; "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
+    results: list[SizeResult] = []
+    for backend in args.backends:
+        results += run_backend(backend, args, cache_dir, ceiling_db, log_dir)
+    print()
+    print(table(results))
+    print()
+    print(extras(results))
+    print(f"\nratios: 'x ceiling' is req/s over the one-query ceiling app's in the same rounds; 'x own 10k' over "
+          f"the same page's 10k figure. Load average at the end {os.getloadavg()[0]:.1f}.")
+    _save(results, args)
+    return 0
+
+
+def make_ceiling(cache_dir: Path) -> str:
+    from bench.ceiling import make_ceiling_db
+    return make_ceiling_db(str(cache_dir / "ceiling.db"))
+
+
+def _save(results: list[SizeResult], args: argparse.Namespace) -> None:
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    path = out / f"pages-{datetime.now():%Y%m%d-%H%M%S}.json"
+    data = {"args": {k: str(v) for k, v in vars(args).items()}, "results": [
+        {"size": r.size, "backend": r.backend, "load": r.load, "memory": r.memory, "posting": r.posting, "reindex": r.reindex,
+         "manifest": r.manifest, "pages": {name: {"role": t.role, "path": t.path, "kbytes": t.kbytes,
+                                                  "problem": t.problem, "runs": [vars(run) for run in t.runs]}
+                                           for name, t in r.targets.items()}} for r in results]}
+    path.write_text(json.dumps(data, indent=1))
+    print(f"raw figures: {path.relative_to(ROOT)}")

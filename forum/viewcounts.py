@@ -120,7 +120,8 @@ class _State:
 def _make_buffer(app: Flask) -> Buffer:
     url = app.config.get("REDIS_URL")
     if url:
-        return RedisBuffer(url, app.config.get("VIEW_COUNT_REDIS_KEY", "forum:viewcounts"))
+        # Outside the page cache's "forum:" prefix: clearing that cache must not throw away unflushed views.
+        return RedisBuffer(url, app.config.get("VIEW_COUNT_REDIS_KEY", "forum-viewcounts"))
     return MemoryBuffer()
 
 

@@ -15,7 +15,7 @@ from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
 from forum.pagecache.scopes import SITE
-from forum.pagecache.store import cache, versioned_key
+from forum.pagecache.store import cache_get, cache_set, versioned_key
 
 _READS = ("GET", "HEAD")
 
@@ -31,13 +31,13 @@ def visitor_page(scopes_for: Callable[..., Iterable[str]]) -> Callable:
             etag = hashlib.sha1(key.encode()).hexdigest()
             if request.if_none_match.contains(etag):
                 return _mark(Response(status=304), etag)
-            stored = cache.get(key)
+            stored = cache_get(key)
             if stored is not None:
                 body, mimetype = stored
                 return _mark(Response(body, mimetype=mimetype), etag)
             response = make_response(view(*args, **kwargs))
             if _storable(response):
-                cache.set(key, (response.get_data(), response.mimetype))
+                cache_set(key, (response.get_data(), response.mimetype))
                 _mark(response, etag)
             return response
         return wrapper

@@ -206,3 +206,13 @@ def test_with_redis_two_app_servers_share_pages_and_see_each_others_writes(app, 
                               body="Written through the second server.")
         db.session.remove()
     assert b"Written through the second server." in _get(app.test_client(), url).data
+
+
+@pytest.mark.config(REDIS_URL="redis://127.0.0.1:1/0")
+def test_an_unreachable_cache_costs_a_render_never_an_error(app, client, world):
+    from forum.pagecache import QUESTIONS, memo
+    page = _get(client, _thread_url(world))
+    assert page.status_code == 200 and b"Thermostat keeps rebooting at night" in page.data
+    assert _get(client, "/ideas").status_code == 200
+    with app.app_context():
+        assert memo("unreachable", [QUESTIONS], lambda: 41) == 41

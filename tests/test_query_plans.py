@@ -3,7 +3,8 @@
 One database per backend is seeded in bulk (a few thousand rows per table, then ANALYZE, so the planner
 weighs indexes as it would on a real forum), every GET rule of the URL map is requested as a visitor,
 a member and an admin, every SELECT is captured through SQLAlchemy's events, and its plan is read with
-`EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN (FORMAT JSON)` (PostgreSQL). A new page is covered without
+`EXPLAIN QUERY PLAN` (SQLite) or `EXPLAIN (FORMAT JSON)` (PostgreSQL, with the plans that only pay at small
+sizes turned off, see _full_scans), with its own parameters. A new page is covered without
 editing this file; only a path argument nobody has seen before needs a value in _seed's answer.
 """
 from __future__ import annotations

@@ -74,7 +74,9 @@ def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
                            lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
     page = clamp(filters.page, total, filters.per_page)
     if filters.sort == "trending":
-        page_ids = _trending_ids(ids, page, total, filters.per_page)
+        first = pagecache.memo(f"trending:{see_hidden}:{filters.status}:{filters.category}", [pagecache.IDEAS],
+                               lambda: _trending_first(ids))
+        page_ids = _trending_ids(ids, first, page, total, filters.per_page)
     else:
         page_ids = page_of_ids(ids, [*ORDERS[filters.sort], (Idea.id, True)], page, total, filters.per_page)
     rows = in_order(db.session.scalars(sa.select(Idea).where(Idea.id.in_(page_ids))
@@ -95,17 +97,22 @@ def _filtered(query: sa.Select, filters: IdeaFilters, see_hidden: bool) -> sa.Se
     return query
 
 
-def _trending_ids(ids: sa.Select, page: int, total: int, per_page: int) -> list[int]:
-    """Ideas voted on in the last TRENDING_DAYS first (most such votes, then votes, then newest), then the rest
-    in the top order. The first part is as large as recent activity, not as the board; the rest is read from
-    the top order's index, skipping those ideas."""
+def _trending_first(ids: sa.Select) -> list[int]:
+    """The ideas voted on in the last TRENDING_DAYS, most such votes first, then votes, then newest: as many as
+    recent activity, not as the board. Kept until the board changes (a vote, say), so a vote leaving the
+    window may take up to the cache's timeout to drop out."""
     since = utcnow() - timedelta(days=TRENDING_DAYS)
     recent = (sa.select(IdeaVote.idea_id, sa.func.count().label("n"))
               .where(IdeaVote.created_at >= since, IdeaVote.idea_id.in_(ids)).group_by(IdeaVote.idea_id).subquery())
-    trending = db.session.execute(sa.select(Idea.id, recent.c.n, Idea.vote_count, Idea.created_at)
-                                  .join(recent, recent.c.idea_id == Idea.id)).all()
-    trending.sort(key=lambda row: (row.n, row.vote_count, row.created_at, row.id), reverse=True)
-    first = [row.id for row in trending]
+    rows = db.session.execute(sa.select(Idea.id, recent.c.n, Idea.vote_count, Idea.created_at)
+                              .join(recent, recent.c.idea_id == Idea.id)).all()
+    rows.sort(key=lambda row: (row.n, row.vote_count, row.created_at, row.id), reverse=True)
+    return [row.id for row in rows]
+
+
+def _trending_ids(ids: sa.Select, first: list[int], page: int, total: int, per_page: int) -> list[int]:
+    """A page of the trending order: the recently voted ideas (`first`), then the rest in the top order, read
+    from its index skipping those."""
     start, end = (page - 1) * per_page, min(total, page * per_page)
     head = first[start:end]
     if len(head) == end - start:

@@ -46,6 +46,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
         self.SEARCH_BACKEND = env.get("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+        # Seconds between each worker's background drains of the search queue; 0 runs none (tests drain it
+        # themselves; every search drains first anyway, so readers never see a stale index).
+        self.SEARCH_DRAIN_INTERVAL = 0 if self.TESTING else _env_int("SEARCH_DRAIN_INTERVAL", 1)
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # forum/viewcounts.py: buffered views reach threads.view_count this often (and what a killed worker may lose)

@@ -9,8 +9,9 @@ subscriptions, notifications, reputation) with INSERT ... SELECT: a service call
 A size of N posts has N/10 questions with 0-30 answers each (about 9 on average), about one vote per post,
 N/100 ideas with votes, comments and status history, 1 % of questions escalated, a few hundred people
 (staff, moderators and an admin among them). Bodies are a few dozen Markdown texts rendered once with
-forum.markup and reused. A dataset is keyed by its size and a digest of the migrated schema and of this file,
-so a schema change rebuilds it; columns the generator does not know get their model defaults.
+forum.markup and reused. A dataset is keyed by its size and a digest of the migrated tables and of this file,
+so a table change rebuilds it, while a changed index is applied to the cached SQLite file in place;
+columns the generator does not know get their model defaults.
 """
 from __future__ import annotations
 
@@ -138,6 +139,7 @@ class Manifest:
     staff: str = ""              # a staff member, for the staff pages
     build_seconds: float = 0.0
     built_at: str = ""
+    commands_done: list[str] = field(default_factory=list)  # POST_LOAD_COMMANDS that ran; a failed one is retried
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -154,30 +156,26 @@ def parse_size(label: str) -> int:
     return int(float(label[:-1] if scale > 1 else label) * scale)
 
 
-def schema_digest(schema: str = "migrations") -> str:
-    """Changes whenever the migrated schema or this generator changes: the cache key besides the size.
+def schema_digest(schema: str = "migrations", *, with_indexes: bool = True) -> str:
+    """Changes whenever the schema or this generator changes: the cache key besides the size.
 
-    Not the models: the schema is the migrations' (a model ahead of its migration is only reported), unless
-    `schema` is "models", the escape hatch for a development tree whose migrations lag behind its models."""
+    The schema is what the migrations build (their comments and data steps change nothing), or with
+    `schema="models"` what `db.create_all()` builds: the escape hatch for a tree whose migrations lag behind
+    its models. Without `with_indexes` only the tables count: SQLite datasets take new indexes in place."""
     digest = hashlib.sha1(Path(__file__).read_bytes())
-    if schema == "models":  # the DDL the models emit: edits to their methods and comments rebuild nothing
-        from sqlalchemy.dialects import sqlite
-        from sqlalchemy.schema import CreateIndex, CreateTable
-
-        import forum.models  # noqa: F401  (fills the metadata)
-        from forum.extensions import db
-        for table in db.metadata.sorted_tables:
-            digest.update(str(CreateTable(table).compile(dialect=sqlite.dialect())).encode())
-            for index in sorted(table.indexes, key=lambda index: index.name or ""):
-                digest.update(str(CreateIndex(index).compile(dialect=sqlite.dialect())).encode())
-        return f"models-{digest.hexdigest()[:10]}"
-    for ddl in _migrated_schema():  # what the migrations build, not their text: a comment rebuilds nothing
-        digest.update(ddl.encode())
-    return f"{_alembic_head()}-{digest.hexdigest()[:10]}"
+    for kind, _, ddl in target_schema(schema):
+        if with_indexes or kind == "table":
+            digest.update(ddl.encode())
+    return f"{_alembic_head() if schema != 'models' else 'models'}-{digest.hexdigest()[:10]}"
 
 
-def _migrated_schema() -> list[str]:
-    """The DDL of an empty SQLite database upgraded to head (about a second)."""
+_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def target_schema(schema: str = "migrations") -> list[tuple[str, str, str]]:
+    """(type, name, DDL) of an empty SQLite database built by the migrations or the models (about a second)."""
+    if schema in _SCHEMAS:
+        return _SCHEMAS[schema]
     import sqlite3
 
     import flask_migrate
@@ -191,11 +189,37 @@ def _migrated_schema() -> list[str]:
         config.SECRET_KEY, config.SEARCH_INDEX_DIR = "bench", f"{folder}/index"
         app = create_app(config)
         with app.app_context():
-            flask_migrate.upgrade()
+            if schema == "models":
+                db.create_all()
+            else:
+                flask_migrate.upgrade()
             db.engine.dispose()
         with sqlite3.connect(f"{folder}/schema.db") as conn:
-            return [row[0] for row in conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
-                                                   "AND name <> 'alembic_version' ORDER BY type, name")]
+            _SCHEMAS[schema] = [tuple(row) for row in conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name <> 'alembic_version' "
+                "ORDER BY type, name")]
+    return _SCHEMAS[schema]
+
+
+def sync_indexes(path: Path, schema: str = "migrations", progress: Callable[[str], None] = print) -> int:
+    """Make a cached SQLite dataset's indexes the schema's: an index change costs seconds, not a rebuild."""
+    import sqlite3
+    wanted = {name: ddl for kind, name, ddl in target_schema(schema) if kind == "index"}
+    with sqlite3.connect(path) as conn:
+        present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        stale = [name for name, ddl in present.items() if wanted.get(name) != ddl]
+        missing = [ddl for name, ddl in wanted.items() if present.get(name) != ddl]
+        if not stale and not missing:
+            return 0
+        started = time.perf_counter()
+        for name in stale:
+            conn.execute(f'DROP INDEX "{name}"')
+        for ddl in missing:
+            conn.execute(ddl)
+        conn.execute("ANALYZE")
+    progress(f"  indexes brought in step with the schema ({len(stale)} dropped, {len(missing)} created) in "
+             f"{time.perf_counter() - started:.1f} s")
+    return len(stale) + len(missing)
 
 
 def _alembic_head() -> str:
@@ -409,7 +433,8 @@ class Generator:
                 "status_changed_at": changed, "merged_into_id": rng.randint(1, iid - 1)
                 if status == "duplicate" and iid > 1 else None, "vote_count": len(voters),
                 "comment_count": comments, "is_hidden": False, "created_at": created,
-                "last_activity_at": max(last, changed or created)})
+                "last_activity_at": max(last, changed or created),
+                **self.derived_post_columns(html)})  # ideas derive the same excerpt (0003)
 
 
 def _derived_post_columns() -> Callable[[str], dict[str, Any]]:
@@ -585,29 +610,57 @@ def load(url: str, posts: int, *, plan: Plan | None = None, progress: Callable[[
             counts = _fill(raw, dialect, db.metadata, generator, password_hash, progress)
         finally:
             raw.close()
-        _post_load_commands(app, progress)
+        done = _post_load_commands(app, progress)
         db.session.remove()
         engine.dispose()  # no connection may stay open: PostgreSQL copies the database as a template
     manifest = Manifest(key="", size="", posts=counts.get("posts", 0), counts=counts, thread_id=generator.thread_id,
                         idea_id=plan.ideas // 2, member=_busiest_member(url), staff=generator.username(
                             generator.staff_ids[0]), build_seconds=round(time.perf_counter() - started, 1),
-                        built_at=datetime.utcnow().isoformat(timespec="seconds"))
+                        built_at=datetime.utcnow().isoformat(timespec="seconds"), commands_done=done)
     return manifest
 
 
 POST_LOAD_COMMANDS = [["forum", "refresh-stats"]]  # run when the app has them: derived state kept by commands
 
 
-def _post_load_commands(app: Any, progress: Callable[[str], None]) -> None:
+def _post_load_commands(app: Any, progress: Callable[[str], None], skip: Iterable[str] = ()) -> list[str]:
+    """Run the app's commands that derive state from the loaded rows; a failure is reported, not fatal
+    (the tree may be mid-change), and the next run retries it on the cached dataset."""
     from forum.cli import forum_cli
+    done = list(skip)
     for args in POST_LOAD_COMMANDS:
-        if args[1] not in forum_cli.commands:
+        name = " ".join(args)
+        if args[1] not in forum_cli.commands or name in done:
             continue
         started = time.perf_counter()
         outcome = app.test_cli_runner().invoke(args=args)
         if outcome.exit_code:
-            raise RuntimeError(f"flask {' '.join(args)} failed: {outcome.output}{outcome.exception!r}")
-        progress(f"  flask {' '.join(args)} in {time.perf_counter() - started:.1f} s: {outcome.output.strip()[:200]}")
+            progress(f"  WARNING: flask {name} failed ({outcome.output.strip()[-200:]}{outcome.exception!r}); "
+                     f"retried next run")
+            continue
+        done.append(name)
+        progress(f"  flask {name} in {time.perf_counter() - started:.1f} s: {outcome.output.strip()[:200]}")
+    return done
+
+
+def complete_commands(url: str, manifest: Manifest, progress: Callable[[str], None] = print) -> bool:
+    """Run the post-load commands a cached dataset still lacks (one failed, or the app gained one)."""
+    from forum.cli import forum_cli
+    wanted = [" ".join(args) for args in POST_LOAD_COMMANDS if args[1] in forum_cli.commands]
+    if all(name in manifest.commands_done for name in wanted):
+        return False
+    from config import Config
+    from forum import create_app
+    from forum.extensions import db
+    config = Config()
+    config.SQLALCHEMY_DATABASE_URI, config.SECRET_KEY = url, "bench"
+    config.SEARCH_INDEX_DIR = os.path.join(tempfile.gettempdir(), "forum-bench-unused-index")
+    app = create_app(config)
+    with app.app_context():
+        manifest.commands_done = _post_load_commands(app, progress, manifest.commands_done)
+        db.session.remove()
+        db.engine.dispose()
+    return True
 
 
 def _fill(raw: Any, dialect: str, metadata: sa.MetaData, generator: Generator, password_hash: str,
@@ -682,12 +735,16 @@ def _busiest_member(url: str) -> str:
 def sqlite_dataset(size: str, cache_dir: Path = CACHE_DIR, *, rebuild: bool = False,
                    progress: Callable[[str], None] = print, schema: str = "migrations") -> tuple[Path, Manifest]:
     """The cached SQLite file of `size` ("10k", "100k", "1m" or a number), built when missing or stale."""
-    key = schema_digest(schema)
+    key = schema_digest(schema, with_indexes=False)
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"forum-{size}-{key}.db"
     meta = path.with_suffix(".json")
     if meta.exists() and path.exists() and not rebuild:
-        return path, Manifest.from_json(meta.read_text())
+        sync_indexes(path, schema, progress)
+        manifest = Manifest.from_json(meta.read_text())
+        if complete_commands(f"sqlite:///{path}", manifest, progress):
+            meta.write_text(manifest.to_json())
+        return path, manifest
     for stale in cache_dir.glob(f"forum-{size}-*"):  # an older schema's files: a schema change rebuilds
         _remove(stale)
     progress(f"building the {size} SQLite dataset ({path.name})")
@@ -717,18 +774,29 @@ def postgres_dataset(server_url: str, size: str, *, rebuild: bool = False,
     url = database_url(server_url, name)
     existing = _pg_manifest(url)
     if existing and existing.key == key and not rebuild:
+        if complete_commands(url, existing, progress):
+            _save_pg_manifest(url, existing, replace=True)
         return url, existing
     progress(f"building the {size} PostgreSQL dataset (database {name})")
     recreate_database(server_url, name)
     manifest = load(url, parse_size(size), progress=progress, schema=schema)
     manifest.key, manifest.size = key, size
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("CREATE TABLE bench_manifest (manifest TEXT NOT NULL)"))
-        conn.execute(sa.text("INSERT INTO bench_manifest VALUES (:m)"), {"m": manifest.to_json()})
-    engine.dispose()
+    _save_pg_manifest(url, manifest)
     progress(f"  built in {manifest.build_seconds:.0f} s")
     return url, manifest
+
+
+def _save_pg_manifest(url: str, manifest: Manifest, replace: bool = False) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if replace:
+                conn.execute(sa.text("DELETE FROM bench_manifest"))
+            else:
+                conn.execute(sa.text("CREATE TABLE bench_manifest (manifest TEXT NOT NULL)"))
+            conn.execute(sa.text("INSERT INTO bench_manifest VALUES (:m)"), {"m": manifest.to_json()})
+    finally:
+        engine.dispose()
 
 
 def database_url(server_url: str, name: str) -> str:

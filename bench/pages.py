@@ -278,6 +278,7 @@ class SizeResult:
     reindex: dict = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     load: float = 0.0  # the machine's load average after the rounds: other work shows in every figure
+    bare_memory: list[dict[str, int]] = field(default_factory=list)  # the bare Flask worker, for scale
 
 
 def _last_page(port: int, headers: dict[str, str]) -> str:
@@ -350,6 +351,7 @@ def measure_size(size: str, backend: str, database_url: str, manifest: dataset.M
                       f"p50 {_ms_text(run.p50_ms):>8} ms  p99 {_ms_text(run.p99_ms):>8} ms"
                       f"{f'  ({run.errors} errors)' if run.errors else ''}", flush=True)
         result.memory = app.memory()
+        result.bare_memory = servers["ceiling-bare"].memory()
         result.load = os.getloadavg()[0]
         if not args.no_post:
             result.posting = post_answers(app.port, env, database_url, manifest, args.posts)
@@ -547,8 +549,9 @@ def extras(results: list[SizeResult]) -> str:
         if result.memory:
             anon = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.memory)
             rss = ", ".join(f"{m['rss_kb'] / 1024:.0f}" for m in result.memory)
+            bare = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.bare_memory)
             lines.append(f"worker memory after every page, {label}: RssAnon {anon} MB, RSS {rss} MB "
-                         f"(target RssAnon <= 80 MB at 1M)")
+                         f"(target RssAnon <= 80 MB at 1M; a bare Flask worker: RssAnon {bare} MB)")
         if result.reindex:
             r = result.reindex
             if "error" in r:

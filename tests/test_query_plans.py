@@ -32,7 +32,7 @@ from tests.conftest import BACKENDS, _truncate_all, build_config, login_as
 # thread_tags and tags too: a row per tag of every thread, and free-form tags grow with the community; the
 # thread page once walked every tag to join thread_tags whole
 WATCHED = {"posts", "threads", "thread_tags", "tags", "votes", "ideas", "idea_votes", "idea_comments",
-           "notifications"}
+           "notifications", "escalations", "flags", "audit_entries"}  # the staff lists grow with the years too
 ADMIN, STAFF, MODERATOR, MEMBER = 1, 2, 3, 4
 USERS, THREADS, IDEAS, CATEGORIES, TAGS = 200, 3000, 1500, 4, 40
 THREAD = 12  # the member's question, visible, with answers: its pages and its post's edit form answer 200
@@ -47,10 +47,15 @@ IDEA_ARGS = ["sort=trending", "sort=new", "status=planned", "status=planned&sort
 VARIANTS: dict[str, list[str]] = {
     "questions.index": LIST_ARGS, "api.list_questions": LIST_ARGS + ["per_page=100&page=29"],
     "ideas.index": IDEA_ARGS, "api.list_ideas": IDEA_ARGS + ["per_page=100&page=14"],
-    "notifications.index": ["page=2", "unread=1"], "api.list_notifications": ["page=2", "unread=1"],
-    "escalations.queue": ["status=open", "status=resolved", "status=mine"],
-    "api.escalations_queue": ["status=resolved", "status=mine"],
-    "moderation.audit": ["action=hide_post", "actor=admin"], "api.mod_audit": ["action=hide_post"],
+    "notifications.index": ["page=2", "unread=1", "page=9999", "unread=1&page=9999"],
+    "api.list_notifications": ["page=2", "unread=1", "page=9999"],
+    "escalations.queue": ["status=open", "status=resolved", "status=mine", "status=resolved&page=9999",
+                          "status=open&page=9999"],
+    "api.escalations_queue": ["status=resolved", "status=mine", "status=resolved&page=9999"],
+    "moderation.audit": ["action=hide_post", "actor=user3", "actor=system", "since=2026-06-01", "page=9999",
+                         "action=hide_post&page=9999", "actor=user3&page=9999"],
+    "api.mod_audit": ["action=hide_post", "page=9999"], "moderation.flags": ["page=9999"],
+    "api.mod_flags": ["page=9999"],
     "search.index": ["q=router", "q=router&type=ideas"], "api.search": ["q=router", "q=router&type=ideas"],
     "questions.similar": ["q=router+offline"], "ideas.similar": ["q=router+offline"],
     "search.similar": ["q=router+offline"], "api.similar_ideas": ["q=router+offline"],

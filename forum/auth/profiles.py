@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import pagecache
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import ApiToken, Post, Thread, User
@@ -18,7 +19,8 @@ def get_profile(username: str) -> User:
 
 
 def activity(user: User, limit: int = 10) -> dict:
-    """The member's latest visible questions and answers, for the profile page."""
+    """The member's latest visible questions and answers, for the profile page (each from an index by author and
+    time), and their totals, counted once per change to the questions rather than per view."""
     questions = db.session.scalars(
         sa.select(Thread).where(Thread.author_id == user.id, Thread.is_hidden.is_(False))
         .order_by(Thread.created_at.desc()).limit(limit)).all()
@@ -27,16 +29,21 @@ def activity(user: User, limit: int = 10) -> dict:
         .where(Post.author_id == user.id, Post.position > 0, Post.is_hidden.is_(False),
                Thread.is_hidden.is_(False))
         .options(joinedload(Post.thread)).order_by(Post.created_at.desc()).limit(limit)).all()
-    counts = db.session.execute(sa.select(
+    counts = pagecache.memo(f"profile-counts:{user.id}", [pagecache.QUESTIONS], lambda: _counts(user))
+    return {"questions": questions, "answers": answers,
+            "counts": {"questions": counts[0], "answers": counts[1], "accepted": counts[2]}}
+
+
+def _counts(user: User) -> tuple[int, int, int]:
+    """Questions asked, answers given (both visible) and answers accepted."""
+    return tuple(db.session.execute(sa.select(
         sa.select(sa.func.count()).where(Thread.author_id == user.id, Thread.is_hidden.is_(False))
         .scalar_subquery(),
         sa.select(sa.func.count()).where(Post.author_id == user.id, Post.position > 0,
                                          Post.is_hidden.is_(False)).scalar_subquery(),
         sa.select(sa.func.count()).select_from(Thread).join(Post, Post.id == Thread.accepted_post_id)
         .where(Post.author_id == user.id).scalar_subquery(),
-    )).one()
-    return {"questions": questions, "answers": answers,
-            "counts": {"questions": counts[0], "answers": counts[1], "accepted": counts[2]}}
+    )).one())
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm.util import identity_key
 
 from forum.clock import utcnow
 from forum.dashboard.sql import day_of
@@ -106,9 +107,18 @@ def _post_days(connection: sa.Connection, post_ids: set[int]) -> set[date]:
     return _select_days(connection, _distinct_days(Post.created_at, Post.id.in_(ids))) if ids else set()
 
 
-def _thread_days(connection: sa.Connection, thread_ids: set[int]) -> set[date]:
-    ids = {thread_id for thread_id in thread_ids if thread_id is not None}
-    return _select_days(connection, _distinct_days(Thread.created_at, Thread.id.in_(ids))) if ids else set()
+def _thread_days(connection: sa.Connection, thread_ids: set[int], session: Any = None) -> set[date]:
+    """Threads already in the session (an answer's thread usually is) cost no statement."""
+    days, ids = set(), set()
+    for thread_id in thread_ids:
+        if thread_id is None:
+            continue
+        loaded = session.identity_map.get(identity_key(Thread, thread_id)) if session is not None else None
+        if loaded is not None and "created_at" in loaded.__dict__:
+            days.add(loaded.created_at.date())
+        else:
+            ids.add(thread_id)
+    return days | (_select_days(connection, _distinct_days(Thread.created_at, Thread.id.in_(ids))) if ids else set())
 
 
 def _object_days(session: Any, obj: Any, connection: sa.Connection) -> set[date]:
@@ -130,7 +140,7 @@ def _object_days(session: Any, obj: Any, connection: sa.Connection) -> set[date]
         threads = set(_history(obj, "thread_id"))
         if obj.thread_id is None and "thread" in sa.inspect(obj).dict and obj.thread is not None:
             days |= _days([obj.thread.created_at]) or {today}  # a new question's own post
-        days |= _thread_days(connection, threads)
+        days |= _thread_days(connection, threads, session)
         if deleted:
             days |= _select_days(connection, _distinct_days(Flag.created_at, Flag.post_id == obj.id),
                                  _distinct_days(AuditEntry.created_at, AuditEntry.target_id == obj.id))
@@ -172,9 +182,10 @@ def _statement_days(state: ORMExecuteState, entity: type) -> set[date]:
     values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}
     if state.is_update and values and not values & FIELDS[entity]:
         return set()  # counters, scores, activity times
-    ids = sa.select(entity.id)
-    if statement.whereclause is not None:
-        ids = ids.where(statement.whereclause)
+    where = [statement.whereclause] if statement.whereclause is not None else []
+    if state.is_update and entity in (Thread, Idea) and not values & (SPREADING[entity] | {"accepted_post_id"}):
+        return _select_days(connection, _distinct_days(entity.created_at, *where))  # e.g. a first answer: one day
+    ids = sa.select(entity.id).where(*where)
     found = set(connection.execute(ids).scalars())
     if not found:
         return set()

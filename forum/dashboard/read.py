@@ -4,7 +4,8 @@
 2. one UNION over the source tables for the days not rolled up or marked (usually today, at most a day's
    rows each), the partial first day of the previous period (it starts at the current time of day), and
    the state now (escalations past due, the unanswered backlog by age);
-3. top answerers: the rolled-up per-author counts plus the live days' answers, ranked in SQL;
+3. top answerers: the stored per-author totals of the preset's window (or the stored days) plus today's and
+   the live days' answers, ranked in SQL;
 4. top ideas: the same for votes per idea, joined to the ideas as they are now;
 5. the oldest unanswered questions of each age bucket.
 The figures equal a scan of the source tables (tests/services/test_dashboard_rollups.py checks it): the only
@@ -20,12 +21,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum.clock import isoformat
-from forum.dashboard import rollups, stats
-from forum.dashboard.period import Period
-from forum.dashboard.rollups import DayFigures, Range, day_start, micros, within
+from forum.dashboard import rollups, source, stats
+from forum.dashboard.period import PRESETS, Period
+from forum.dashboard.rollups import DayFigures, day_start, micros
+from forum.dashboard.source import Range, within
 from forum.extensions import db
-from forum.models import (Category, DashboardAnswererDay, DashboardDay, DashboardDirtyDay, DashboardIdeaDay, Idea,
-                          IdeaStatus, IdeaVote, Post, Role, Thread, ThreadStatus, User)
+from forum.models import (Category, DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
+                          DashboardIdeaDay, Idea, IdeaStatus, IdeaVote, Post, Role, Thread, ThreadStatus, User)
 
 ONE_DAY = timedelta(days=1)
 
@@ -60,25 +62,25 @@ def _keep(category_id: int, period: Period) -> bool:
 
 
 def plan(period: Period) -> Plan:
-    """Statement 1. A day is read from the rollups when its category-0 row exists, no marker is newer, and the
-    periods cover all of it (the previous period's first day usually starts mid-day)."""
+    """Statement 1. A day is read from the rollups when its category-0 row (its total) exists, no marker is newer,
+    and the periods cover all of it (the previous period's first day usually starts mid-day)."""
     first, last = period.previous.first_day, period.last_day
     dirty = sa.exists().where(DashboardDirtyDay.day == DashboardDay.day)
-    query = sa.select(*DashboardDay.__table__.c, dirty.label("dirty")).where(DashboardDay.day.between(first, last))
-    if period.category is not None:
-        query = query.where(DashboardDay.category_id.in_((rollups.NO_CATEGORY, period.category.id)))
+    wanted = period.category.id if period.category is not None else source.NO_CATEGORY  # 0: all categories
+    query = (sa.select(*DashboardDay.__table__.c, dirty.label("dirty")).where(DashboardDay.day.between(first, last))
+             .where(DashboardDay.category_id.in_({source.NO_CATEGORY, wanted})))
     cells: dict[date, DayFigures] = {}
     clean: set[date] = set()
     for row in db.session.execute(query):
-        if row.category_id == rollups.NO_CATEGORY and not row.dirty:
+        if row.category_id == source.NO_CATEGORY and not row.dirty:
             clean.add(row.day)
-        if _keep(row.category_id, period):
+        if row.category_id == wanted:
             cells.setdefault(row.day, DayFigures()).add_row(row)
     start = period.previous.since
     if start != day_start(first):
         clean.discard(first)
     live_days = {first + timedelta(days=n) for n in range((last - first).days + 1)} - clean
-    ranges = rollups.merge((max(day_start(day), start), day_start(day) + ONE_DAY) for day in live_days)
+    ranges = source.merge((max(day_start(day), start), day_start(day) + ONE_DAY) for day in live_days)
     return Plan({day: cell for day, cell in cells.items() if day in clean}, live_days, ranges)
 
 
@@ -88,7 +90,8 @@ def _buckets(now: datetime) -> list[tuple[str, datetime | None]]:
 
 def live(period: Period, steps: Plan, now: datetime) -> tuple[dict[date, DayFigures], rollups.Folded]:
     """Statement 2: the live days' cells (filtered by category) and the state now."""
-    folded = rollups.fold(rollups.run([*rollups.day_branches(steps.ranges), *rollups.state_branches(now, _buckets(now))]))
+    folded = rollups.fold(source.run([*source.day_branches(steps.ranges),
+                                      *source.state_branches(now, _buckets(now))]))
     cells: dict[date, DayFigures] = {}
     for (day, category_id), cell in folded.days.items():
         if _keep(category_id, period):
@@ -154,23 +157,50 @@ def _current_ranges(period: Period, steps: Plan) -> list[Range]:
             if end > period.since and start < period.until]
 
 
+def _answerer_rows(period: Period, steps: Plan) -> list[sa.Select]:
+    """(author, staff, n, acc) rows that sum to the period's counts. A preset period reads its stored window
+    (all days but today) corrected for the days changed since (minus their stored rows, plus them live),
+    then today; any other period reads the stored days. Either way the live days come from the posts."""
+    A, W = DashboardAnswererDay, DashboardAnswererWindow  # noqa: N806
+    cat = period.category.id if period.category is not None else None
+
+    def stored(*where: Any, sign: int = 1) -> sa.Select:
+        return sa.select(A.author_id, A.is_staff, sign * A.answers, sign * A.accepted).where(
+            *where, *([A.category_id == cat] if cat is not None else []))
+
+    branches = []
+    ranges = _current_ranges(period, steps)
+    if ranges:
+        live_answers = (sa.select(Post.author_id, Post.is_staff_reply, sa.literal(1),
+                                  sa.case((Thread.accepted_post_id == Post.id, 1), else_=0))
+                        .join(Thread, Thread.id == Post.thread_id)
+                        .where(within(Post.created_at, ranges), Post.position > 0, Post.is_hidden.is_(False)))
+        branches.append(live_answers.where(Thread.category_id == cat) if cat is not None else live_answers)
+    if period.days in PRESETS and period.first_day < period.last_day:
+        last = period.last_day - ONE_DAY
+        window = [W.days == period.days, W.last_day == last]
+        valid = sa.exists().where(*window)
+        changed = sorted(day for day in steps.live_days if period.first_day <= day <= last)
+        branches.append(sa.select(W.author_id, W.is_staff, W.answers, W.accepted)
+                        .where(*window, W.category_id == (cat or 0)))
+        branches.append(stored(A.day.between(period.first_day, last), ~valid,
+                               *([A.day.not_in(changed)] if changed else [])))
+        if changed:
+            branches.append(stored(A.day.in_(changed), valid, sign=-1))
+        if period.last_day not in steps.live_days:
+            branches.append(stored(A.day == period.last_day))
+    else:
+        branches.append(stored(*_rolled_days(A, period, steps)))
+    return branches
+
+
 def top_answerers(period: Period, steps: Plan) -> dict[str, list[dict[str, Any]]]:
     """Statement 3. Ranked like stats.top_answerers: by answers, then user id; without a category, the staff
     list holds only people who are staff now (that function's rule)."""
-    A = DashboardAnswererDay  # noqa: N806
-    rolled = sa.select(A.author_id.label("author"), A.is_staff.label("staff"), A.answers.label("n"),
-                       A.accepted.label("acc")).where(*_rolled_days(A, period, steps))
-    ranges = _current_ranges(period, steps)
-    live_answers = (sa.select(Post.author_id, Post.is_staff_reply, sa.literal(1),
-                              sa.case((Thread.accepted_post_id == Post.id, 1), else_=0))
-                    .join(Thread, Thread.id == Post.thread_id)
-                    .where(within(Post.created_at, ranges), Post.position > 0, Post.is_hidden.is_(False)))
-    if period.category is not None:
-        rolled = rolled.where(A.category_id == period.category.id)
-        live_answers = live_answers.where(Thread.category_id == period.category.id)
-    both = sa.union_all(rolled, live_answers).subquery() if ranges else rolled.subquery()
-    counts = (sa.select(both.c.author, both.c.staff, sa.func.sum(both.c.n).label("n"),
-                        sa.func.sum(both.c.acc).label("acc")).group_by(both.c.author, both.c.staff).subquery())
+    rows = sa.union_all(*_answerer_rows(period, steps)).subquery()
+    author, staff, n, acc = rows.c
+    counts = (sa.select(author.label("author"), staff.label("staff"), sa.func.sum(n).label("n"),
+                        sa.func.sum(acc).label("acc")).group_by(author, staff).having(sa.func.sum(n) > 0).subquery())
     query = sa.select(counts, sa.func.row_number().over(partition_by=counts.c.staff,
                                                         order_by=(counts.c.n.desc(), counts.c.author)).label("rank"))
     if period.category is None:
@@ -230,7 +260,8 @@ def backlog(period: Period, folded: rollups.Folded, now: datetime) -> dict[str, 
                "created_at": isoformat(row.created_at), "age_seconds": int((now - row.created_at).total_seconds()),
                "bucket": row.bucket} for row in rows]
     url = "/questions?sort=unanswered" + (f"&category={period.category.slug}" if period.category else "")
-    return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label, _, _ in stats.BUCKETS],
+    return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)}
+                        for key, label, _, _ in stats.BUCKETS],
             "total": sum(counts.values()), "oldest": sorted(oldest, key=lambda q: (q["created_at"], q["id"])),
             "url": url}
 

@@ -1,5 +1,7 @@
-"""The dashboard's figures, every one computed in SQL (aggregates, GROUP BY day, percentiles), never by
-loading rows into Python. One function per section; `dashboard()` assembles them for the page and the API.
+"""The dashboard's figures by definition, each computed in SQL over the source tables (aggregates, GROUP BY day,
+percentiles). One function per section; `scan_dashboard()` assembles them: the reference that the daily
+rollups (rollups.py, read.py) are tested against. `dashboard()`, what the page and the API call, reads the
+rollups instead, in five statements whatever the size of the community.
 
 Definitions (what staff read on the page, in one place):
 - a question belongs to the period it was asked in; hidden questions are left out everywhere;

@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import pagecache
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Escalation, EscalationStatus, Role, User
-from forum.pagination import Page, clamp
+from forum.pagination import Page, clamp, in_order, page_of_ids
 from forum.validation import parse_int
 
 FILTERS = ("active", "open", "assigned", "resolved", "mine")
@@ -48,30 +49,39 @@ class QueueFilters:
 
 
 def list_escalations(filters: QueueFilters, viewer: User) -> Page:
-    """Sorted by due time (most urgent first); resolved ones by when they were resolved, newest first."""
-    query = sa.select(Escalation)
+    """Sorted by due time (most urgent first); resolved ones by when they were resolved, newest first.
+
+    Resolved escalations pile up for years: the total is counted once per change to any escalation
+    (pagecache.memo), a page's ids come from the index that serves its order (from the far end past the
+    middle), then its rows."""
+    ids = sa.select(Escalation.id)
     if filters.status == "active":
-        query = query.where(Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)))
+        ids = ids.where(Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)))
     elif filters.status == "mine":
-        query = query.where(Escalation.assignee_id == viewer.id, Escalation.status == EscalationStatus.ASSIGNED)
+        ids = ids.where(Escalation.assignee_id == viewer.id, Escalation.status == EscalationStatus.ASSIGNED)
     else:
-        query = query.where(Escalation.status == filters.status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        ids = ids.where(Escalation.status == filters.status)
+    mine = f":{viewer.id}" if filters.status == "mine" else ""
+    total = pagecache.memo(f"count:escalations:{filters.status}{mine}", [pagecache.ESCALATIONS],
+                           lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
     page = clamp(filters.page, total, filters.per_page)
-    order = ([Escalation.resolved_at.desc()] if filters.status == "resolved" else [Escalation.due_at])
-    rows = db.session.scalars(query.options(
+    order = [(Escalation.resolved_at, True), (Escalation.id, True)] if filters.status == "resolved" else \
+        [(Escalation.due_at, False), (Escalation.id, False)]
+    page_ids = page_of_ids(ids, order, page, total, filters.per_page)
+    rows = db.session.scalars(sa.select(Escalation).where(Escalation.id.in_(page_ids)).options(
         joinedload(Escalation.thread), joinedload(Escalation.idea), joinedload(Escalation.requested_by),
-        joinedload(Escalation.assignee), joinedload(Escalation.first_staff_reply_by))
-        .order_by(*order, Escalation.id).limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
-    return Page(items=list(rows), page=page, per_page=filters.per_page, total=total)
+        joinedload(Escalation.assignee), joinedload(Escalation.first_staff_reply_by))).all() if page_ids else []
+    return Page(items=in_order(rows, page_ids), page=page, per_page=filters.per_page, total=total)
 
 
 def counts() -> dict[str, int]:
-    """How many escalations sit under each status, for the filter tabs."""
-    rows = db.session.execute(sa.select(Escalation.status, sa.func.count()).group_by(Escalation.status))
-    found = dict(rows.all())
-    return {"open": found.get("open", 0), "assigned": found.get("assigned", 0),
-            "resolved": found.get("resolved", 0)}
+    """How many escalations sit under each status, for the filter tabs: counted once per change to any."""
+    def count() -> dict[str, int]:
+        found = dict(db.session.execute(sa.select(Escalation.status, sa.func.count())
+                                        .group_by(Escalation.status)).all())
+        return {status: found.get(status, 0) for status in ("open", "assigned", "resolved")}
+
+    return pagecache.memo("escalation-counts", [pagecache.ESCALATIONS], count)
 
 
 def breached_active_count(now: datetime | None = None) -> int:

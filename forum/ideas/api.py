@@ -42,7 +42,7 @@ def _full_idea(idea: Idea) -> dict[str, Any]:
 
 @bp.get("/ideas")
 def list_ideas():
-    page = queries.list_ideas(queries.IdeaFilters.from_args(request.args), viewer())
+    page = queries.list_ideas(queries.IdeaFilters.from_args(request.args), viewer(), bodies=True)
     return jsonify(page_json(page, lambda idea: idea_json(idea, int(idea.id in page.my_votes))))
 
 

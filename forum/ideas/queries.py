@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from forum import pagecache
 from forum.clock import utcnow
@@ -60,14 +60,18 @@ def _visible(query: sa.Select, viewer: Any) -> sa.Select:
     return query if Policy(viewer).can_view_hidden() else query.where(Idea.is_hidden.is_(False))
 
 
+# what a row of the board shows: not the body (the excerpt stands for it)
+LIST_COLUMNS = (Idea.id, Idea.title, Idea.excerpt, Idea.status, Idea.category_id, Idea.author_id, Idea.vote_count,
+                Idea.comment_count, Idea.is_hidden, Idea.created_at, Idea.merged_into_id)
 ORDERS = {"new": [(Idea.created_at, True)], "top": [(Idea.vote_count, True), (Idea.created_at, True)]}
 
 
-def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
+def list_ideas(filters: IdeaFilters, viewer: Any, *, bodies: bool = False) -> IdeaList:
     """Duplicates stay out of the board unless asked for: their votes already count on the merged idea.
 
     As for questions: the total is counted once per change to the board, a page's ids come from an index
-    (from the far end past the middle), then its rows."""
+    (from the far end past the middle), then its rows. The board shows an excerpt and loads no body; the API
+    (`bodies=True`) returns each idea's HTML."""
     see_hidden = Policy(viewer).can_view_hidden()
     ids = _filtered(sa.select(Idea.id), filters, see_hidden)
     total = pagecache.memo(f"count:ideas:{see_hidden}:{filters.status}:{filters.category}", [pagecache.IDEAS],
@@ -79,8 +83,10 @@ def list_ideas(filters: IdeaFilters, viewer: Any) -> IdeaList:
         page_ids = _trending_ids(ids, first, page, total, filters.per_page)
     else:
         page_ids = page_of_ids(ids, [*ORDERS[filters.sort], (Idea.id, True)], page, total, filters.per_page)
-    rows = in_order(db.session.scalars(sa.select(Idea).where(Idea.id.in_(page_ids))
-                                       .options(joinedload(Idea.author), joinedload(Idea.category))).all(),
+    options = [joinedload(Idea.author), joinedload(Idea.category)]
+    if not bodies:
+        options.append(load_only(*LIST_COLUMNS))
+    rows = in_order(db.session.scalars(sa.select(Idea).where(Idea.id.in_(page_ids)).options(*options)).all(),
                     page_ids) if page_ids else []
     return IdeaList(items=rows, page=page, per_page=filters.per_page, total=total,
                     my_votes=my_idea_votes(viewer, page_ids), recent_votes=_recent_counts(page_ids))

@@ -5,14 +5,15 @@ from forum.models.moderation import AuditEntry, Flag, FlagReason
 from forum.models.notifications import (Delivery, Notification, NotificationPreference, OutboxMail, OutboxStatus,
                                         Subscription)
 from forum.models.pagecache import PageVersion
-from forum.models.rollups import DashboardAnswererDay, DashboardDay, DashboardDirtyDay, DashboardIdeaDay
+from forum.models.rollups import (DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
+                                  DashboardIdeaDay)
 from forum.models.search import SearchDocument, SearchQueueEntry
 from forum.models.threads import Category, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
 from forum.models.users import ApiToken, Role, User
 from forum.models.votes import ReputationEvent, Vote
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Category", "DashboardAnswererDay", "DashboardDay", "DashboardDirtyDay",
+    "ApiToken", "AuditEntry", "Category", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
     "DashboardIdeaDay", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
     "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
     "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",

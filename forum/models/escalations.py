@@ -23,7 +23,14 @@ class EscalationStatus:
 
 class Escalation(db.Model):
     __tablename__ = "escalations"
-    __table_args__ = (sa.CheckConstraint("(thread_id IS NULL) <> (idea_id IS NULL)", name="one_subject"),)
+    __table_args__ = (
+        sa.CheckConstraint("(thread_id IS NULL) <> (idea_id IS NULL)", name="one_subject"),
+        # the staff queue's orders, each read from an index with the id breaking ties (0003)
+        sa.Index("ix_escalations_status_due", "status", "due_at", "id"),
+        sa.Index("ix_escalations_status_resolved", "status", "resolved_at", "id"),
+        sa.Index("ix_escalations_assignee_queue", "assignee_id", "status", "due_at", "id"),
+        sa.Index("ix_escalations_requested_by", "requested_by_id"),  # a member's data export and erasure
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models.threads import Category
+from forum.models.threads import EXCERPT_LENGTH, Category, excerpt_of
 from forum.models.users import User
 
 
@@ -28,6 +28,8 @@ class Idea(db.Model):
     title: Mapped[str] = mapped_column(sa.String(150))
     body_md: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # the board's rows show ~170 characters: kept with the body so a page of the board loads no body (0003)
+    excerpt: Mapped[str | None] = mapped_column(sa.String(EXCERPT_LENGTH))
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default=IdeaStatus.NEW, index=True)
@@ -56,6 +58,12 @@ class Idea(db.Model):
         sa.Index("ix_ideas_category_votes", "category_id", "vote_count", "created_at", "id"),
         sa.Index("ix_ideas_category_created", "category_id", "created_at", "id"),
     )
+
+    @validates("body_html")
+    def _keep_excerpt(self, _key: str, body_html: str) -> str:
+        """Every writer of body_html (submit, edit, privacy rename) keeps the excerpt in step."""
+        self.excerpt = excerpt_of(body_html)
+        return body_html
 
 
 class IdeaVote(db.Model):

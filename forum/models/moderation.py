@@ -38,7 +38,10 @@ class Flag(db.Model):
     # One open flag per member per post, enforced by the database even under concurrent requests.
     __table_args__ = (sa.Index("uq_flags_open_per_reporter", "post_id", "reporter_id", unique=True,
                                sqlite_where=sa.text("status = 'open'"),
-                               postgresql_where=sa.text("status = 'open'")),)
+                               postgresql_where=sa.text("status = 'open'")),
+                      # the queue groups the open flags by post from this index alone (0003)
+                      sa.Index("ix_flags_queue", "status", "post_id", "created_at"),
+                      sa.Index("ix_flags_reporter", "reporter_id"))  # a member's data export and erasure
 
 
 class AuditEntry(db.Model):
@@ -56,3 +59,8 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+    # the log newest first, whole or by actor or action, each read from an index (0003)
+    __table_args__ = (sa.Index("ix_audit_entries_created_list", "created_at", "id"),
+                      sa.Index("ix_audit_entries_actor_list", "actor_id", "created_at", "id"),
+                      sa.Index("ix_audit_entries_action_list", "action", "created_at", "id"))

@@ -1,9 +1,9 @@
 """Daily rollups of the staff dashboard's figures, and the markers of the days a write has changed since.
 
 Derived data only (no foreign keys): `flask forum refresh-stats` can drop and rebuild any day from the source
-tables. A day is "rolled up" when its category-0 row exists; category 0 also holds what belongs to no category
-(a flag whose post is gone). Durations are stored as sorted comma-separated whole seconds per day (see
-forum.dashboard.rollups for why samples rather than histogram buckets).
+tables. Category 0 is the day's total over every category (with what belongs to none, such as a flag whose
+post is gone), and its row existing is what says the day is rolled up. Durations are stored as sorted whole
+seconds per day, packed (see forum.dashboard.rollups for why samples rather than histogram buckets).
 """
 from __future__ import annotations
 
@@ -78,3 +78,21 @@ class DashboardDirtyDay(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, index=True)
+
+
+class DashboardAnswererWindow(db.Model):
+    """Answers per author over each preset period's complete days (the N - 1 days before `last_day` + 1),
+    summed by `refresh-stats` from DashboardAnswererDay; category 0 holds all categories together.
+
+    Why: with a thousand active answerers a day, ranking 90 days of per-day rows means grouping ~200k rows
+    per view; one row per author (plus today's and any changed day's corrections) keeps it near 5k."""
+
+    __tablename__ = "dashboard_answerer_windows"
+
+    days: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    author_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    is_staff: Mapped[bool] = mapped_column(primary_key=True)
+    last_day: Mapped[date] = mapped_column(sa.Date)
+    answers: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)

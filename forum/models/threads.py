@@ -91,11 +91,14 @@ class Thread(db.Model):
         sa.Index("ix_threads_visible_activity", "is_hidden", "last_activity_at", "id"),
         sa.Index("ix_threads_visible_created", "is_hidden", "created_at", "id"),
         sa.Index("ix_threads_visible_score", "is_hidden", "score", "created_at", "id"),
-        sa.Index("ix_threads_category_activity_list", "category_id", "is_hidden", "is_pinned", "last_activity_at",
-                 "id"),
-        sa.Index("ix_threads_category_created_list", "category_id", "is_hidden", "is_pinned", "created_at", "id"),
-        sa.Index("ix_threads_category_score_list", "category_id", "is_hidden", "is_pinned", "score", "created_at",
-                 "id"),
+        # a category's lists put pinned threads first for everyone, moderators (who see hidden threads) too: so
+        # is_hidden comes last, filtered from the index rather than splitting its order
+        sa.Index("ix_threads_category_activity_list", "category_id", "is_pinned", "last_activity_at", "id",
+                 "is_hidden"),
+        sa.Index("ix_threads_category_created_list", "category_id", "is_pinned", "created_at", "id", "is_hidden"),
+        sa.Index("ix_threads_category_score_list", "category_id", "is_pinned", "score", "created_at", "id",
+                 "is_hidden"),
+        sa.Index("ix_threads_score_list", "score", "created_at", "id"),  # moderators' top list
         sa.Index("ix_threads_author_created", "author_id", "created_at"),
     )
 

@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import pagecache
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, Post, Thread, User
-from forum.pagination import Page, clamp
+from forum.pagination import Page, clamp, in_order, page_of_ids
 from forum.validation import parse_int
 
 PER_PAGE = 20
@@ -32,14 +33,16 @@ class FlaggedPost:
 
 
 def flag_queue(page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Posts with open flags, the longest-waiting first, each with its open flags (three queries)."""
-    grouped = (sa.select(Flag.post_id, sa.func.min(Flag.created_at).label("oldest"))
-               .where(Flag.status == "open").group_by(Flag.post_id))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped.subquery()))
+    """Posts with open flags, the longest-waiting first, each with its open flags.
+
+    The queue's order (post ids with their oldest open flag) is read from the open flags' index once per
+    change to any flag (pagecache.memo), so every page, the last as the first, costs one query for its flags."""
+    queue = pagecache.memo("flag-queue", [pagecache.FLAGS], _flag_queue_order)
+    total = len(queue)
     page = clamp(page, total, per_page)
-    rows = db.session.execute(grouped.order_by(sa.text("oldest"), Flag.post_id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    post_ids = [row.post_id for row in rows]
+    rows = queue[(page - 1) * per_page:page * per_page]
+    oldest = dict(rows)
+    post_ids = list(oldest)
     flags = db.session.scalars(
         sa.select(Flag).where(Flag.post_id.in_(post_ids), Flag.status == "open")
         .options(joinedload(Flag.reporter), joinedload(Flag.post).joinedload(Post.author),
@@ -48,9 +51,17 @@ def flag_queue(page: int = 1, per_page: int = PER_PAGE) -> Page:
     by_post: dict[int, list[Flag]] = {}
     for flag in flags:
         by_post.setdefault(flag.post_id, []).append(flag)
-    items = [FlaggedPost(post=by_post[row.post_id][0].post, flags=by_post[row.post_id], oldest_at=row.oldest)
-             for row in rows if row.post_id in by_post]
+    items = [FlaggedPost(post=by_post[post_id][0].post, flags=by_post[post_id], oldest_at=oldest[post_id])
+             for post_id in post_ids if post_id in by_post]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _flag_queue_order() -> list[tuple[int, datetime]]:
+    """(post id, oldest open flag) for every post with open flags, the longest-waiting first: as long as
+    the open queue, whatever the history of handled flags."""
+    rows = db.session.execute(sa.select(Flag.post_id, sa.func.min(Flag.created_at).label("oldest"))
+                              .where(Flag.status == "open").group_by(Flag.post_id)).all()
+    return sorted(((row.post_id, row.oldest) for row in rows), key=lambda row: (row[1], row[0]))
 
 
 def get_flag(flag_id: int) -> Flag:
@@ -92,29 +103,44 @@ class AuditFilters:
 
 def audit_log(filters: AuditFilters) -> Page:
     """Newest first. `actor` is a username ("system" for automatic actions); `action` matches exactly or
-    by prefix ("post" finds post.hide and post.restore)."""
-    query = sa.select(AuditEntry)
+    by prefix ("post" finds post.hide and post.restore).
+
+    The log only grows: its total is counted once per new entry (pagecache.memo), a page's ids come from the
+    index that serves the filter (from the far end past the middle), then its rows."""
+    ids = sa.select(AuditEntry.id)
     if filters.actor.lower() == "system":
-        query = query.where(AuditEntry.actor_id.is_(None))
+        ids = ids.where(AuditEntry.actor_id.is_(None))
     elif filters.actor:
-        query = query.join(User, AuditEntry.actor_id == User.id).where(
-            sa.func.lower(User.username) == filters.actor.lower())
+        ids = ids.where(AuditEntry.actor_id == sa.select(User.id).where(
+            sa.func.lower(User.username) == filters.actor.lower()).scalar_subquery())
     if filters.action:
-        query = query.where(sa.or_(AuditEntry.action == filters.action,
-                                   AuditEntry.action.startswith(filters.action.rstrip(".") + ".", autoescape=True)))
+        ids = ids.where(AuditEntry.action.in_(_matching_actions(filters.action)))
     since = filters.since_moment()
     if since is not None:
-        query = query.where(AuditEntry.created_at >= since)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        ids = ids.where(AuditEntry.created_at >= since)
+    key = f"count:audit:{filters.actor.lower()}:{filters.action}:{since.isoformat() if since else ''}"
+    scopes = [pagecache.AUDIT, pagecache.SITE] if filters.actor else [pagecache.AUDIT]  # SITE: a renamed actor
+    total = pagecache.memo(key, scopes, lambda: db.session.scalar(
+        sa.select(sa.func.count()).select_from(ids.subquery())))
     page = clamp(filters.page, total, filters.per_page)
-    rows = db.session.scalars(query.options(joinedload(AuditEntry.actor))
-                              .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                              .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
-    return Page(items=list(rows), page=page, per_page=filters.per_page, total=total)
+    page_ids = page_of_ids(ids, [(AuditEntry.created_at, True), (AuditEntry.id, True)], page, total,
+                           filters.per_page)
+    rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id.in_(page_ids))
+                              .options(joinedload(AuditEntry.actor))).all() if page_ids else []
+    return Page(items=in_order(rows, page_ids), page=page, per_page=filters.per_page, total=total)
+
+
+def _matching_actions(action: str) -> list[str]:
+    """The recorded actions a filter means, exactly or by prefix: a list of equalities, each of which reads
+    its own range of the (action, created_at, id) index, where a LIKE would walk the whole log."""
+    prefix = action.rstrip(".") + "."
+    return [known for known in audit_actions() if known == action or known.startswith(prefix)]
 
 
 def audit_actions() -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+    """Every action ever recorded, read once per new entry rather than per view."""
+    return pagecache.memo("audit-actions", [pagecache.AUDIT], lambda: list(db.session.scalars(
+        sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))))
 
 
 def target_url(entry: AuditEntry) -> str | None:

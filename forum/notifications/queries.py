@@ -6,11 +6,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import pagecache
 from forum.extensions import db
 from forum.models import Idea, Notification, Post, Subscription, Thread, User
 from forum.notifications import kinds
 from forum.notifications.services import preferences_of
-from forum.pagination import Page
+from forum.pagination import Page, clamp, page_of_ids
 from forum.policy import Policy
 
 PER_PAGE = 30
@@ -24,22 +25,43 @@ def _visible(user: User, query: Any) -> Any:
             .where(Notification.user_id == user.id, Policy(user).visible_notifications()))
 
 
+def _scopes(user: User) -> list[str]:
+    """What a member's counts follow: their own notifications, and the questions and ideas (a post hidden or
+    deleted after the fact drops out of the list)."""
+    return [pagecache.notifications_scope(user.id), pagecache.QUESTIONS, pagecache.IDEAS]
+
+
 def list_notifications(user: User, *, page: int = 1, per_page: int = PER_PAGE, unread_only: bool = False) -> Page:
-    base = _visible(user, sa.select(Notification))
+    """Newest first. A member's notifications pile up for years: the totals are counted once per change
+    (pagecache.memo), a page is read from the (user, created_at, id) index, from the far end past the middle."""
+    rows = _visible(user, sa.select(Notification))
     if unread_only:
-        base = base.where(Notification.read_at.is_(None))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    items = list(db.session.scalars(base.options(joinedload(Notification.actor))
-                                    .order_by(Notification.created_at.desc(), Notification.id.desc())
-                                    .limit(per_page).offset((page - 1) * per_page)))
+        rows = rows.where(Notification.read_at.is_(None))
+    total = counts(user)[1 if unread_only else 0]
+    page = clamp(page, total, per_page)
+    # the rows are small (text and url fixed at creation): read whole, actors joined, in one statement
+    items = page_of_ids(rows.options(joinedload(Notification.actor)),
+                        [(Notification.created_at, True), (Notification.id, True)], page, total, per_page)
     return Page(items, page, per_page, total)
 
 
 def unread_count(user: User | None) -> int:
+    """The bell on every page a member reads: counted once per change, not per page."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
-    query = _visible(user, sa.select(sa.func.count(Notification.id))).where(Notification.read_at.is_(None))
-    return db.session.scalar(query) or 0
+    return counts(user)[1]
+
+
+def counts(user: User) -> tuple[int, int]:
+    """(all, unread) of what the member may see now, in one statement once per change to their notifications
+    or to the questions and ideas (a post hidden or deleted after the fact drops out of the list)."""
+    def count() -> tuple[int, int]:
+        unread = sa.func.coalesce(sa.func.sum(sa.case((Notification.read_at.is_(None), 1), else_=0)), 0)
+        found = db.session.execute(_visible(user, sa.select(sa.func.count(Notification.id), unread))).one()
+        return int(found[0]), int(found[1])
+
+    key = f"count:notifications:{user.id}:{int(Policy(user).can_view_hidden())}"  # a role changes what shows
+    return pagecache.memo(key, [pagecache.notifications_scope(user.id), pagecache.QUESTIONS, pagecache.IDEAS], count)
 
 
 def is_watching(user: User | None, *, thread_id: int | None = None, idea_id: int | None = None) -> bool:

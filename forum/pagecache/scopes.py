@@ -15,13 +15,15 @@ import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 
-from forum.models import (Category, Escalation, Idea, IdeaComment, IdeaStatusChange, IdeaVote, PageVersion, Post,
-                          Tag, Thread, User, Vote)
+from forum.models import (AuditEntry, Category, Escalation, Flag, Idea, IdeaComment, IdeaStatusChange, IdeaVote,
+                          Notification, PageVersion, Post, Tag, Thread, User, Vote)
 
 log = logging.getLogger(__name__)
 
 PENDING = "pagecache_scopes"
 QUESTIONS, IDEAS, SITE = "questions", "ideas", "site"
+# staff lists' totals (memo): the escalation queue, the audit log, the flag queue (never a cached page)
+ESCALATIONS, AUDIT, FLAGS = "escalations", "audit", "flags"
 # Columns no cached page shows, or shows only where a bounded staleness is fine (reputation in bylines
 # elsewhere, view counts): a change to these alone keeps every page version.
 QUIET_COLUMNS = {
@@ -54,6 +56,11 @@ def idea_scope(idea_id: int) -> str:
     return f"idea:{idea_id}"
 
 
+def notifications_scope(user_id: int) -> str:
+    """One member's notifications (their list's totals and the bell's count)."""
+    return f"notifications:{user_id}"
+
+
 def current(session, scopes: Iterable[str]) -> tuple[int, ...]:
     """The scopes' versions in the order given (0 for a scope never bumped), in one primary-key lookup.
     Plain SQL on the session's connection: this is the one statement a cached page costs."""
@@ -79,8 +86,8 @@ def _changed_columns(obj, session) -> set[str] | None:
 
 
 def _scopes_of(obj, session) -> set[str]:
-    if isinstance(obj, Post):
-        return {thread_scope(obj.thread_id), QUESTIONS}
+    if isinstance(obj, Post):  # deleting a post deletes its flags with it (ON DELETE CASCADE)
+        return {thread_scope(obj.thread_id), QUESTIONS} | ({FLAGS} if obj in session.deleted else set())
     if isinstance(obj, Thread):
         return {thread_scope(obj.id), QUESTIONS}
     if isinstance(obj, Vote):
@@ -92,7 +99,11 @@ def _scopes_of(obj, session) -> set[str]:
         return {idea_scope(obj.idea_id), IDEAS}
     if isinstance(obj, Escalation):
         return ({thread_scope(obj.thread_id), QUESTIONS} if obj.thread_id else set()) | (
-            {idea_scope(obj.idea_id), IDEAS} if obj.idea_id else set())
+            {idea_scope(obj.idea_id), IDEAS} if obj.idea_id else set()) | {ESCALATIONS}
+    if isinstance(obj, (AuditEntry, Flag)):
+        return {AUDIT if isinstance(obj, AuditEntry) else FLAGS}
+    if isinstance(obj, Notification):
+        return {notifications_scope(obj.user_id)}
     if isinstance(obj, (Category, Tag, User)):
         return {SITE}
     return set()
@@ -119,6 +130,9 @@ _BULK = {Thread: (Thread.id, thread_scope, QUESTIONS), Post: (Post.thread_id, th
          IdeaVote: (IdeaVote.idea_id, idea_scope, IDEAS)}
 
 
+_STAFF_LISTS = {Escalation: ESCALATIONS, AuditEntry: AUDIT, Flag: FLAGS}
+
+
 def _do_orm_execute(state: ORMExecuteState) -> None:
     """Bulk UPDATE/DELETE: note which scopes the rows belong to, before the statement changes them."""
     if not (state.is_update or state.is_delete):
@@ -132,6 +146,15 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         pending = state.session.info.setdefault(PENDING, set())
         if entity is User or entity is Vote:
             pending.add(SITE if entity is User else QUESTIONS)
+            return
+        if entity in _STAFF_LISTS:
+            pending.add(_STAFF_LISTS[entity])
+            return
+        if entity is Notification:  # read marks, an erased member's: whose lists change
+            select = sa.select(Notification.user_id).distinct()
+            if statement.whereclause is not None:
+                select = select.where(statement.whereclause)
+            pending.update(notifications_scope(i) for i in state.session.execute(select).scalars())
             return
         if entity not in _BULK:
             return

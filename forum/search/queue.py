@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 
 THREAD, IDEA = "thread", "idea"
 BATCH = 500             # rows per batch: documents.build reads a batch in a fixed number of queries
-CATCH_UP_WAIT = 5.0     # seconds a search waits for another drainer (it is indexing the rows this reader needs)
+CATCH_UP_WAIT = 2.0     # seconds a search waits for another drainer (it is indexing the rows this reader needs;
+                        # a full reindex holds the lock for minutes, and then the search answers from the index)
+REBUILD_WAIT = 60.0     # seconds commands wait for a drainer to finish its batch
 CATCH_UP_BUDGET = 10.0  # seconds of draining a search does at most; a backlog beyond is the thread's work
 RETRY_AFTER = 10.0      # seconds searches stop trying to drain after a failed drain (the log says it once)
 INTERVAL = 1.0          # seconds between the background thread's drains (SEARCH_DRAIN_INTERVAL; 0 = no thread)
@@ -180,7 +182,7 @@ _start_lock = threading.Lock()
 
 def start_drainer(app: Flask) -> None:
     """Start this process's drainer once (after a fork too: threads do not survive one)."""
-    interval = float(app.config.get("SEARCH_DRAIN_INTERVAL", 0.0 if app.testing else INTERVAL))
+    interval = float(app.config.get("SEARCH_DRAIN_INTERVAL", INTERVAL))
     drainer = app.extensions.get("search_drainer")
     if not interval or (drainer is not None and drainer.pid == os.getpid() and drainer.is_alive()):
         return

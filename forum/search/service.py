@@ -84,17 +84,21 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
     Queue rows present when it starts are done by it and deleted at the end; rows queued meanwhile stay
     for the next drain (their write may have committed after the rebuild read that document).
     """
+    backend = get_backend()
     with queue.connect() as conn:  # its own connection, deferred: a long read must not block the writers
-        seen = queue.queued_ids(conn)
-        count = get_backend().rebuild(documents.all_documents(conn), progress)
-        conn.rollback()
-        queue.forget(conn, seen)
+        with backend.exclusive(conn, wait=queue.REBUILD_WAIT) as held:  # drains skip quietly meanwhile
+            if not held:
+                raise RuntimeError("another process is indexing the search queue; try again in a minute")
+            seen = queue.queued_ids(conn)
+            count = backend.rebuild(documents.all_documents(conn), progress)
+            conn.rollback()
+            queue.forget(conn, seen)
     return count
 
 
 def drain_pending() -> int:
     """Index every queued document now (waiting for another drainer); returns the queue rows done."""
-    return queue.drain(wait=60.0)
+    return queue.drain(wait=queue.REBUILD_WAIT)
 
 
 def count_pending() -> int:
@@ -110,7 +114,7 @@ def count_documents() -> int:
 def check() -> CheckReport:
     """Compare what the database implies with what the index holds."""
     report = CheckReport()
-    queue.drain(wait=60.0)  # queued documents are late, not wrong: compare what the queue leaves
+    queue.drain(wait=queue.REBUILD_WAIT)  # queued documents are late, not wrong: compare what the queue leaves
     try:
         stored = get_backend().digests()
     except Exception as error:  # a missing or damaged index: everything is missing

@@ -2,8 +2,9 @@
 
 Each list order is read from an index with the id breaking ties (visible rows first in the key, so a page and
 its count walk index entries only); a thread's duplicates, an idea's merged duplicates, a member's
-notifications and idea comments, and the last days' idea votes get their own. posts.excerpt holds the text
-the question lists show, so a list loads no body; existing questions get theirs here.
+notifications and idea comments, and the last days' idea votes get their own; so do the staff lists (the
+escalation queue, the audit log, the flag queue). posts.excerpt and ideas.excerpt hold the text the question
+and idea lists show, so a list loads no body; existing questions and ideas get theirs here.
 
 Revision ID: 0003
 Revises: 0002
@@ -25,11 +26,12 @@ INDEXES = [
     ("threads", "ix_threads_visible_activity", ["is_hidden", "last_activity_at", "id"]),
     ("threads", "ix_threads_visible_created", ["is_hidden", "created_at", "id"]),
     ("threads", "ix_threads_visible_score", ["is_hidden", "score", "created_at", "id"]),
-    ("threads", "ix_threads_category_activity_list", ["category_id", "is_hidden", "is_pinned", "last_activity_at",
-                                                      "id"]),
-    ("threads", "ix_threads_category_created_list", ["category_id", "is_hidden", "is_pinned", "created_at", "id"]),
-    ("threads", "ix_threads_category_score_list", ["category_id", "is_hidden", "is_pinned", "score", "created_at",
-                                                   "id"]),
+    ("threads", "ix_threads_category_activity_list", ["category_id", "is_pinned", "last_activity_at", "id",
+                                                      "is_hidden"]),
+    ("threads", "ix_threads_category_created_list", ["category_id", "is_pinned", "created_at", "id", "is_hidden"]),
+    ("threads", "ix_threads_category_score_list", ["category_id", "is_pinned", "score", "created_at", "id",
+                                                   "is_hidden"]),
+    ("threads", "ix_threads_score_list", ["score", "created_at", "id"]),
     ("threads", "ix_threads_author_created", ["author_id", "created_at"]),
     ("ideas", "ix_ideas_merged_into", ["merged_into_id"]),
     ("ideas", "ix_ideas_visible_status", ["is_hidden", "status", "category_id"]),
@@ -42,12 +44,23 @@ INDEXES = [
     ("idea_votes", "ix_idea_votes_time_idea", ["created_at", "idea_id"]),
     ("idea_comments", "ix_idea_comments_author", ["author_id"]),
     ("notifications", "ix_notifications_user_created", ["user_id", "created_at", "id"]),
+    ("escalations", "ix_escalations_status_due", ["status", "due_at", "id"]),
+    ("escalations", "ix_escalations_status_resolved", ["status", "resolved_at", "id"]),
+    ("escalations", "ix_escalations_assignee_queue", ["assignee_id", "status", "due_at", "id"]),
+    ("audit_entries", "ix_audit_entries_created_list", ["created_at", "id"]),
+    ("audit_entries", "ix_audit_entries_actor_list", ["actor_id", "created_at", "id"]),
+    ("audit_entries", "ix_audit_entries_action_list", ["action", "created_at", "id"]),
+    ("escalations", "ix_escalations_requested_by", ["requested_by_id"]),
+    ("flags", "ix_flags_queue", ["status", "post_id", "created_at"]),
+    ("flags", "ix_flags_reporter", ["reporter_id"]),
 ]
 
 
 def upgrade():
-    op.add_column("posts", sa.Column("excerpt", sa.String(length=EXCERPT_LENGTH), nullable=True))
-    _fill_excerpts()
+    for table in ("posts", "ideas"):
+        op.add_column(table, sa.Column("excerpt", sa.String(length=EXCERPT_LENGTH), nullable=True))
+    _fill_excerpts("posts", lambda posts: posts.c.position == 0)
+    _fill_excerpts("ideas", lambda ideas: sa.true())
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
 
@@ -55,25 +68,26 @@ def upgrade():
 def downgrade():
     for table, name, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
-    with op.batch_alter_table("posts", schema=None) as batch_op:
-        batch_op.drop_column("excerpt")
+    for table in ("ideas", "posts"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("excerpt")
 
 
-def _fill_excerpts():
-    """The questions' excerpts, in batches by id (only questions: the lists show no answer's text; an answer
-    gets its excerpt when next written)."""
+def _fill_excerpts(name, which):
+    """The excerpts of a table's rows, in batches by id (of posts only questions: the lists show no answer's
+    text; an answer gets its excerpt when next written)."""
     conn = op.get_bind()
-    posts = sa.table("posts", sa.column("id", sa.Integer), sa.column("position", sa.Integer),
+    table = sa.table(name, sa.column("id", sa.Integer), sa.column("position", sa.Integer),
                      sa.column("body_html", sa.Text), sa.column("excerpt", sa.String))
     last = 0
     while True:
-        rows = conn.execute(sa.select(posts.c.id, posts.c.body_html)
-                            .where(posts.c.position == 0, posts.c.id > last).order_by(posts.c.id).limit(BATCH)).all()
+        rows = conn.execute(sa.select(table.c.id, table.c.body_html)
+                            .where(which(table), table.c.id > last).order_by(table.c.id).limit(BATCH)).all()
         if not rows:
             return
-        conn.execute(sa.update(posts).where(posts.c.id == sa.bindparam("post_id"))
+        conn.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id"))
                      .values(excerpt=sa.bindparam("text")),
-                     [{"post_id": row.id, "text": _excerpt(row.body_html)}
+                     [{"row_id": row.id, "text": _excerpt(row.body_html)}
                       for row in rows])
         last = rows[-1].id
 

@@ -53,6 +53,18 @@ def upgrade():
                                 name=op.f("pk_dashboard_answerer_days")),
     )
     op.create_table(
+        "dashboard_answerer_windows",
+        sa.Column("days", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("category_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("author_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("is_staff", sa.Boolean(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.Column("accepted", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("days", "category_id", "author_id", "is_staff",
+                                name=op.f("pk_dashboard_answerer_windows")),
+    )
+    op.create_table(
         "dashboard_idea_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("idea_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -74,5 +86,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_dashboard_dirty_days_day"))
     op.drop_table("dashboard_dirty_days")
     op.drop_table("dashboard_idea_days")
+    op.drop_table("dashboard_answerer_windows")
     op.drop_table("dashboard_answerer_days")
     op.drop_table("dashboard_days")

@@ -13,16 +13,16 @@ from forum import clock
 from forum.dashboard import rollups, stats
 from forum.dashboard.period import parse_period
 from forum.extensions import db
-from forum.models import (AuditEntry, Category, DashboardDay, DashboardDirtyDay, Escalation, Flag, Idea, IdeaStatusChange,
-                          IdeaVote, Post, Role, Thread, User)
+from forum.models import (AuditEntry, Category, DashboardDay, DashboardDirtyDay, Escalation, Flag, Idea,
+                          IdeaStatusChange, IdeaVote, Post, Role, Thread, User)
 from tests.conftest import count_queries, login_as
 from tests.factories import make_user
 from tests.services import dashboard_data
 from tests.services.dashboard_data import NOW, _answer, _thread
 
-PERIODS = ({"days": "7"}, {"days": "30"}, {"days": "90"}, {"days": "7", "category": "general"},
-           {"days": "30", "category": "other"}, {"since": "2026-02-01", "until": "2026-03-04"},
-           {"since": "2026-03-02", "until": "2026-03-10"})
+PERIODS = ({"days": "7"}, {"days": "30"}, {"days": "90"}, {"days": "14"}, {"days": "7", "category": "general"},
+           {"days": "30", "category": "other"}, {"days": "14", "category": "other"},
+           {"since": "2026-02-01", "until": "2026-03-04"}, {"since": "2026-03-02", "until": "2026-03-10"})
 
 
 def seed(rng: random.Random, questions: int, days: int = 60) -> None:
@@ -106,11 +106,12 @@ def test_live_rolled_up_and_marked_days_all_equal_a_scan(seeded):
 
 def test_refresh_only_marked_days_keeps_the_rest(seeded):
     rollups.refresh_stats()
-    stamp = db.session.scalar(sa.select(DashboardDay.computed_at).where(DashboardDay.day == NOW.date() - timedelta(days=20)))
+    old_day = NOW.date() - timedelta(days=20)
+    stamp = db.session.scalar(sa.select(DashboardDay.computed_at).where(DashboardDay.day == old_day))
     clock.freeze(NOW + timedelta(minutes=5))
     rollups.refresh_stats()
     assert db.session.scalar(sa.select(DashboardDay.computed_at).where(
-        DashboardDay.day == NOW.date() - timedelta(days=20))) == stamp           # past days are left alone
+        DashboardDay.day == old_day)) == stamp                                   # past days are left alone
     clock.freeze(NOW)
 
 
@@ -128,7 +129,8 @@ def _writes(ids):
     yield "accept an old answer", {}, lambda: questions.accept_answer(
         actor=db.session.get(User, q3.author_id), answer=db.session.scalars(
             sa.select(Post).where(Post.thread_id == q3.id, Post.position == 1)).one())
-    yield "move a thread", {"category": "general"}, lambda: moderation.move_thread(actor=moderator, thread=q3, category="other")
+    yield "move a thread", {"category": "general"}, lambda: moderation.move_thread(
+        actor=moderator, thread=q3, category="other")
     yield "hide an answer", {}, lambda: moderation.hide_post(actor=moderator, post=db.session.scalars(
         sa.select(Post).where(Post.thread_id == ids["q3"], Post.position == 1)).one())
     yield "hide a thread", {}, lambda: moderation.hide_thread(actor=moderator, thread=db.session.get(Thread, ids["q6"]))
@@ -186,11 +188,13 @@ def _statements(period_args):
 def test_statements_do_not_grow_with_the_data(ctx):
     dashboard_data.build()
     rollups.refresh_stats()
-    small = [_statements({"days": days}) for days in ("7", "90")] + [_statements({"days": "30", "category": "general"})]
+    small = [_statements({"days": days}) for days in ("7", "90")] + [_statements({"days": "30",
+                                                                                   "category": "general"})]
     seed(random.Random(5), 200, days=120)
     clock.freeze(NOW)
     rollups.refresh_stats()
-    large = [_statements({"days": days}) for days in ("7", "90")] + [_statements({"days": "30", "category": "general"})]
+    large = [_statements({"days": days}) for days in ("7", "90")] + [_statements({"days": "30",
+                                                                                   "category": "general"})]
     assert small == large and max(large) <= 6       # 5, and the category's lookup
     make_user("late")                                 # a write today: today is computed live, same statements
     _thread(db.session.get(User, 1), NOW - timedelta(minutes=5), category=db.session.get(Category, 1),

@@ -36,7 +36,8 @@ class Page:
 def page_of_ids(ids: sa.Select, order: Sequence[tuple[Any, bool]], page: int, total: int,
                 per_page: int) -> list[int]:
     """The ids on one page of `ids` (a select of one id column), in `order` ((column, descending) pairs
-    ending on a unique column); only ids are read, from the index that serves the order."""
+    ending on a unique column); only ids are read, from the index that serves the order. (A select of whole
+    rows works too, for rows small enough to read straight from the page: notifications.)"""
     start = (page - 1) * per_page
     return slice_of_ids(ids, order, start, min(total, start + per_page), total)
 

@@ -40,10 +40,11 @@ def test_idea_escalations_migration_downgrades_and_upgrades_again(app, backend):
 
 
 def test_size_indexes_migration_gives_existing_questions_their_excerpt(app, backend):
-    """0003 adds posts.excerpt (the text the question lists show) and fills it for the questions already there."""
+    """0003 adds posts.excerpt and ideas.excerpt (the text the question and idea lists show) and fills them for
+    the questions and ideas already there."""
     import sqlalchemy as sa
 
-    from forum.models import Category, Post, Thread, User
+    from forum.models import Category, Idea, Post, Thread, User
     with app.app_context():
         _empty_database()
         upgrade(revision="0002")
@@ -55,7 +56,12 @@ def test_size_indexes_migration_gives_existing_questions_their_excerpt(app, back
             conn.execute(sa.insert(Post.__table__).values(
                 id=1, thread_id=1, author_id=1, position=0, body_md="x",
                 body_html="<p>The hub &amp; the <em>router</em></p><p>" + "go offline " * 40 + "</p>"))
+            conn.execute(sa.insert(Idea.__table__).values(
+                id=1, title="Night mode", body_md="x", body_html="<p>A <strong>dark</strong> theme</p><p>please</p>",
+                category_id=1, author_id=1, status="new", vote_count=0, comment_count=0, is_hidden=False,
+                created_at=sa.func.now(), last_activity_at=sa.func.now()))
         upgrade()
+        assert db.session.scalar(sa.select(Idea.excerpt).where(Idea.id == 1)) == "A dark theme please"
         excerpt = db.session.scalar(sa.select(Post.excerpt).where(Post.id == 1))
         assert excerpt.startswith("The hub & the router go offline")
         assert 180 < len(excerpt) <= 300

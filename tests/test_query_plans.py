@@ -182,16 +182,23 @@ def _seed_people(conn: sa.Connection, rnd: random.Random, when, post_count: int)
         read_at=NOW if i % 4 == 0 else None, mailed_at=NOW)))
     conn.execute(sa.insert(Subscription), _rows(300, lambda i: dict(
         user_id=MEMBER if i <= 100 else i % USERS + 1, thread_id=i if i % 2 else None, idea_id=None if i % 2 else i)))
-    conn.execute(sa.insert(Escalation), _rows(150, lambda i: dict(
-        thread_id=i * 17, requested_by_id=MEMBER, reason="Still broken", created_at=(c := when()),
-        due_at=c + timedelta(hours=24), status=["open", "assigned", "resolved"][i % 3],
-        assignee_id=STAFF if i % 3 else None, resolved_at=c + timedelta(hours=5) if i % 3 == 2 else None)))
+    conn.execute(sa.insert(Escalation), _rows(1000, lambda i: dict(  # years of them: mostly resolved
+        thread_id=i * 3 % THREADS + 1, requested_by_id=MEMBER if i % 5 in (0, 2) else rnd.randrange(5, USERS + 1),
+        reason="Still broken", created_at=(c := when()),
+        due_at=c + timedelta(hours=24), status=_escalation_status(i),
+        assignee_id=STAFF if _escalation_status(i) != "open" else None,
+        resolved_at=c + timedelta(hours=5) if _escalation_status(i) == "resolved" else None)))
     conn.execute(sa.insert(Flag), _rows(150, lambda i: dict(
         post_id=i * 13, reporter_id=MEMBER + i, reason="spam", status="open" if i % 2 else "dismissed",
         created_at=when())))
     conn.execute(sa.insert(AuditEntry), _rows(500, lambda i: dict(
         actor_id=MODERATOR if i % 2 else ADMIN, action=["hide_post", "lock_thread", "set_role"][i % 3],
         target_type="post", target_id=i, target_label=f"post {i}", created_at=when())))
+
+
+def _escalation_status(i: int) -> str:
+    """A tenth open, a tenth assigned (escalation 2 among them), the rest resolved long ago."""
+    return {1: "open", 2: "assigned"}.get(i % 10, "resolved")
 
 
 def _fix_sequences(conn: sa.Connection) -> None:

@@ -6,7 +6,7 @@
    the state now (escalations past due, the unanswered backlog by age);
 3. top answerers: the stored per-author totals of the preset's window (or the stored days) plus today's and
    the live days' answers, ranked in SQL;
-4. top ideas: the same for votes per idea, joined to the ideas as they are now;
+4. top ideas: the stored votes per idea and day plus the live days' votes, joined to the ideas as they are now;
 5. the oldest unanswered questions of each age bucket.
 The figures equal a scan of the source tables (tests/services/test_dashboard_rollups.py checks it): the only
 assumption is that nothing is dated after now, so today's stored row stands for "today until now".

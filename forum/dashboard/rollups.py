@@ -218,12 +218,20 @@ def store_windows(today: date) -> None:
             db.session.execute(sa.insert(W).from_select(names, totals))
 
 
+def _serialize() -> None:
+    """Two refreshes at once (cron overlapping a manual run) must not interleave their delete-then-insert:
+    SQLite's write lock already orders them; PostgreSQL takes a transaction-scoped advisory lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(210005)"))
+
+
 def refresh(days: Iterable[date], today: date | None = None) -> int:
     """Recompute and store these days (in chunks of a month, one transaction each), then the preset
     windows. Returns days stored."""
     todo, stored = sorted(set(days)), 0
     for start in range(0, len(todo), CHUNK_DAYS):
         chunk = todo[start:start + CHUNK_DAYS]
+        _serialize()
         ranges = _day_ranges(chunk)
         folded = fold(run([*day_branches(ranges), answerer_branch(ranges), idea_vote_branch(ranges)]))
         _store(chunk, folded, utcnow())

@@ -54,24 +54,34 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
     Resolved escalations pile up for years: the total is counted once per change to any escalation
     (pagecache.memo), a page's ids come from the index that serves its order (from the far end past the
     middle), then its rows."""
-    ids = sa.select(Escalation.id)
-    if filters.status == "active":
-        ids = ids.where(Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)))
-    elif filters.status == "mine":
-        ids = ids.where(Escalation.assignee_id == viewer.id, Escalation.status == EscalationStatus.ASSIGNED)
-    else:
-        ids = ids.where(Escalation.status == filters.status)
+    ids, order = _queue_ids(filters, viewer)
     mine = f":{viewer.id}" if filters.status == "mine" else ""
     total = pagecache.memo(f"count:escalations:{filters.status}{mine}", [pagecache.ESCALATIONS],
                            lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
     page = clamp(filters.page, total, filters.per_page)
-    order = [(Escalation.resolved_at, True), (Escalation.id, True)] if filters.status == "resolved" else \
-        [(Escalation.due_at, False), (Escalation.id, False)]
     page_ids = page_of_ids(ids, order, page, total, filters.per_page)
     rows = db.session.scalars(sa.select(Escalation).where(Escalation.id.in_(page_ids)).options(
         joinedload(Escalation.thread), joinedload(Escalation.idea), joinedload(Escalation.requested_by),
         joinedload(Escalation.assignee), joinedload(Escalation.first_staff_reply_by))).all() if page_ids else []
     return Page(items=in_order(rows, page_ids), page=page, per_page=filters.per_page, total=total)
+
+
+def _queue_ids(filters: QueueFilters, viewer: User) -> tuple[sa.Select, list[tuple[Any, bool]]]:
+    """The ids a filter selects and the order to page them in. The active queue is the open and the assigned
+    ones merged, each read in due order from its own range of the (status, due_at, id) index: a filter of both
+    statuses had the planner walk every escalation ever raised by due time."""
+    if filters.status == "active":
+        both = sa.union_all(*(sa.select(Escalation.id, Escalation.due_at).where(Escalation.status == status)
+                              for status in (EscalationStatus.OPEN, EscalationStatus.ASSIGNED))).subquery()
+        return sa.select(both.c.id), [(both.c.due_at, False), (both.c.id, False)]
+    ids = sa.select(Escalation.id)
+    if filters.status == "mine":
+        ids = ids.where(Escalation.assignee_id == viewer.id, Escalation.status == EscalationStatus.ASSIGNED)
+    else:
+        ids = ids.where(Escalation.status == filters.status)
+    if filters.status == "resolved":
+        return ids, [(Escalation.resolved_at, True), (Escalation.id, True)]
+    return ids, [(Escalation.due_at, False), (Escalation.id, False)]
 
 
 def counts() -> dict[str, int]:
@@ -93,8 +103,11 @@ def breached_active_count(now: datetime | None = None) -> int:
 
 def staff_members() -> list[User]:
     roles = [role for role in Role.ORDER if Role.rank(role) >= Role.rank(Role.STAFF)]
-    return list(db.session.scalars(sa.select(User).where(User.role.in_(roles), User.is_deleted.is_(False))
-                                   .order_by(sa.func.lower(User.username))))
+    # one index lookup per role, sorted here: with `role IN (...)` and an ORDER BY lower(username), the planner
+    # (which knows only that a role has a quarter of the accounts on average) walks every member
+    ids = sa.union_all(*(sa.select(User.id).where(User.role == role) for role in roles))
+    return sorted(db.session.scalars(sa.select(User).where(User.id.in_(ids), User.is_deleted.is_(False))),
+                  key=lambda user: user.username.lower())
 
 
 def get_escalation(escalation_id: int) -> Escalation:

@@ -30,6 +30,7 @@ class Escalation(db.Model):
         sa.Index("ix_escalations_status_resolved", "status", "resolved_at", "id"),
         sa.Index("ix_escalations_assignee_queue", "assignee_id", "status", "due_at", "id"),
         sa.Index("ix_escalations_requested_by", "requested_by_id"),  # a member's data export and erasure
+        sa.Index("ix_escalations_resolved_at", "resolved_at"),  # the dashboard's days of resolved escalations
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,7 +40,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)  # bumped to end every session (password change)
     is_deleted: Mapped[bool] = mapped_column(default=False)
 
-    __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),)
+    __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
+                      sa.Index("ix_users_role", "role"))  # the staff, among however many members (0003)
 
     @property
     def is_suspended(self) -> bool:

@@ -43,11 +43,12 @@ def flag_queue(page: int = 1, per_page: int = PER_PAGE) -> Page:
     rows = queue[(page - 1) * per_page:page * per_page]
     oldest = dict(rows)
     post_ids = list(oldest)
-    flags = db.session.scalars(
+    # sorted here: an ORDER BY had SQLite walk every flag ever raised by time rather than look these posts up
+    flags = sorted(db.session.scalars(
         sa.select(Flag).where(Flag.post_id.in_(post_ids), Flag.status == "open")
         .options(joinedload(Flag.reporter), joinedload(Flag.post).joinedload(Post.author),
-                 joinedload(Flag.post).joinedload(Post.thread).joinedload(Thread.category))
-        .order_by(Flag.created_at, Flag.id)).all() if post_ids else []
+                 joinedload(Flag.post).joinedload(Post.thread).joinedload(Thread.category))).all(),
+                   key=lambda flag: (flag.created_at, flag.id)) if post_ids else []
     by_post: dict[int, list[Flag]] = {}
     for flag in flags:
         by_post.setdefault(flag.post_id, []).append(flag)

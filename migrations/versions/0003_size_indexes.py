@@ -44,6 +44,7 @@ INDEXES = [
     ("idea_votes", "ix_idea_votes_time_idea", ["created_at", "idea_id"]),
     ("idea_comments", "ix_idea_comments_author", ["author_id"]),
     ("notifications", "ix_notifications_user_created", ["user_id", "created_at", "id"]),
+    ("users", "ix_users_role", ["role"]),
     ("escalations", "ix_escalations_status_due", ["status", "due_at", "id"]),
     ("escalations", "ix_escalations_status_resolved", ["status", "resolved_at", "id"]),
     ("escalations", "ix_escalations_assignee_queue", ["assignee_id", "status", "due_at", "id"]),
@@ -51,6 +52,7 @@ INDEXES = [
     ("audit_entries", "ix_audit_entries_actor_list", ["actor_id", "created_at", "id"]),
     ("audit_entries", "ix_audit_entries_action_list", ["action", "created_at", "id"]),
     ("escalations", "ix_escalations_requested_by", ["requested_by_id"]),
+    ("escalations", "ix_escalations_resolved_at", ["resolved_at"]),
     ("flags", "ix_flags_queue", ["status", "post_id", "created_at"]),
     ("flags", "ix_flags_reporter", ["reporter_id"]),
 ]

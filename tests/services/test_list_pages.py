@@ -9,7 +9,7 @@ import pytest
 from forum import clock
 from forum.ideas import services as ideas
 from forum.extensions import db
-from forum.models import Post, Role, Thread, User
+from forum.models import Idea, Post, Role, Thread, User
 from forum.questions import services as questions
 from forum.moderation import services as moderation
 from tests.factories import make_answer, make_idea, make_thread, make_user
@@ -132,3 +132,21 @@ def test_idea_pages_join_up_to_the_whole_list(app, client, per_page):
         assert paged == [item["id"] for item in whole["items"]], query
     trending = client.get("/api/v1/ideas?sort=trending&per_page=100").get_json()["items"]
     assert trending[0]["id"] == leader
+
+
+def test_the_idea_board_shows_the_excerpt_and_loads_no_body(app, client):
+    from tests.conftest import count_queries, login_as
+    with app.app_context():
+        author = make_user()
+        author_id = author.id
+        make_idea(author, title="Night mode for the app", body="A *dark* theme.\n\nFor late " + "reading " * 40)
+    html = client.get("/ideas?sort=new").get_data(as_text=True)
+    row = html.split(">Night mode for the app</a>")[1].split("</li>")[0]
+    assert "A dark theme. For late reading" in row and "<em>" not in row  # paragraphs apart, tags gone
+    login_as(client, author_id)  # a member's page is never served from the page cache: its statements run
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as statements:
+        assert "A dark theme. For late reading" in client.get("/ideas?sort=new").get_data(as_text=True)
+    board = [s for s in statements if "FROM ideas" in s and "ideas.title" in s]
+    assert board and not [s for s in board if "body_html" in s]

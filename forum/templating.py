@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask import url_for as flask_url_for
 from flask.globals import _cv_request
 
@@ -28,6 +28,8 @@ def url_for(endpoint: str, **values: Any) -> str:
     if ctx is None or endpoint[:1] == ".":
         return flask_url_for(endpoint, **values)
     adapter = ctx.url_adapter
+    if adapter is None:
+        return flask_url_for(endpoint, **values)
     key: tuple = (endpoint, adapter.script_name, adapter.subdomain)
     args: list[str] = []
     for name, value in values.items():
@@ -45,37 +47,31 @@ def url_for(endpoint: str, **values: Any) -> str:
     shape = shapes.get(key)
     if shape is None:
         url = flask_url_for(endpoint, **values)
-        shapes[key] = _learn_shape(endpoint, list(key[3::2]), list(key[4::2]), args, url)
+        shapes[key] = _learn_shape(ctx.app, endpoint, list(key[3::2]), list(key[4::2]), args, url)
         return url
     if shape is _SLOW:
         return flask_url_for(endpoint, **values)
     return shape.format(*args)
 
 
-def _learn_shape(endpoint: str, names: list[str], kinds: list[type], args: list[str], url: str) -> str:
-    """The URL with a numbered slot per argument, or _SLOW when two sentinel builds (of different lengths, which
-    catches zero-padded numbers) and the real call do not all agree with it."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if any(name.startswith("_") for name in names) or _has_url_defaults(app):
-        return _SLOW
+def _learn_shape(app: Flask, endpoint: str, names: list[str], kinds: list[type], args: list[str], url: str) -> str:
+    """The URL with a numbered slot per argument, or _SLOW unless the shape reproduces both a second sentinel
+    build (of other lengths: zero-padded numbers would not) and the real call."""
+    if any(name.startswith("_") for name in names) or any(app.url_default_functions.values()):
+        return _SLOW  # Flask's options, or url_defaults callbacks that may change any URL from call to call
+    long, short = _sentinels(kinds, 8_100_000_001, "zq{}slotzq"), _sentinels(kinds, 3, "q{}")
     try:
-        long = _build(endpoint, names, kinds, lambda i: 8_100_000_001 + i, lambda i: f"zq{i}slotzq")
-        short = _build(endpoint, names, kinds, lambda i: 7 + i if i < 2 else 10 + i, lambda i: f"q{i}")
+        long_url, short_url = (flask_url_for(endpoint, **dict(zip(names, sample))) for sample in (long, short))
     except Exception:  # noqa: BLE001 - a converter that refuses the sentinel (`any(...)`): build it the slow way
         return _SLOW
-    shape = _slotted(long, [str(8_100_000_001 + i) if kind is int else f"zq{i}slotzq"
-                            for i, kind in enumerate(kinds)])
-    if shape is None:
-        return _SLOW
-    short_args = [str(7 + i if i < 2 else 10 + i) if kind is int else f"q{i}" for i, kind in enumerate(kinds)]
-    if shape.format(*short_args) != short or shape.format(*args) != url:
+    shape = _slotted(long_url, [str(value) for value in long])
+    if shape is None or shape.format(*short) != short_url or shape.format(*args) != url:
         return _SLOW
     return shape
 
 
-def _build(endpoint: str, names: list[str], kinds: list[type], number: Any, text: Any) -> str:
-    return flask_url_for(endpoint, **{name: (number(i) if kind is int else text(i))
-                                      for i, (name, kind) in enumerate(zip(names, kinds))})
+def _sentinels(kinds: list[type], first: int, text: str) -> list[Any]:
+    return [first + i if kind is int else text.format(i) for i, kind in enumerate(kinds)]
 
 
 def _slotted(url: str, sentinels: list[str]) -> str | None:
@@ -86,11 +82,6 @@ def _slotted(url: str, sentinels: list[str]) -> str | None:
             return None
         shape = shape.replace(sentinel, "{%d}" % i)
     return shape
-
-
-def _has_url_defaults(app: Flask) -> bool:
-    """Flask's url_defaults callbacks may change any URL from request to request: no shape can be kept."""
-    return any(app.url_default_functions.values())
 
 
 def initials(user: Any) -> str:

@@ -220,3 +220,15 @@ def test_a_renamed_category_queues_every_document_in_it(ctx, kind):
     category.name = "Gizmos and gadgets"
     db.session.commit()
     assert (kind, made.id) in _rows(kind)
+
+
+@pytest.mark.config(SEARCH_DRAIN_INTERVAL=0.05)
+def test_the_first_request_starts_the_drainer(app, client, request):
+    """Lazily, in the serving process (a thread started before gunicorn forks would not exist in the workers)."""
+    assert "search_drainer" not in app.extensions
+    client.get("/healthz")
+    drainer = app.extensions["search_drainer"]
+    request.addfinalizer(drainer.stop)
+    assert drainer.is_alive()
+    client.get("/healthz")
+    assert app.extensions["search_drainer"] is drainer

@@ -37,8 +37,6 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     PASSWORD_RESET_MAX_AGE = 3600
     SITE_NAME = "Brightwave Community"
-    PAGE_CACHE_SECONDS = 300  # bounds what versions cannot see: a byline's reputation, "3 minutes ago"
-    PAGE_CACHE_ITEMS = 500  # in-process store only (no REDIS_URL): about 25 MB of pages per worker
     TESTING = False
 
     def __init__(self) -> None:
@@ -53,6 +51,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # forum/viewcounts.py: buffered views reach threads.view_count this often (and what a killed worker may lose)
         self.VIEW_COUNT_FLUSH_SECONDS = _env_int("VIEW_COUNT_FLUSH_SECONDS", 5)
+        # Bounds what page versions cannot see: a byline's reputation on other threads, "3 minutes ago".
+        self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 300)
+        self.PAGE_CACHE_ITEMS = _env_int("PAGE_CACHE_ITEMS", 500)  # in-process store only: ~25 MB of pages a worker
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None

@@ -499,13 +499,16 @@ def _ms_text(value: float) -> str:
 
 
 def table(results: list[SizeResult]) -> str:
-    lines = ["| page | role | backend | size | req/s | p50 ms | p99 ms | KB | x ceiling | x own 10k | errors |",
-             "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    base: dict[tuple[str, str], float] = {}
+    """One row per page and size. "x own 10k" compares raw req/s, which the machine's other load moves;
+    "x 10k, same load" compares the ceiling ratios instead, which cancels most of it."""
+    lines = ["| page | role | backend | size | req/s | p50 ms | p99 ms | KB | x ceiling | x own 10k "
+             "| x 10k, same load | errors |",
+             "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    base: dict[tuple[str, str], tuple[float, float]] = {}
     for result in results:
         if result.size == "10k":
             for name, target in result.targets.items():
-                base[(result.backend, name)] = _median([run.rps for run in target.runs])
+                base[(result.backend, name)] = (_median([run.rps for run in target.runs]), _ceiling_rps(result))
     names: list[str] = []
     for result in results:
         names += [name for name in result.targets if name not in names]
@@ -516,18 +519,38 @@ def table(results: list[SizeResult]) -> str:
                 continue
             if target.problem or not target.runs:
                 lines.append(f"| {name} | {target.role} | {result.backend} | {result.size} | {target.problem or '-'} "
-                             f"| | | | | | |")
+                             f"| | | | | | | |")
                 continue
-            ceiling = result.targets.get("ceiling-query")
-            ceiling_rps = _median([run.rps for run in ceiling.runs]) if ceiling and ceiling.runs else float("nan")
+            ceiling_rps = _ceiling_rps(result)
             rps = _median([run.rps for run in target.runs])
-            own = base.get((result.backend, name))
+            own, own_ceiling = base.get((result.backend, name), (0.0, 0.0))
             p50, p99 = _median([r.p50_ms for r in target.runs]), _median([r.p99_ms for r in target.runs])
+            normalised = (rps / ceiling_rps) / (own / own_ceiling) if own and own_ceiling else 0.0
             lines.append(
                 f"| {name} | {target.role} | {result.backend} | {result.size} | {rps:,.1f} "
                 f"| {_ms_text(p50)} | {_ms_text(p99)} | {target.kbytes:,.1f} | {rps / ceiling_rps:.3f} "
-                f"| {f'{rps / own:.2f}' if own else '-'} | {sum(r.errors for r in target.runs)} |")
+                f"| {f'{rps / own:.2f}' if own else '-'} | {f'{normalised:.2f}' if normalised else '-'} "
+                f"| {sum(r.errors for r in target.runs)} |")
     return "\n".join(lines)
+
+
+def _ceiling_rps(result: SizeResult) -> float:
+    ceiling = result.targets.get("ceiling-query")
+    return _median([run.rps for run in ceiling.runs]) if ceiling and ceiling.runs else float("nan")
+
+
+def load_report(path: Path) -> list[SizeResult]:
+    """The results a run saved in bench/out/pages-*.json, to print its table again (--report FILE)."""
+    data = json.loads(Path(path).read_text())
+    results = []
+    for item in data["results"]:
+        targets = {name: Target(name, page["role"], 0, page["path"], kbytes=page["kbytes"], problem=page["problem"],
+                                runs=[Run(**run) for run in page["runs"]]) for name, page in item["pages"].items()}
+        results.append(SizeResult(item["size"], item["backend"], targets, memory=item.get("memory", []),
+                                  posting=item.get("posting", {}), reindex=item.get("reindex", {}),
+                                  manifest=item.get("manifest", {}), load=item.get("load", 0.0),
+                                  bare_memory=item.get("bare_memory", [])))
+    return results
 
 
 def extras(results: list[SizeResult]) -> str:
@@ -549,7 +572,7 @@ def extras(results: list[SizeResult]) -> str:
         if result.memory:
             anon = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.memory)
             rss = ", ".join(f"{m['rss_kb'] / 1024:.0f}" for m in result.memory)
-            bare = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.bare_memory)
+            bare = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.bare_memory) or "?"
             lines.append(f"worker memory after every page, {label}: RssAnon {anon} MB, RSS {rss} MB "
                          f"(target RssAnon <= 80 MB at 1M; a bare Flask worker: RssAnon {bare} MB)")
         if result.reindex:
@@ -634,6 +657,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=200, help="answers to post through the API")
     parser.add_argument("--cache-dir", type=Path, default=dataset.CACHE_DIR)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets even when cached")
+    parser.add_argument("--report", type=Path, default=None, help="print the table of a saved bench/out/pages-*.json")
     parser.add_argument("--schema", choices=["migrations", "models"], default="migrations",
                         help="models: db.create_all() instead of the migrations, for a tree whose migrations lag")
     args = parser.parse_args(argv)
@@ -646,6 +670,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.report:
+        results = load_report(args.report)
+        print(table(results) + "\n\n" + extras(results))
+        return 0
     if wrk_missing():
         print("wrk is not installed: the page benchmark needs it (apt-get install wrk, brew install wrk, or "
               "https://github.com/wg/wrk).", file=sys.stderr)
@@ -681,7 +709,7 @@ def _save(results: list[SizeResult], args: argparse.Namespace) -> None:
     out.mkdir(exist_ok=True)
     path = out / f"pages-{datetime.now():%Y%m%d-%H%M%S}.json"
     data = {"args": {k: str(v) for k, v in vars(args).items()}, "results": [
-        {"size": r.size, "backend": r.backend, "load": r.load, "memory": r.memory, "posting": r.posting, "reindex": r.reindex,
+        {"size": r.size, "backend": r.backend, "load": r.load, "memory": r.memory, "bare_memory": r.bare_memory, "posting": r.posting, "reindex": r.reindex,
          "manifest": r.manifest, "pages": {name: {"role": t.role, "path": t.path, "kbytes": t.kbytes,
                                                   "problem": t.problem, "runs": [vars(run) for run in t.runs]}
                                            for name, t in r.targets.items()}} for r in results]}

@@ -15,14 +15,23 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm.util import identity_key
 
 from forum.clock import utcnow
 from forum.dashboard.sql import day_of
-from forum.models import (AuditEntry, DashboardDirtyDay, Escalation, Flag, Idea, IdeaStatusChange, IdeaVote, Post,
-                          Thread)
+from forum.models import (
+    AuditEntry,
+    DashboardDirtyDay,
+    Escalation,
+    Flag,
+    Idea,
+    IdeaStatusChange,
+    IdeaVote,
+    Post,
+    Thread,
+)
+from forum.session_events import attach_once
 
 MARKED = "dashboard_marked_days"
 # Columns whose change can alter a figure; counters, scores, titles and activity times cannot.
@@ -38,15 +47,11 @@ FIELDS: dict[type, set[str]] = {
 }
 # Changes that move a row's other rows to another category (or out of the figures) on their own days.
 SPREADING = {Thread: {"category_id"}, Idea: {"category_id", "is_hidden"}}
-_EVENTS = (("before_flush", "_before_flush"), ("do_orm_execute", "_do_orm_execute"),
-           ("after_commit", "_forget"), ("after_soft_rollback", "_after_soft_rollback"))
 
 
 def register() -> None:
-    for name, attr in _EVENTS:
-        listener = globals()[attr]
-        if not sa.event.contains(Session, name, listener):
-            sa.event.listen(Session, name, listener)
+    attach_once({"before_flush": _before_flush, "do_orm_execute": _do_orm_execute, "after_commit": _forget,
+                 "after_soft_rollback": _after_soft_rollback})
 
 
 def _days(values: Iterable[Any]) -> set[date]:

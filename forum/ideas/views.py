@@ -1,7 +1,7 @@
 """Idea pages: thin views over ideas.services, ideas.queries and ideas.export."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from forum.auth.redirects import safe_next

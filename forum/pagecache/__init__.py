@@ -9,8 +9,18 @@ from flask import Flask
 
 from forum.pagecache import scopes
 from forum.pagecache.pages import visitor_page
-from forum.pagecache.scopes import (AUDIT, ESCALATIONS, FLAGS, IDEAS, QUESTIONS, SITE, idea_scope,
-                                    notifications_scope, thread_scope, touch)
+from forum.pagecache.scopes import (
+    AUDIT,
+    ESCALATIONS,
+    FLAGS,
+    IDEAS,
+    QUESTIONS,
+    SITE,
+    idea_scope,
+    notifications_scope,
+    thread_scope,
+    touch,
+)
 from forum.pagecache.store import cache, memo
 
 __all__ = ["AUDIT", "ESCALATIONS", "FLAGS", "IDEAS", "QUESTIONS", "SITE", "cache", "idea_scope", "init_app", "memo",

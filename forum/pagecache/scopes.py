@@ -12,11 +12,25 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 
-from forum.models import (AuditEntry, Category, Escalation, Flag, Idea, IdeaComment, IdeaStatusChange, IdeaVote,
-                          Notification, PageVersion, Post, Tag, Thread, User, Vote)
+from forum.models import (
+    AuditEntry,
+    Category,
+    Escalation,
+    Flag,
+    Idea,
+    IdeaComment,
+    IdeaStatusChange,
+    IdeaVote,
+    Notification,
+    Post,
+    Tag,
+    Thread,
+    User,
+    Vote,
+)
+from forum.session_events import attach_once
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +45,12 @@ QUIET_COLUMNS = {
     User: {"reputation", "last_seen_at", "password_hash", "session_version", "email", "suspended_until",
            "suspension_reason"},
 }
-_EVENTS = (("after_flush", "_after_flush"), ("do_orm_execute", "_do_orm_execute"),
-           ("before_commit", "_before_commit"), ("after_soft_rollback", "_after_soft_rollback"))
 
 
 def register() -> None:
     """Attach the listeners, once per process however many apps are built."""
-    for name, attr in _EVENTS:
-        listener = globals()[attr]
-        if not sa.event.contains(Session, name, listener):
-            sa.event.listen(Session, name, listener)
+    attach_once({"after_flush": _after_flush, "do_orm_execute": _do_orm_execute, "before_commit": _before_commit,
+                 "after_soft_rollback": _after_soft_rollback})
 
 
 def touch(session, *scopes: str) -> None:

@@ -1,7 +1,7 @@
 """Question pages: thin views over questions.services and questions.queries."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from forum.errors import Invalid

@@ -10,11 +10,11 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_sqlalchemy.session import Session
 from sqlalchemy.orm import ORMExecuteState
 
 from forum.models import Category, Idea, IdeaComment, Post, Thread
 from forum.search import queue
+from forum.session_events import attach_once
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,12 @@ THREAD_FIELDS = {"title", "slug", "category_id", "status", "accepted_post_id", "
 POST_FIELDS = {"body_html", "is_hidden", "thread_id", "position"}
 IDEA_FIELDS = {"title", "body_html", "category_id", "status", "merged_into_id", "is_hidden"}
 COMMENT_FIELDS = {"body_html", "is_hidden", "idea_id"}
-_EVENTS = (("after_flush", "_after_flush"), ("do_orm_execute", "_do_orm_execute"),
-           ("before_commit", "_before_commit"), ("after_soft_rollback", "_after_soft_rollback"))
 
 
 def register() -> None:
     """Attach the listeners, once per process however many apps are built."""
-    for name, attr in _EVENTS:
-        listener = globals()[attr]
-        if not sa.event.contains(Session, name, listener):
-            sa.event.listen(Session, name, listener)
+    attach_once({"after_flush": _after_flush, "do_orm_execute": _do_orm_execute, "before_commit": _before_commit,
+                 "after_soft_rollback": _after_soft_rollback})
 
 
 def mark_thread(session, thread_id: int) -> None:

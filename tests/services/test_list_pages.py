@@ -9,7 +9,7 @@ import pytest
 from forum import clock
 from forum.ideas import services as ideas
 from forum.extensions import db
-from forum.models import Idea, Post, Role, Thread, User
+from forum.models import Post, Role, Thread, User
 from forum.questions import services as questions
 from forum.moderation import services as moderation
 from tests.factories import make_answer, make_idea, make_thread, make_user

@@ -3,7 +3,8 @@
     make bench BENCH_ARGS="pages [--sizes 10k,100k,1m] [--pages home,thread,...] [--duration 10]
                            [--rounds 3] [--connections 16] [--workers 2] [--pg-url postgresql+psycopg://...]
                            [--backends sqlite,postgres] [--redis-url redis://...] [--index-sizes 10k,100k]
-                           [--no-post] [--posts 200] [--cache-dir bench/.cache] [--rebuild]"
+                           [--no-post] [--posts 200] [--cache-dir bench/.cache] [--rebuild]
+                           [--schema migrations|models] [--report bench/out/pages-....json]"
 
 For each size the cached dataset (bench/dataset.py) is copied, served by `gunicorn -w 2 wsgi:app`, and each
 page is driven by `wrk -t2 -c16 -d10s` on 127.0.0.1 in every round, together with two ceiling apps

@@ -6,12 +6,12 @@ from flask import jsonify, request
 from forum.api import bp
 from forum.api.helpers import viewer
 from forum.api.openapi import INT, STR, _obj, op
-from forum.dashboard import stats
+from forum.dashboard import read, stats
 
 
 @bp.get("/stats")
 def stats_show():
-    _, data = stats.dashboard_for(actor=viewer(), args=request.args)
+    _, data = read.dashboard_for(actor=viewer(), args=request.args)
     return jsonify(data)
 
 

@@ -20,14 +20,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from forum.clock import isoformat
+from forum.clock import isoformat, utcnow
 from forum.dashboard import rollups, source, stats
-from forum.dashboard.period import PRESETS, Period
+from forum.dashboard.period import PRESETS, Period, parse_period
 from forum.dashboard.rollups import DayFigures, day_start, micros
 from forum.dashboard.source import Range, within
 from forum.extensions import db
 from forum.models import (Category, DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
                           DashboardIdeaDay, Idea, IdeaStatus, IdeaVote, Post, Role, Thread, ThreadStatus, User)
+from forum.policy import Policy
 
 ONE_DAY = timedelta(days=1)
 
@@ -289,3 +290,12 @@ def dashboard(period: Period, now: datetime) -> dict[str, Any]:
         "top_ideas": top_ideas(period, steps), "top_answerers": top_answerers(period, steps),
         "daily": daily(period, cells, now),
     }
+
+
+def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
+    """Staff only; the period and category come from the query string (Invalid with field messages)."""
+    policy = Policy(actor)
+    policy.ensure(policy.can_view_dashboard(), "Only staff can see the community dashboard.")
+    now = utcnow()
+    period = parse_period(args, now)
+    return period, dashboard(period, now)

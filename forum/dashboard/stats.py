@@ -1,6 +1,6 @@
 """The dashboard's figures by definition, each computed in SQL over the source tables (aggregates, GROUP BY day,
 percentiles). One function per section; `scan_dashboard()` assembles them: the reference that the daily
-rollups (rollups.py, read.py) are tested against. `dashboard()`, what the page and the API call, reads the
+rollups (rollups.py, read.py) are tested against. `read.dashboard()`, what the page and the API call, reads the
 rollups instead, in five statements whatever the size of the community.
 
 Definitions (what staff read on the page, in one place):
@@ -22,11 +22,10 @@ import sqlalchemy as sa
 
 from forum.clock import isoformat, utcnow
 from forum.dashboard import workload
-from forum.dashboard.period import Period, parse_period
+from forum.dashboard.period import Period
 from forum.dashboard.sql import day_of, percentiles, seconds_between
 from forum.extensions import db
 from forum.models import Post, Role, Thread, ThreadStatus, User
-from forum.policy import Policy
 BUCKETS = (("lt_1h", "Under 1 hour", None, 1), ("1_4h", "1–4 hours", 1, 4), ("4_24h", "4–24 hours", 4, 24),
            ("gt_24h", "Over 24 hours", 24, None))
 OLDEST_PER_BUCKET = 5
@@ -208,15 +207,6 @@ def _name(user: User | None, user_id: int) -> str:
 
 # -- the whole dashboard ---------------------------------------------------------------------------
 
-def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
-    """Staff only; the period and category come from the query string (Invalid with field messages)."""
-    policy = Policy(actor)
-    policy.ensure(policy.can_view_dashboard(), "Only staff can see the community dashboard.")
-    now = utcnow()
-    period = parse_period(args, now)
-    return period, dashboard(period, now)
-
-
 def figures(period: Period, now: datetime) -> dict[str, Any]:
     """The headline figures of one period (the page compares two of these)."""
     return {**question_figures(period), **workload.escalation_figures(period, now),
@@ -231,12 +221,6 @@ def compare(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, dict
         change = None if value is None or before is None else round(value - before, 4 if unit == "share" else 0)
         result[key] = {"value": value, "previous": before, "change": change, "unit": unit}
     return result
-
-
-def dashboard(period: Period, now: datetime | None = None) -> dict[str, Any]:
-    """The page's and the API's figures, read from the daily rollups (forum/dashboard/read.py)."""
-    from forum.dashboard import read  # read builds on this module's definitions
-    return read.dashboard(period, now or utcnow())
 
 
 def scan_dashboard(period: Period, now: datetime | None = None) -> dict[str, Any]:

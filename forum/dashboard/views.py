@@ -1,10 +1,10 @@
-"""The staff dashboard page and its CSV downloads: thin over dashboard.stats."""
+"""The staff dashboard page and its CSV downloads: thin over dashboard.read (the rollups)."""
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from forum.dashboard import bp, charts, csv, display, stats
+from forum.dashboard import bp, charts, csv, display, read, stats
 from forum.dashboard.period import PRESETS
 from forum.errors import Invalid, NotFound
 from forum.questions.queries import categories
@@ -14,7 +14,7 @@ from forum.questions.queries import categories
 @login_required
 def show():
     try:
-        period, data = stats.dashboard_for(actor=current_user, args=request.args)
+        period, data = read.dashboard_for(actor=current_user, args=request.args)
     except Invalid as error:
         return _page(None, None, error.fields), 422
     return _page(period, data, {})
@@ -32,7 +32,7 @@ def download(table: str):
     if table not in csv.TABLES:
         raise NotFound("There is no such table on the dashboard.")
     try:
-        period, data = stats.dashboard_for(actor=current_user, args=request.args)
+        period, data = read.dashboard_for(actor=current_user, args=request.args)
     except Invalid as error:
         return _page(None, None, error.fields), 422
     body = csv.render(table, data, current_app.config.get("SITE_URL", "").rstrip("/"))

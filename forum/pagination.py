@@ -16,6 +16,18 @@ def last_page(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
 
 
+def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """The page links a list shows: the first, the last and `around` either side of the current one, None for a
+    gap. Built from the window alone, so a list of 5,000 pages renders what a list of 5 does."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n != numbers[-1] + 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
+
+
 def clamp(page: int, total: int, per_page: int) -> int:
     """An absurd page number shows the last page instead of an empty one."""
     return min(max(page, 1), last_page(total, per_page))

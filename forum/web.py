@@ -15,6 +15,7 @@ from forum.clock import utcnow
 from forum.extensions import login_manager
 from forum.markup import stored_html
 from forum.notifications import queries as notification_queries
+from forum.pagination import page_numbers
 from forum.policy import Policy
 from forum.templating import register as register_template_helpers
 
@@ -44,6 +45,7 @@ def register(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     app.jinja_env.filters["stored_html"] = stored_html
+    app.jinja_env.globals["page_numbers"] = page_numbers
     register_template_helpers(app)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""

@@ -150,3 +150,12 @@ def test_the_idea_board_shows_the_excerpt_and_loads_no_body(app, client):
         assert "A dark theme. For late reading" in client.get("/ideas?sort=new").get_data(as_text=True)
     board = [s for s in statements if "FROM ideas" in s and "ideas.title" in s]
     assert board and not [s for s in board if "body_html" in s]
+
+
+@pytest.mark.parametrize("current, last, shown", [
+    (1, 1, [1]), (1, 3, [1, 2, 3]), (1, 9, [1, 2, 3, None, 9]), (5, 9, [1, None, 3, 4, 5, 6, 7, None, 9]),
+    (4, 9, [1, 2, 3, 4, 5, 6, None, 9]), (9, 9, [1, None, 7, 8, 9]), (2500, 5000, [1, None, 2498, 2499, 2500, 2501,
+                                                                                   2502, None, 5000])])
+def test_page_links_show_the_ends_and_a_window_around_the_current_page(current, last, shown):
+    from forum.pagination import page_numbers
+    assert page_numbers(current, last) == shown

@@ -18,7 +18,16 @@ from config import TestingConfig
 from forum import clock, create_app
 from forum.extensions import db
 from forum.ideas import export as idea_export
-from forum.models import Category, Idea, IdeaVote, Notification, Post, PostRevision, Thread, User
+from forum.models import (
+    Category,
+    Idea,
+    IdeaVote,
+    Notification,
+    Post,
+    PostRevision,
+    Thread,
+    User,
+)
 from forum.privacy import export as user_export
 
 IDEAS, IDEA_VOTES, MEMBERS, POSTS = 100_000, 300_000, 1_000, 10_000

@@ -22,23 +22,40 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from bench import dataset
+from bench.report import (
+    CEILINGS,
+    Run,
+    SizeResult,
+    Target,
+    _ms_text,
+    _percentile,
+    _save,
+    extras,
+    load_report,
+    table,
+)
+from bench.serving import (
+    USER_AGENT,
+    Server,
+    app_env,
+    fetch,
+    login,
+    parse_wrk,
+    resolve,
+    wrk_missing,
+)
 
 ROOT = dataset.ROOT
-USER_AGENT = "forum-bench/1.0"  # the same on login and under wrk: Flask-Login ties a session to it
-CEILINGS = ("ceiling-bare", "ceiling-query")
 VISITOR, MEMBER, STAFF = "visitor", "member", "staff"
 
 
@@ -64,193 +81,13 @@ PAGES = [
 OPTIONAL_PAGES = [PageSpec("search", VISITOR, "/search?q=hub+offline")]  # needs a built index (--index-sizes)
 
 
-@dataclass
-class Run:
-    """One wrk run of one page."""
-
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    errors: int  # non-2xx/3xx answers and socket errors
-
-
-@dataclass
-class Target:
-    name: str
-    role: str
-    port: int
-    path: str
-    headers: dict[str, str] = field(default_factory=dict)
-    kbytes: float = 0.0
-    runs: list[Run] = field(default_factory=list)
-    problem: str = ""
-
-
 # ---------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """A gunicorn master in a subprocess: started, awaited until it answers, stopped by its own pid."""
-
-    def __init__(self, app: str, env: dict[str, str], workers: int, log: Path) -> None:
-        self.port = free_port()
-        self.log = log
-        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-                   "--timeout", "300", "--log-level", "warning", app]
-        self.handle = log.open("wb")  # this run's log only: a 500's explanation must be this run's error
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, path: str = "/healthz", timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log}")
-            try:
-                if fetch(self.port, path)[0] < 500:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s; see {self.log}")
-
-    def worker_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    status = (entry / "status").read_text()
-                except OSError:
-                    continue
-                if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
-                    pids.append(int(entry.name))
-        return sorted(pids)
-
-    def memory(self) -> list[dict[str, int]]:
-        """Each worker's RssAnon and VmRSS in kB (Linux /proc)."""
-        found = []
-        for pid in self.worker_pids():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            values = dict(re.findall(r"^(RssAnon|VmRSS):\s+(\d+) kB", status, re.M))
-            found.append({"pid": pid, "rss_anon_kb": int(values.get("RssAnon", 0)),
-                          "rss_kb": int(values.get("VmRSS", 0))})
-        return found
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.handle.close()
-
-
-def app_env(database_url: str, index_dir: str, redis_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(DATABASE_URL=database_url, SEARCH_INDEX_DIR=index_dir, FLASK_APP="wsgi", SECRET_KEY="bench-secret",
-               FORUM_CONFIG=os.environ.get("FORUM_CONFIG", "config.DevelopmentConfig"), PYTHONUNBUFFERED="1")
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    return env
 
 
 # ---------------------------------------------------------------- HTTP helpers
 
 
-def fetch(port: int, path: str, *, method: str = "GET", body: bytes | None = None,
-          headers: dict[str, str] | None = None, timeout: float = 120.0) -> tuple[int, dict, bytes, list[str]]:
-    """(status, headers, body, Set-Cookie values) of one request, no redirect followed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, dict(response.getheaders()), data, response.msg.get_all("Set-Cookie") or []
-    finally:
-        conn.close()
-
-
-def resolve(port: int, path: str, headers: dict[str, str]) -> tuple[str, int, int]:
-    """Follow redirects (a thread's id URL answers 301 to its slug URL): final path, status and size."""
-    for _ in range(5):
-        status, answer_headers, body, _ = fetch(port, path, headers=headers)
-        location = answer_headers.get("Location")
-        if status in (301, 302, 303, 307, 308) and location:
-            parts = urllib.parse.urlsplit(location)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            continue
-        return path, status, len(body)
-    return path, status, len(body)
-
-
-def login(port: int, username: str, password: str) -> dict[str, str]:
-    """A real login through the form (CSRF token included): the Cookie header the member's pages need."""
-    cookies: dict[str, str] = {}
-
-    def keep(values: list[str]) -> None:
-        for value in values:
-            name, _, rest = value.partition("=")
-            cookies[name.strip()] = rest.split(";", 1)[0]
-
-    status, _, body, set_cookies = fetch(port, "/login")
-    keep(set_cookies)
-    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body) or \
-        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', body)
-    form = {"login": username, "password": password}
-    if match:
-        form["csrf_token"] = match.group(1).decode()
-    status, _, body, set_cookies = fetch(
-        port, "/login", method="POST", body=urllib.parse.urlencode(form).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies)})
-    keep(set_cookies)
-    if status not in (302, 303):
-        raise RuntimeError(f"login as {username} answered {status}, not a redirect")
-    return {"Cookie": _cookie_header(cookies)}
-
-
-def _cookie_header(cookies: dict[str, str]) -> str:
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
-
-
 # ---------------------------------------------------------------- wrk
-
-
-def wrk_missing() -> bool:
-    return shutil.which("wrk") is None
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * _UNITS[unit]
-
-
-def parse_wrk(output: str) -> Run:
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.M))
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    if not requests:  # nothing finished within the run: wrk prints zero latencies, which would read as fast
-        return Run(rps=0.0, p50_ms=float("nan"), p99_ms=float("nan"), requests=0, errors=errors)
-    return Run(rps=rps, p50_ms=_ms(latency["50"]) if "50" in latency else float("nan"),
-               p99_ms=_ms(latency["99"]) if "99" in latency else float("nan"), requests=requests, errors=errors)
 
 
 def drive(target: Target, args: argparse.Namespace) -> Run:
@@ -267,19 +104,6 @@ def drive(target: Target, args: argparse.Namespace) -> Run:
 
 
 # ---------------------------------------------------------------- one size
-
-
-@dataclass
-class SizeResult:
-    size: str
-    backend: str
-    targets: dict[str, Target]
-    memory: list[dict[str, int]] = field(default_factory=list)
-    posting: dict = field(default_factory=dict)
-    reindex: dict = field(default_factory=dict)
-    manifest: dict = field(default_factory=dict)
-    load: float = 0.0  # the machine's load average after the rounds: other work shows in every figure
-    bare_memory: list[dict[str, int]] = field(default_factory=list)  # the bare Flask worker, for scale
 
 
 def _last_page(port: int, headers: dict[str, str]) -> str:
@@ -442,13 +266,6 @@ def _open_threads(database_url: str, count: int) -> list[int]:
     return ids[::step][:count]
 
 
-def _percentile(values: list[float], pct: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
-
-
 # ---------------------------------------------------------------- search index
 
 
@@ -488,106 +305,6 @@ def cached_index(size: str, database_url: str, manifest: dataset.Manifest, cache
 
 
 # ---------------------------------------------------------------- the report
-
-
-def _median(values: list[float]) -> float:
-    values = [value for value in values if value == value]  # runs where nothing finished have no latency
-    return statistics.median(values) if values else float("nan")
-
-
-def _ms_text(value: float) -> str:
-    return "none done" if value != value else f"{value:,.1f}"  # NaN: no request finished in a run
-
-
-def table(results: list[SizeResult]) -> str:
-    """One row per page and size. "x own 10k" compares raw req/s, which the machine's other load moves;
-    "x 10k, same load" compares the ceiling ratios instead, which cancels most of it."""
-    lines = ["| page | role | backend | size | req/s | p50 ms | p99 ms | KB | x ceiling | x own 10k "
-             "| x 10k, same load | errors |",
-             "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    base: dict[tuple[str, str], tuple[float, float]] = {}
-    for result in results:
-        if result.size == "10k":
-            for name, target in result.targets.items():
-                base[(result.backend, name)] = (_median([run.rps for run in target.runs]), _ceiling_rps(result))
-    names: list[str] = []
-    for result in results:
-        names += [name for name in result.targets if name not in names]
-    for name in names:
-        for result in results:
-            target = result.targets.get(name)
-            if target is None:
-                continue
-            if target.problem or not target.runs:
-                lines.append(f"| {name} | {target.role} | {result.backend} | {result.size} | {target.problem or '-'} "
-                             f"| | | | | | | |")
-                continue
-            ceiling_rps = _ceiling_rps(result)
-            rps = _median([run.rps for run in target.runs])
-            own, own_ceiling = base.get((result.backend, name), (0.0, 0.0))
-            p50, p99 = _median([r.p50_ms for r in target.runs]), _median([r.p99_ms for r in target.runs])
-            normalised = (rps / ceiling_rps) / (own / own_ceiling) if own and own_ceiling else 0.0
-            lines.append(
-                f"| {name} | {target.role} | {result.backend} | {result.size} | {rps:,.1f} "
-                f"| {_ms_text(p50)} | {_ms_text(p99)} | {target.kbytes:,.1f} | {rps / ceiling_rps:.3f} "
-                f"| {f'{rps / own:.2f}' if own else '-'} | {f'{normalised:.2f}' if normalised else '-'} "
-                f"| {sum(r.errors for r in target.runs)} |")
-    return "\n".join(lines)
-
-
-def _ceiling_rps(result: SizeResult) -> float:
-    ceiling = result.targets.get("ceiling-query")
-    return _median([run.rps for run in ceiling.runs]) if ceiling and ceiling.runs else float("nan")
-
-
-def load_report(path: Path) -> list[SizeResult]:
-    """The results a run saved in bench/out/pages-*.json, to print its table again (--report FILE)."""
-    data = json.loads(Path(path).read_text())
-    results = []
-    for item in data["results"]:
-        targets = {name: Target(name, page["role"], 0, page["path"], kbytes=page["kbytes"], problem=page["problem"],
-                                runs=[Run(**run) for run in page["runs"]]) for name, page in item["pages"].items()}
-        results.append(SizeResult(item["size"], item["backend"], targets, memory=item.get("memory", []),
-                                  posting=item.get("posting", {}), reindex=item.get("reindex", {}),
-                                  manifest=item.get("manifest", {}), load=item.get("load", 0.0),
-                                  bare_memory=item.get("bare_memory", [])))
-    return results
-
-
-def extras(results: list[SizeResult]) -> str:
-    lines = []
-    for result in results:
-        label = f"{result.backend} {result.size}"
-        if result.posting:
-            p = result.posting
-            if "error" in p:
-                lines.append(f"posting answers, {label}: {p['error']}")
-            else:
-                lines.append(f"posting answers, {label}: {p['created']}/{p['posts']} created, median "
-                             f"{p['median_ms']:.1f} ms, p90 {p['p90_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms "
-                             f"(client-side on loopback, sequential; statuses {p['statuses']}; target median "
-                             f"<= 15 ms, p99 < 50 ms){'; last error: ' + p['error_line'] if p.get('error_line') else ''}")
-        lines.append(f"machine, {label}: load average {result.load:.1f} on {os.cpu_count()} CPUs after the rounds; "
-                     f"dataset {result.manifest.get('posts', 0):,} posts built in "
-                     f"{result.manifest.get('build_seconds', 0):.0f} s")
-        if result.memory:
-            anon = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.memory)
-            rss = ", ".join(f"{m['rss_kb'] / 1024:.0f}" for m in result.memory)
-            bare = ", ".join(f"{m['rss_anon_kb'] / 1024:.0f}" for m in result.bare_memory) or "?"
-            lines.append(f"worker memory after every page, {label}: RssAnon {anon} MB, RSS {rss} MB "
-                         f"(target RssAnon <= 80 MB at 1M; a bare Flask worker: RssAnon {bare} MB)")
-        if result.reindex:
-            r = result.reindex
-            if "error" in r:
-                lines.append(f"flask forum reindex, {label}: failed: {r['error']}")
-            else:
-                lines.append(f"flask forum reindex, {label}: {r['posts']:,} posts ({r['documents']} documents) in "
-                             f"{r['seconds']:.1f} s = {r['posts_per_s']:,} posts/s (built {r['built_at']}, load "
-                             f"{r['load']}; target >= 1,000 posts/s)")
-        elif result.targets:
-            lines.append(f"search index, {label}: none built (add {result.size} to --index-sizes): the search "
-                         f"page is not measured and answers are indexed into an empty index")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- main
@@ -705,14 +422,3 @@ def make_ceiling(cache_dir: Path) -> str:
     return make_ceiling_db(str(cache_dir / "ceiling.db"))
 
 
-def _save(results: list[SizeResult], args: argparse.Namespace) -> None:
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    path = out / f"pages-{datetime.now():%Y%m%d-%H%M%S}.json"
-    data = {"args": {k: str(v) for k, v in vars(args).items()}, "results": [
-        {"size": r.size, "backend": r.backend, "load": r.load, "memory": r.memory, "bare_memory": r.bare_memory, "posting": r.posting, "reindex": r.reindex,
-         "manifest": r.manifest, "pages": {name: {"role": t.role, "path": t.path, "kbytes": t.kbytes,
-                                                  "problem": t.problem, "runs": [vars(run) for run in t.runs]}
-                                           for name, t in r.targets.items()}} for r in results]}
-    path.write_text(json.dumps(data, indent=1))
-    print(f"raw figures: {path.relative_to(ROOT)}")

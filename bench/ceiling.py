@@ -17,7 +17,7 @@ from flask import Flask, render_template
 from jinja2 import DictLoader
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><header><a href="/">Brightwave Community</a></header><main><h1>{{ title }}</h1>
+<body><header><a href="/">Community</a></header><main><h1>{{ title }}</h1>
 {% for row in rows %}<article id="item-{{ row[0] }}"><h2>{{ row[1] }}</h2>{{ row[2] | safe }}</article>{% endfor %}
 </main><footer>Ceiling app</footer></body></html>"""
 ROWS = 1_000

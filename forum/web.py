@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from forum import api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
+from forum import admin, api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
 from forum.auth import services as auth_services
 from forum.clock import utcnow
 from forum.extensions import login_manager
@@ -20,7 +20,7 @@ from forum.policy import Policy
 from forum.templating import register as register_template_helpers
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
-              privacy.bp, dashboard.bp, api.bp)
+              privacy.bp, dashboard.bp, admin.bp, api.bp)
 
 
 class _IdConverter(IntegerConverter):

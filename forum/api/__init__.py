@@ -27,6 +27,7 @@ from forum.search import api as search_api  # noqa: E402,F401
 from forum.notifications import api as notifications_api  # noqa: E402,F401
 from forum.privacy import api as privacy_api  # noqa: E402,F401
 from forum.dashboard import api as dashboard_api  # noqa: E402,F401
+from forum.admin import category_api, people_api, site_api  # noqa: E402,F401
 
 DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api,
-               privacy_api, dashboard_api]
+               privacy_api, dashboard_api, category_api, people_api, site_api]

@@ -29,6 +29,10 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Support policy overrides; None falls back to the site settings, then the environment's defaults.
+    sla_hours: Mapped[int | None] = mapped_column(default=None)
+    auto_escalate_hours: Mapped[int | None] = mapped_column(default=None)
 
 
 class Tag(db.Model):

@@ -200,6 +200,19 @@ class Policy:
         """Staff and above read the community health figures; members and visitors never do."""
         return self.is_staff
 
+    # -- admin ---------------------------------------------------------------------------------
+    def can_manage_categories(self) -> bool:
+        """Create, rename, reorder, archive, merge and delete categories: admins only."""
+        return self.is_admin
+
+    def can_manage_people(self) -> bool:
+        """Find members and change their roles: admins only (moderators suspend, they do not promote)."""
+        return self.is_admin
+
+    def can_edit_site_settings(self) -> bool:
+        """The community's name, brand, guidelines and support policy: admins only."""
+        return self.is_admin
+
     # -- notifications -------------------------------------------------------------------------
     def can_watch(self) -> bool:
         """Any signed-in account, suspended included: watching only changes what you are told."""

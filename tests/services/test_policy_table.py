@@ -124,6 +124,10 @@ TABLE = [
     ("ideas export", "can_export_ideas", lambda: (), "0000111"),
     # -- dashboard
     ("the community dashboard", "can_view_dashboard", lambda: (), "0000111"),
+    # -- admin
+    ("categories", "can_manage_categories", lambda: (), "0000001"),
+    ("people and roles", "can_manage_people", lambda: (), "0000001"),
+    ("the site settings", "can_edit_site_settings", lambda: (), "0000001"),
     # -- privacy
     ("a public profile", "can_view_profile", lambda: (author_with("public"),), "1111111"),
     ("a members-only profile", "can_view_profile", lambda: (author_with("members"),), "0111111"),

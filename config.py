@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 
@@ -35,8 +36,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a stale form is not an error
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # A Redis outage must not turn every login into a 500: Flask-Limiter counts in this process's memory while
+    # the storage is unreachable, checks it again with back-off, and goes back to Redis when it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # the rare failure the fallback cannot catch (Redis dies mid-request) too
     PASSWORD_RESET_MAX_AGE = 3600
-    SITE_NAME = "Brightwave Community"
+    # What a fresh database shows until an admin fills in /admin/settings (forum/site.py): names no company.
+    COMMUNITY_NAME = "Community"
+    COMPANY_NAME = ""
+    ACCENT_COLOR = "#1747b8"  # 8:1 against the white text the stylesheet puts on it
+    DEFAULT_LANGUAGE = "en"
     TESTING = False
 
     def __init__(self) -> None:
@@ -49,6 +58,11 @@ class Config:
         self.SEARCH_DRAIN_INTERVAL = 0 if self.TESTING else _env_int("SEARCH_DRAIN_INTERVAL", 1)
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        if self.REDIS_URL:  # short timeouts: an unreachable Redis costs a login half a second once, not a hang
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        # Reverse-proxy hops whose X-Forwarded-For/-Proto/-Host are believed (0: none; nginx in front: 1).
+        self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+        self.LOG_FORMAT = "json" if env.get("LOG_FORMAT", "").strip().lower() == "json" else "text"
         # forum/viewcounts.py: buffered views reach threads.view_count this often (and what a killed worker may lose)
         self.VIEW_COUNT_FLUSH_SECONDS = _env_int("VIEW_COUNT_FLUSH_SECONDS", 5)
         # Bounds what page versions cannot see: a byline's reputation on other threads, "3 minutes ago".
@@ -91,6 +105,18 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Every link in mail, feeds and exports is built from SITE_URL: the development default would send
+        # members to 127.0.0.1, so production refuses to start rather than mail broken links.
+        site_url = os.environ.get("SITE_URL", "").strip()
+        parts = urlsplit(site_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise RuntimeError("SITE_URL must be set in production to the forum's public address, "
+                               "e.g. SITE_URL=https://community.example.com (links in mail, feeds and exports).")
+        self.SITE_URL = site_url.rstrip("/")
+        self.WARN_WITHOUT_MAIL_SERVER = True  # create_app warns, once its log format is set (forum/__init__.py)
 
     def _default_secret_key(self) -> str:
         raise RuntimeError("SECRET_KEY must be set in production.")

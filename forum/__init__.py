@@ -1,12 +1,14 @@
 """The application factory."""
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
-from forum import cli, errors, pagecache, search, web
+from forum import cli, errors, pagecache, requestlog, search, staticfiles, web
 from forum.database import configure_engine, engine_options
 from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -27,7 +29,28 @@ def create_app(config: object | str | None = None) -> Flask:
     web.register(app)
     errors.register(app)
     cli.register(app)
+    staticfiles.init_app(app)  # WSGI layers, innermost first: static files, the access log, then the proxy fix
+    requestlog.init_app(app)
+    _trust_proxies(app)
+    _warn_without_mail_server(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto/-Host from exactly TRUSTED_PROXY_COUNT proxies, so rate limits, logs
+    and redirects see the client and its scheme; with 0 the headers are ignored (a client could forge them)."""
+    hops = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _warn_without_mail_server(app: Flask) -> None:
+    """Production starts without MAIL_SERVER (nothing is lost: the outbox keeps the mail) but says so, here
+    rather than in the config so the line comes in the configured log format."""
+    if app.config.get("WARN_WITHOUT_MAIL_SERVER") and not app.config.get("MAIL_SERVER"):
+        logging.getLogger("forum.mail").warning(
+            "MAIL_SERVER is not set: mail is written to the log and kept unsent in the outbox; "
+            "set MAIL_SERVER and run `flask forum send-mail` to deliver it.")
 
 
 def _load_config(config: object | str) -> object:

@@ -14,6 +14,7 @@ forum_cli = AppGroup("forum", help="Forum administration commands.")
 
 
 def register(app: Flask) -> None:
+    from forum.admin import commands  # noqa: F401  (create-category, set-role attach to forum_cli)
     app.cli.add_command(forum_cli)
 
 
@@ -65,7 +66,8 @@ def create_token(username: str, name: str) -> None:
 
 @forum_cli.command("escalate-overdue")
 def escalate_overdue() -> None:
-    """Escalate questions with no answer after AUTO_ESCALATE_AFTER_HOURS (cron: hourly; safe to run twice)."""
+    """Escalate questions with no answer after their category's auto-escalation delay, else the site's, else
+    AUTO_ESCALATE_AFTER_HOURS (cron: hourly; safe to run twice)."""
     from forum.escalations.services import escalate_overdue_questions
     count = escalate_overdue_questions()
     click.echo(f"Escalated {count} unanswered question{'s' if count != 1 else ''}.")
@@ -149,9 +151,15 @@ def reindex(check: bool, pending: bool) -> None:
 @click.option("--digests/--no-digests", default=True, show_default=True,
               help="Also queue the daily digests (once per member per UTC day, however often this runs).")
 def send_mail(digests: bool) -> None:
-    """Send queued mail: pending, failed-and-due (with back-off) and abandoned sends, plus daily digests."""
+    """Send queued mail: pending, failed-and-due (with back-off) and abandoned sends, plus daily digests.
+    Without MAIL_SERVER nothing is sent (the outbox keeps it) and the command says so and fails."""
     from forum.notifications import outbox
+    from forum.notifications.mail import mail_configured
     queued = outbox.build_digests() if digests else 0
+    if not mail_configured():
+        raise click.ClickException(f"MAIL_SERVER is not set, so nothing was sent (digests queued: {queued}); "
+                                   f"{outbox.count_unsent()} mails wait in the outbox. Set MAIL_SERVER and "
+                                   "run this again.")
     result = outbox.send_due()
     click.echo(f"Digests queued: {queued}. Sent: {result['sent']}, failed: {result['failed']}, "
                f"skipped: {result['skipped']}.")

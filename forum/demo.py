@@ -10,16 +10,18 @@ import sqlalchemy as sa
 from forum import clock
 from forum.auth.services import register_user
 from forum.extensions import db
+from forum.markup import render_markdown
 from forum.escalations import services as escalations
 from forum.ideas import services as ideas
 from forum.moderation import services as moderation
-from forum.models import Category, Idea, IdeaStatus, Post, Thread, User
+from forum.models import Category, Idea, IdeaStatus, Post, SiteSettings, Thread, User
 from forum.questions import services as questions
 
 PASSWORD = "community-demo"
 _DATA = Path(__file__).with_name("demo_data")
 _COMMUNITY = json.loads((_DATA / "community.json").read_text(encoding="utf-8"))
 CATEGORIES, USERS, IDEAS = _COMMUNITY["categories"], _COMMUNITY["users"], _COMMUNITY["ideas"]
+SITE = _COMMUNITY["site"]  # the demo's name and brand; the code itself names no company
 QUESTIONS = json.loads((_DATA / "questions.json").read_text(encoding="utf-8"))["questions"]
 
 
@@ -33,6 +35,7 @@ def seed() -> list[tuple[str, str]]:
         for spec in USERS:
             users[spec["username"]].bio = spec["bio"]
         db.session.add_all(Category(**spec) for spec in CATEGORIES)
+        _seed_site_settings()
         db.session.commit()
         members = [user for user in users.values() if user.role == "member"]
         for spec in sorted(QUESTIONS, key=lambda q: -q["age_hours"]):
@@ -42,6 +45,16 @@ def seed() -> list[tuple[str, str]]:
     finally:
         clock.freeze(None)
     return [(spec["username"], spec["role"]) for spec in USERS]
+
+
+def _seed_site_settings() -> None:
+    """The demo company's identity, as an admin would have set it at /admin/settings (kept if already set)."""
+    if db.session.get(SiteSettings, 1) is not None:
+        return
+    db.session.add(SiteSettings(id=1, community_name=SITE["community_name"], company_name=SITE["company_name"],
+                                tagline=SITE["tagline"], guidelines_md=SITE["guidelines"],
+                                guidelines_html=render_markdown(SITE["guidelines"]), accent_color=SITE["accent_color"],
+                                default_language="en"))
 
 
 def _voters(members: list[User], exclude: User, count: int, offset: int) -> list[User]:
@@ -127,7 +140,7 @@ def _seed_private_idea_comment(users: dict[str, User], now) -> None:
 
 
 ESCALATION_REASONS = (
-    "Nobody here has seen this error; I need someone from Brightwave to look at my account.",
+    f"Nobody here has seen this error; I need someone from {SITE['company_name']} to look at my account.",
     "This has been going on for days and my family is locked out of the automations.",
     "Still broken after everything suggested here; could someone from the team take a look?",
     "Tried every answer in this thread and it still fails.",

@@ -34,7 +34,8 @@ mail = Mail()
 
 
 def _client_address() -> str:
-    """The peer address; behind a proxy, ProxyFix (configured in deploy docs) makes this the client."""
+    """The peer address. Behind TRUSTED_PROXY_COUNT proxies the factory's ProxyFix has already made it the
+    client's (from X-Forwarded-For); with 0 the header is ignored, so a forged one cannot pick a budget."""
     return get_remote_address() or request.remote_addr or "unknown"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask import url_for as flask_url_for
 from flask.globals import _cv_request
+
+from forum.staticfiles import hashed_filename
 
 # Characters that every werkzeug builder (path segment, `path` converter, query string) writes unchanged, so a
 # value made of them lands in the URL exactly as given: ids, slugs, usernames, tag names, static file names.
@@ -25,6 +27,9 @@ def url_for(endpoint: str, **values: Any) -> str:
     reproduce (a value werkzeug would quote, `_external` and the other options, a converter that rejects the
     sentinel, URL defaults, no request) goes to flask.url_for, always."""
     ctx = _cv_request.get(None)  # the request context itself: each public proxy costs a microsecond
+    if endpoint == "static" and "filename" in values:  # the content-hashed name, cached immutable (staticfiles.py)
+        app = ctx.app if ctx is not None else current_app
+        values = {**values, "filename": hashed_filename(app, values["filename"])}
     if ctx is None or endpoint[:1] == ".":
         return flask_url_for(endpoint, **values)
     adapter = ctx.url_adapter

@@ -20,7 +20,6 @@ import time
 from collections.abc import Mapping
 from typing import Protocol
 
-import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 
@@ -48,6 +47,8 @@ class Buffer(Protocol):
 
 class MemoryBuffer:
     """One process's counts under a lock; what is not yet flushed dies with the process."""
+
+    errors: tuple[type[Exception], ...] = ()  # nothing to be unreachable
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -83,6 +84,8 @@ class RedisBuffer:
     """Counts in one Redis hash shared by every worker; a killed worker loses nothing it counted."""
 
     def __init__(self, url: str, key: str) -> None:
+        import redis  # here, not at the top: a worker without REDIS_URL never loads the client (~6 MB)
+        self.errors = (redis.RedisError,)
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._key = key
         self._take = self._redis.register_script(_TAKE_SCRIPT)
@@ -144,7 +147,7 @@ def count_view(thread_id: int, viewer_id: int | None = None) -> bool:
         if viewer_id is not None and not state.buffer.first_look(viewer_id, thread_id):
             return False
         state.buffer.add(thread_id)
-    except redis.RedisError as error:
+    except state.buffer.errors as error:
         log.warning("view of thread %s not counted: %s", thread_id, error)
         return False
     if state.flusher is None and app.config.get("VIEW_COUNT_FLUSH_THREAD", not app.testing):

@@ -10,6 +10,9 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from forum import admin, api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
+from forum import health
+from forum import pagecache, site
+from forum.admin.site_views import theme_stylesheet
 from forum.auth import services as auth_services
 from forum.clock import utcnow
 from forum.extensions import login_manager
@@ -20,7 +23,7 @@ from forum.policy import Policy
 from forum.templating import register as register_template_helpers
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
-              privacy.bp, dashboard.bp, admin.bp, api.bp)
+              privacy.bp, dashboard.bp, admin.bp, api.bp, health.bp)
 
 
 class _IdConverter(IntegerConverter):
@@ -36,6 +39,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = _IdConverter  # before the rules bind their converters
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.add_url_rule("/theme.css", "theme_css", theme_stylesheet)  # the accent colour (site settings)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
@@ -115,8 +119,11 @@ def _unread_count() -> int:
 
 
 def _template_globals() -> dict:
-    return {"policy": Policy(current_user._get_current_object()),  # the user, not the proxy: ~100 checks a page
-            "unread_count": _unread_count, "now": utcnow()}
+    user = current_user._get_current_object()
+    if user.is_authenticated:  # the header's bell: its versions come with the settings' lookup, not one of their own
+        pagecache.prefetch(*notification_queries.count_scopes(user))
+    return {"policy": Policy(user),  # the user, not the proxy: ~100 checks a page
+            "unread_count": _unread_count, "now": utcnow(), "site": site.settings()}
 
 
 def timeago(moment: datetime | None) -> str:

@@ -60,3 +60,12 @@ def make_idea(author: User | None = None, *, title: str | None = None,
     make_category(category)
     return submit_idea(actor=author or make_user(), title=title or f"Please add feature number {next(_seq)}",
                        body=body, category=category)
+
+
+def set_site(**values: object) -> None:
+    """Save site settings as an admin would at /admin/settings (an admin is made if there is none)."""
+    import sqlalchemy as sa
+
+    from forum.admin.site_services import update_site_settings
+    admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN).limit(1)) or make_user(role=Role.ADMIN)
+    update_site_settings(actor=admin, values=values)

@@ -61,6 +61,8 @@ VARIANTS: dict[str, list[str]] = {
     "search.similar": ["q=router+offline"], "api.similar_ideas": ["q=router+offline"],
     "ideas.export_download": ["format=csv", "format=json&status=planned"],
     "api.export_ideas": ["format=json"], "notifications.questions_feed": ["category=c2"],
+    "admin.users": ["q=user1", "q=User1@Example.com", "role=staff", "q=user&role=member", "page=9999"],
+    "api.admin_people": ["q=user1", "q=user1@example.com", "role=member&page=9", "page=9999&per_page=100"],
 }
 
 # Rules whose statements may still scan, each with the reason. Nothing else is excused.

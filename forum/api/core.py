@@ -1,7 +1,7 @@
 """API endpoints that belong to no one domain: the caller and the categories."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from forum.api import bp
 from forum.api.openapi import op
@@ -13,8 +13,11 @@ from forum.questions import queries
 
 @bp.get("/categories")
 def categories():
-    return jsonify(items=[{"slug": c.slug, "name": c.name, "description": c.description}
-                          for c in queries.categories()])
+    """The categories that take new questions and ideas (what a client's ask form offers); with
+    `include_archived=1`, the archived ones too, which stay readable and filterable."""
+    everything = request.args.get("include_archived") in ("1", "true")
+    return jsonify(items=[{"slug": c.slug, "name": c.name, "description": c.description, "archived": c.archived}
+                          for c in queries.categories() if everything or not c.archived])
 
 
 @bp.get("/me")
@@ -26,6 +29,7 @@ def me():
 
 
 OPENAPI_PATHS = {
-    "/categories": {"get": op("List categories", "questions", schema="CategoryList")},
+    "/categories": {"get": op("List the categories open to new posts (include_archived=1: all)", "questions",
+                              schema="CategoryList", params=["include_archived"])},
     "/me": {"get": op("The caller's account", "account", schema="Me", auth=True)},
 }

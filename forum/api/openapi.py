@@ -14,7 +14,8 @@ QUERY_PARAMS = {
     "q": {"type": "string"}, "type": {"type": "string"}, "since": {"type": "string"},
     "until": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string"},
     "format": {"type": "string", "enum": ["csv", "json"]}, "limit": {"type": "integer"},
-    "days": {"type": "integer"},
+    "days": {"type": "integer"}, "role": {"type": "string", "enum": ["member", "staff", "moderator", "admin"]},
+    "include_archived": {"type": "string", "enum": ["0", "1"]},
 }
 ERRORS = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "409", "422")}
 
@@ -32,7 +33,7 @@ def op(summary: str, tag: str, *, body: str | None = None, schema: str | None = 
     if path_id:
         name = path_id if isinstance(path_id, str) else "id"
         parameters.insert(0, {"name": name, "in": "path", "required": True,
-                              "schema": {"type": "string" if name == "username" else "integer"}})
+                              "schema": {"type": "string" if name in ("username", "slug") else "integer"}})
     if parameters:
         operation["parameters"] = parameters
     if body:
@@ -61,7 +62,7 @@ SCHEMAS: dict[str, Any] = {
     "Error": _obj(["error"], error=_obj(["code", "message"], code=STR, message=STR,
                                         fields={"type": "object", "additionalProperties": STR})),
     "Author": AUTHOR,
-    "Category": _obj(["slug", "name", "description"], slug=STR, name=STR, description=STR),
+    "Category": _obj(["slug", "name", "description"], slug=STR, name=STR, description=STR, archived=BOOL),
     "CategoryList": _obj(["items"], items={"type": "array", "items": {"$ref": "#/components/schemas/Category"}}),
     "Me": _obj(["username", "reputation", "is_staff", "role"], id=INT, username=STR, reputation=INT,
                is_staff=BOOL, role=STR, email=STR, created_at=TIME, is_suspended=BOOL, suspended_until=TIME),

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from forum import pagecache
 from forum.clock import isoformat, utcnow
 from forum.dashboard import rollups, source, stats
 from forum.dashboard.period import PRESETS, Period, parse_period
@@ -298,4 +299,16 @@ def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
     policy.ensure(policy.can_view_dashboard(), "Only staff can see the community dashboard.")
     now = utcnow()
     period = parse_period(args, now)
-    return period, dashboard(period, now)
+    return period, pagecache.memo(_memo_key(period, now), DASHBOARD_SCOPES, lambda: dashboard(period, now))
+
+
+# Every write the figures count bumps one of these (questions, answers and votes; ideas and their votes;
+# escalations; people and categories): the figures are computed again after any of them, and otherwise at most
+# once a minute (the clock moves "today", ages and SLA breaches), however many staff look.
+DASHBOARD_SCOPES = (pagecache.QUESTIONS, pagecache.IDEAS, pagecache.ESCALATIONS, pagecache.SITE)
+
+
+def _memo_key(period: Period, now: datetime) -> str:
+    custom = "" if period.days else f"{period.since.isoformat()}/{period.until.isoformat()}"
+    category = period.category.id if period.category is not None else 0
+    return f"dashboard:{period.days or 0}:{custom}:{category}:{now.strftime('%Y-%m-%dT%H:%M')}"

@@ -4,16 +4,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid
 from forum.escalations.queries import find_user
 from forum.extensions import db
-from forum.models import Escalation, EscalationStatus, Thread, User
+from forum.models import Category, Escalation, EscalationStatus, Thread, User
 from forum.moderation.audit import record_audit
 from forum.notifications.services import notify
 from forum.policy import Policy
+from forum.site import support_policy
 # Module references: questions.services and ideas.services may still be initialising when this domain is imported.
 from forum.ideas import services as idea_services
 from forum.questions import services as question_services
@@ -66,7 +66,7 @@ def _open_escalation(thread: Thread, *, requested_by: User | None, source: str, 
     now = now or utcnow()
     escalation = Escalation(thread_id=thread.id, requested_by_id=requested_by.id if requested_by else None,
                             source=source, reason=reason, status=EscalationStatus.OPEN, created_at=now,
-                            due_at=now + timedelta(hours=current_app.config["ESCALATION_SLA_HOURS"]))
+                            due_at=now + timedelta(hours=support_policy(thread.category)[0]))
     db.session.add(escalation)
     db.session.flush()
     return escalation
@@ -139,16 +139,24 @@ def resolve_escalation(*, actor: User, escalation: Escalation, note: object = ""
 
 
 def escalate_overdue_questions(*, now: datetime | None = None) -> int:
-    """Escalate visible, unsolved questions nobody answered for AUTO_ESCALATE_AFTER_HOURS. A thread that was
-    ever escalated is left alone, so running this twice (or every hour from cron) escalates nothing new."""
+    """Escalate visible, unsolved questions nobody answered for their category's auto-escalation delay
+    (forum/site.py: support_policy). A thread that was ever escalated is left alone, so running this twice (or
+    every hour from cron) escalates nothing new."""
     now = now or utcnow()
-    cutoff = now - timedelta(hours=current_app.config["AUTO_ESCALATE_AFTER_HOURS"])
+    delays = {category.id: support_policy(category)[1] for category in db.session.scalars(sa.select(Category))}
+    by_delay: dict[int, list[int]] = {}
+    for category_id, hours in delays.items():
+        by_delay.setdefault(hours, []).append(category_id)
+    if not by_delay:
+        return 0
+    overdue = sa.or_(*(sa.and_(Thread.category_id.in_(ids), Thread.created_at <= now - timedelta(hours=hours))
+                       for hours, ids in by_delay.items()))
     threads = db.session.scalars(sa.select(Thread).where(
-        Thread.answer_count == 0, Thread.created_at <= cutoff, Thread.is_hidden.is_(False),
+        Thread.answer_count == 0, overdue, Thread.is_hidden.is_(False),
         Thread.accepted_post_id.is_(None), Thread.duplicate_of_id.is_(None),
         ~sa.exists().where(Escalation.thread_id == Thread.id)).order_by(Thread.created_at)).all()
-    hours = current_app.config["AUTO_ESCALATE_AFTER_HOURS"]
     for thread in threads:
+        hours = delays[thread.category_id]
         escalation = _open_escalation(thread, requested_by=None, source="auto", now=now,
                                       reason=f"No answer after {hours} hours.")
         record_audit(actor=None, action="escalation.auto", target_type="escalation", target_id=escalation.id,

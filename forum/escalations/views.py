@@ -9,6 +9,7 @@ from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.escalations import bp, queries, services
 from forum.policy import Policy
+from forum.site import support_policy
 # A module reference: questions.services may still be initialising when this domain is imported.
 from forum.questions import services as question_services
 
@@ -18,11 +19,13 @@ from forum.questions import services as question_services
 def escalate(thread_id: int):
     thread = question_services.get_thread(thread_id, current_user)
     if request.method == "GET":
-        return render_template("escalations/new.html", thread=thread, form={}, errors={})
+        return render_template("escalations/new.html", thread=thread, form={}, errors={},
+                               sla_hours=support_policy(thread.category)[0])
     try:
         _, joined = services.escalate_thread(actor=current_user, thread=thread, reason=request.form.get("reason"))
     except Invalid as error:
-        return render_template("escalations/new.html", thread=thread, form=request.form, errors=error.fields), 422
+        return render_template("escalations/new.html", thread=thread, form=request.form, errors=error.fields,
+                               sla_hours=support_policy(thread.category)[0]), 422
     flash("This question already had an open request for staff help; yours was added to it." if joined else
           "Staff have been asked to help. You will be notified when they answer.", "success")
     return redirect(question_services.thread_url(thread))

@@ -90,7 +90,7 @@ def export_ideas(*, actor: Any, args: Mapping[str, Any]) -> tuple[ExportFilters,
     """Check the permission, then the filters, now: not on the first chunk, when the headers are already sent."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_export_ideas(), "Only Brightwave staff can export ideas.")
+    policy.ensure(policy.can_export_ideas(), "Only staff can export ideas.")
     filters = parse_filters(args)
     return filters, stream(filters)
 

@@ -10,10 +10,11 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
 from forum.moderation.audit import record_audit
-from forum.notifications.services import idea_watcher_ids, notify, watch_idea
+from forum.notifications.services import idea_watcher_ids, notify_all, watch_idea
 from forum.policy import Policy
 from forum.privacy.guard import attach_private_note, screen
 from forum.questions.services import chosen_category
+from forum.site import settings as site_settings
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
@@ -131,10 +132,9 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     record_staff_idea_comment(idea, comment, actor, now)
     if comment.is_official:
         _tell_followers(idea, actor, "idea_official_comment", url,
-                        f"{actor.username} (Brightwave team) commented on “{idea.title}”")
+                        f"{actor.username} ({site_settings().staff_name}) commented on “{idea.title}”")
     else:
-        for user_id in idea_watcher_ids(idea.id):
-            notify(user_id=user_id, kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
+        notify_all(user_ids=idea_watcher_ids(idea.id), kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
                    text=f"{actor.username} commented on “{idea.title}”, which you follow")
     if screened.private_note:
         attach_private_note(actor=actor, idea=idea, note=screened.private_note)
@@ -160,7 +160,7 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
     Declining needs a public note; a note is always welcome. Duplicates are made by merging."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_set_idea_status(), "Only Brightwave staff can change an idea's status.")
+    policy.ensure(policy.can_set_idea_status(), "Only staff can change an idea's status.")
     errors = FieldErrors()
     if status not in SETTABLE:
         errors.add("status", "Use “merge” to mark a duplicate." if status == IdeaStatus.DUPLICATE else
@@ -197,8 +197,7 @@ def _follower_ids(idea_id: int) -> list[int]:
 
 
 def _tell_followers(idea: Idea, actor: User, kind: str, url: str, text: str) -> None:
-    for user_id in _follower_ids(idea.id):
-        notify(user_id=user_id, kind=kind, actor=actor, url=url, idea_id=idea.id, text=text)
+    notify_all(user_ids=_follower_ids(idea.id), kind=kind, actor=actor, url=url, idea_id=idea.id, text=text)
 
 
 def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> Idea:
@@ -206,7 +205,7 @@ def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> 
     there (nobody is counted twice), they follow the target, and its comments stay readable where they are."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_merge_ideas(), "Only Brightwave staff can merge ideas.")
+    policy.ensure(policy.can_merge_ideas(), "Only staff can merge ideas.")
     errors = FieldErrors()
     note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
     target_id = _idea_id(into)

@@ -1,7 +1,7 @@
 """Idea pages: thin views over ideas.services, ideas.queries and ideas.export."""
 from __future__ import annotations
 
-from flask import Response, flash, jsonify, redirect, render_template, request, stream_with_context
+from flask import Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from forum.auth.redirects import safe_next
@@ -13,7 +13,7 @@ from forum.models import IdeaStatus
 from forum.pagecache import IDEAS, idea_scope, visitor_page
 from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
-from forum.questions.queries import categories
+from forum.questions.queries import categories, moved_category, open_categories
 
 
 @bp.app_context_processor
@@ -25,8 +25,12 @@ def _idea_globals() -> dict:
 @visitor_page(lambda: [IDEAS])
 def index():
     filters = queries.IdeaFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
+    shown = categories()
+    moved = moved_category(filters.category, shown)
+    if moved:  # a renamed or merged category's old slug: bookmarks and old links keep working
+        return redirect(url_for("ideas.index", **{**request.args.to_dict(), "category": moved}), 301)
     return render_template("ideas/index.html", page=queries.list_ideas(filters, current_user), filters=filters,
-                           categories=categories(), sorts=queries.SORT_LABELS)
+                           categories=shown, sorts=queries.SORT_LABELS)
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -39,12 +43,12 @@ def new():
                                         category=form.get("category"), confirm_public=form.get("confirm_public"),
                                         private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
-            return render_template("ideas/new.html", form=form, errors=error.fields, categories=categories(),
+            return render_template("ideas/new.html", form=form, errors=error.fields, categories=open_categories(),
                                    pii=pii_findings(error)), 422
         flash_if_private(form)
         flash("Your idea is posted. You will hear when the team updates its status.", "success")
         return redirect(idea_url(idea))
-    return render_template("ideas/new.html", form=form, errors={}, categories=categories())
+    return render_template("ideas/new.html", form=form, errors={}, categories=open_categories())
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -149,7 +153,7 @@ def top_participants():
 @login_required
 def export_page():
     policy = Policy(current_user)
-    policy.ensure(policy.can_export_ideas(), "Only Brightwave staff can export ideas.")
+    policy.ensure(policy.can_export_ideas(), "Only staff can export ideas.")
     return render_template("ideas/export.html", form=request.args, errors={}, categories=categories())
 
 

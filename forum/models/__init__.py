@@ -8,13 +8,14 @@ from forum.models.pagecache import PageVersion
 from forum.models.rollups import (DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
                                   DashboardIdeaDay)
 from forum.models.search import SearchDocument, SearchQueueEntry
-from forum.models.threads import Category, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
+from forum.models.site import SiteSettings
+from forum.models.threads import Category, CategorySlugRedirect, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
 from forum.models.users import ApiToken, Role, User
 from forum.models.votes import ReputationEvent, Vote
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Category", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
+    "ApiToken", "AuditEntry", "Category", "CategorySlugRedirect", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
     "DashboardIdeaDay", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
     "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
-    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",
+    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",
 ]

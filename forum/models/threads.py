@@ -35,6 +35,17 @@ class Category(db.Model):
     auto_escalate_hours: Mapped[int | None] = mapped_column(default=None)
 
 
+class CategorySlugRedirect(db.Model):
+    """A slug a category had before it was renamed or merged away: old links and list filters naming it still
+    reach the category. A slug is here or on a category, never both (the admin services keep it so)."""
+
+    __tablename__ = "category_slug_redirects"
+
+    slug: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Tag(db.Model):
     __tablename__ = "tags"
 

@@ -156,5 +156,7 @@ def target_url(entry: AuditEntry) -> str | None:
         return f"/users/{entry.target_label}" if entry.target_label else None
     if entry.target_type == "escalation":
         return "/staff/escalations?status=resolved"
+    if entry.target_type == "category":
+        return "/admin/categories"
     return None
 

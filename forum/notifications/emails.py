@@ -16,6 +16,7 @@ from forum.models import Idea, Notification, OutboxMail, Post, Thread, User
 from forum.notifications import kinds
 from forum.notifications.tokens import make_unsubscribe_token
 from forum.policy import Policy
+from forum.site import settings as site_settings
 
 DIGEST_MAX_ITEMS = 50
 _GROUP_ORDER = {group.key: n for n, group in enumerate((*kinds.GROUPS, kinds.OTHER))}
@@ -81,12 +82,12 @@ def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
                        more=len(items) - len(shown),
                        sections=[(kinds.BY_KEY[key].label, notes) for key, notes in sections])
     noun = "notification" if len(items) == 1 else "notifications"
-    subject = f"Your daily summary: {len(items)} new {noun} on {current_app.config.get('SITE_NAME', 'the forum')}"
+    subject = f"Your daily summary: {len(items)} new {noun} on {site_settings().community_name}"
     return _message(user, subject, "digest", context, unsubscribe), ""
 
 
 def _context(user: User, unsubscribe: str, **extra: object) -> dict:
-    return {"user": user, "site_url": site_url(), "site_name": current_app.config.get("SITE_NAME", "the forum"),
+    return {"user": user, "site_url": site_url(), "site_name": site_settings().community_name,
             "unsubscribe_url": unsubscribe, "settings_url": f"{site_url()}/settings#notifications", **extra}
 
 

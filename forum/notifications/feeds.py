@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from feedgen.feed import FeedGenerator
-from flask import Response, current_app, request
+from flask import Response, redirect, request
 from sqlalchemy.orm import joinedload
 
 from forum.clock import utcnow
@@ -18,6 +17,8 @@ from forum.markup import plain_text
 from forum.models import Category, Idea, IdeaStatus, IdeaStatusChange, Post, Thread
 from forum.notifications import bp
 from forum.pagecache import IDEAS, QUESTIONS, visitor_page
+from forum.questions.queries import moved_category
+from forum.site import settings as site_settings
 
 FEED_SIZE = 30
 
@@ -31,6 +32,8 @@ def _author_name(user) -> str:
 
 
 def _feed(*, title: str, subtitle: str, page: str, entries: list[dict]) -> Response:
+    from feedgen.feed import FeedGenerator  # here: feedgen and lxml (~2 MB) load in the workers that serve feeds
+
     root = request.host_url.rstrip("/")
     feed = FeedGenerator()
     feed.id(root + request.full_path.rstrip("?"))
@@ -61,11 +64,14 @@ def questions_feed():
     query = (sa.select(Thread, Post).join(Post, sa.and_(Post.thread_id == Thread.id, Post.position == 0))
              .where(Thread.is_hidden.is_(False), Post.is_hidden.is_(False))
              .options(joinedload(Thread.author), joinedload(Thread.category)))
-    site = current_app.config.get("SITE_NAME", "Community")
+    site = site_settings().community_name
     title, page = f"{site}: new questions", "/questions?sort=newest"
     slug = request.args.get("category", "").strip()
     if slug:
         category = db.session.scalar(sa.select(Category).where(Category.slug == slug[:60]))
+        moved = moved_category(slug[:60], []) if category is None else None
+        if moved:  # a renamed or merged category: feed readers follow a permanent redirect
+            return redirect(f"/feeds/questions.atom?category={moved}", 301)
         if category is None:
             raise NotFound("There is no category with that name, so there is no feed for it.")
         query = query.where(Thread.category_id == category.id)
@@ -100,6 +106,6 @@ def ideas_feed():
                         "published": _aware(change.created_at), "updated": _aware(change.created_at),
                         "summary": plain_text(note, 300)})
     entries.sort(key=lambda entry: entry["updated"], reverse=True)
-    site = current_app.config.get("SITE_NAME", "Community")
+    site = site_settings().community_name
     return _feed(title=f"{site}: ideas", subtitle="New ideas and status changes on the idea board.",
                  page="/ideas?sort=new", entries=entries[:FEED_SIZE])

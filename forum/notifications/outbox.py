@@ -4,6 +4,8 @@ A request never waits for SMTP and never fails because of it: the ids of the row
 committed are handed to a short-lived thread once the response is ready; a failure is logged,
 backed off and left for `flask forum send-mail` (cron), which also queues the daily digests.
 A row is claimed with one conditional UPDATE, so two senders never send the same mail.
+Without MAIL_SERVER a mail is written to the log and its row stays pending, so nothing is lost: the first
+`send-mail` after a server is configured delivers it.
 """
 from __future__ import annotations
 
@@ -20,13 +22,14 @@ from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Delivery, Notification, OutboxMail, OutboxStatus, User
 from forum.notifications import emails, kinds
-from forum.notifications.mail import send_mail
+from forum.notifications.mail import mail_configured, send_mail
 from forum.notifications.services import preferences_of
 
 log = logging.getLogger("forum.mail")
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)  # a sender that died mid-send: the row is tried again after this
+NOT_CONFIGURED = "MAIL_SERVER is not set: written to the log, kept for `flask forum send-mail`"
 _NEW_IDS = "forum.outbox.new_ids"
 _workers: list[threading.Thread] = []
 
@@ -109,6 +112,9 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
         return None  # sent already, or another sender has it
     message, reason, broken = _compose(outbox_id)
     db.session.commit()
+    if message is not None and not mail_configured():
+        send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
+        return _hold(outbox_id)
     sent = message is not None and send_mail(to=message.to, subject=message.subject, text=message.text,
                                              html=message.html, headers=message.headers)
     row = db.session.get(OutboxMail, outbox_id)
@@ -124,6 +130,22 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
                     row.user_id, row.attempts, MAX_ATTEMPTS)
     db.session.commit()
     return row.status
+
+
+def _hold(outbox_id: int) -> str:
+    """No server to send to: the row goes back to pending, its attempt not counted (none reached a server),
+    due at once for the first `send-mail` run after MAIL_SERVER is set."""
+    row = db.session.get(OutboxMail, outbox_id)
+    row.status, row.attempts, row.claimed_at, row.last_error = (
+        OutboxStatus.PENDING, max(row.attempts - 1, 0), None, NOT_CONFIGURED)
+    db.session.commit()
+    return row.status
+
+
+def count_unsent() -> int:
+    """Rows waiting to be sent (pending, or failed with tries left): what `send-mail` would try eventually."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(
+        OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)), OutboxMail.attempts < MAX_ATTEMPTS))
 
 
 def _compose(outbox_id: int) -> tuple[object | None, str, bool]:

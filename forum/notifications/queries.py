@@ -61,7 +61,12 @@ def counts(user: User) -> tuple[int, int]:
         return int(found[0]), int(found[1])
 
     key = f"count:notifications:{user.id}:{int(Policy(user).can_view_hidden())}"  # a role changes what shows
-    return pagecache.memo(key, [pagecache.notifications_scope(user.id), pagecache.QUESTIONS, pagecache.IDEAS], count)
+    return pagecache.memo(key, count_scopes(user), count)
+
+
+def count_scopes(user: User) -> list[str]:
+    """The versions the counts are kept under (the header prefetches them with the site settings' version)."""
+    return [pagecache.notifications_scope(user.id), pagecache.QUESTIONS, pagecache.IDEAS]
 
 
 def is_watching(user: User | None, *, thread_id: int | None = None, idea_id: int | None = None) -> bool:

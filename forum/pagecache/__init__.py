@@ -15,16 +15,17 @@ from forum.pagecache.scopes import (
     FLAGS,
     IDEAS,
     QUESTIONS,
+    SETTINGS,
     SITE,
     idea_scope,
     notifications_scope,
     thread_scope,
     touch,
 )
-from forum.pagecache.store import cache, memo
+from forum.pagecache.store import cache, memo, prefetch
 
-__all__ = ["AUDIT", "ESCALATIONS", "FLAGS", "IDEAS", "QUESTIONS", "SITE", "cache", "idea_scope", "init_app", "memo",
-           "notifications_scope", "thread_scope", "touch", "visitor_page"]
+__all__ = ["AUDIT", "ESCALATIONS", "FLAGS", "IDEAS", "QUESTIONS", "SETTINGS", "SITE", "cache", "idea_scope", "init_app", "memo",
+           "notifications_scope", "prefetch", "thread_scope", "touch", "visitor_page"]
 
 
 def init_app(app: Flask) -> None:

@@ -27,7 +27,7 @@ def visitor_page(scopes_for: Callable[..., Iterable[str]]) -> Callable:
         def wrapper(*args, **kwargs):
             if not _anonymous_request():
                 return view(*args, **kwargs)
-            key = versioned_key(f"page:{_build_id()}:{request.full_path}", [*scopes_for(*args, **kwargs), SITE])
+            key = versioned_key(f"page:{build_id()}:{request.full_path}", [*scopes_for(*args, **kwargs), SITE])
             etag = hashlib.sha1(key.encode()).hexdigest()
             if request.if_none_match.contains(etag):
                 return _mark(Response(status=304), etag)
@@ -75,5 +75,5 @@ def _build_id_for(template_folder: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def _build_id() -> str:
+def build_id() -> str:
     return _build_id_for(os.path.join(current_app.root_path, current_app.template_folder or "templates"))

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import ORMExecuteState
 
 from forum.models import (
@@ -25,6 +26,7 @@ from forum.models import (
     IdeaVote,
     Notification,
     Post,
+    SiteSettings,
     Tag,
     Thread,
     User,
@@ -35,7 +37,10 @@ from forum.session_events import attach_once
 log = logging.getLogger(__name__)
 
 PENDING = "pagecache_scopes"
+REQUEST_VERSIONS = "pagecache_versions"  # g: the versions this GET request read (store.py)
 QUESTIONS, IDEAS, SITE = "questions", "ideas", "site"
+# the site settings (forum/site.py): every page shows them, so every GET request reads this version (store.py)
+SETTINGS = "settings"
 # staff lists' totals (memo): the escalation queue, the audit log, the flag queue (never a cached page)
 ESCALATIONS, AUDIT, FLAGS = "escalations", "audit", "flags"
 # Columns no cached page shows, or shows only where a bounded staleness is fine (reputation in bylines
@@ -116,6 +121,8 @@ def _scopes_of(obj, session) -> set[str]:
         return {notifications_scope(obj.user_id)}
     if isinstance(obj, (Category, Tag, User)):
         return {SITE}
+    if isinstance(obj, SiteSettings):  # the name, colour and copy are on every page
+        return {SITE, SETTINGS}
     return set()
 
 
@@ -188,6 +195,8 @@ def _before_commit(session) -> None:
     statement = sa.text("INSERT INTO page_versions (scope, version) VALUES (:scope, 1) "
                         "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1")
     session.execute(statement, [{"scope": scope} for scope in sorted(scopes)])
+    if has_app_context():  # versions a request already read are stale now (forum/pagecache/store.py)
+        g.pop(REQUEST_VERSIONS, None)
 
 
 def _after_soft_rollback(session, previous_transaction) -> None:

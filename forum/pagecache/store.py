@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context, request
 from flask_caching import Cache
 
 from forum.extensions import db
@@ -20,7 +20,9 @@ def init_app(app: Flask) -> None:
     config = {"CACHE_DEFAULT_TIMEOUT": app.config.get("PAGE_CACHE_SECONDS", 300),
               "CACHE_KEY_PREFIX": app.config.get("CACHE_KEY_PREFIX", "forum:")}
     if app.config.get("REDIS_URL"):
-        config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=app.config["REDIS_URL"])
+        # Short timeouts: an unreachable Redis (not merely refused) would otherwise hang every visitor's page.
+        config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=app.config["REDIS_URL"],
+                      CACHE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     else:
         config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_ITEMS", 2000))
     cache.init_app(app, config=config)
@@ -30,8 +32,34 @@ def versioned_key(key: str, scopes: Iterable[str]) -> str:
     """The key with the scopes' current versions in it: a write to any scope makes a new key, so nothing
     stale is ever read, and the old entry simply expires."""
     ordered = sorted(set(scopes))
-    versions = scope_versions.current(db.session, ordered)
+    versions = current_versions(ordered)
     return f"{key}|" + ",".join(f"{scope}={version}" for scope, version in zip(ordered, versions))
+
+
+def prefetch(*scopes: str) -> None:
+    """Scopes this GET request will look up later: they ride along with its next version lookup."""
+    if _read_request():
+        g.setdefault("pagecache_prefetch", set()).update(scopes)
+
+
+def _read_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+def current_versions(ordered: list[str]) -> tuple[int, ...]:
+    """The scopes' versions (0 for one never bumped). Outside a GET request, one lookup per call. A GET request
+    writes nothing (tests/test_no_write_on_get.py; a commit that bumps versions forgets them, scopes.py), so
+    each version is looked up once per request, together with the site settings' version and any prefetched
+    scopes: that is what lets every page show the settings (forum/site.py) without a statement of its own."""
+    if not _read_request():
+        return scope_versions.current(db.session, ordered)
+    known: dict[str, int] = g.setdefault(scope_versions.REQUEST_VERSIONS, {})
+    missing = {scope for scope in ordered if scope not in known}
+    if missing:
+        missing |= {scope_versions.SETTINGS, *g.pop("pagecache_prefetch", ())} - known.keys()
+        wanted = sorted(missing)
+        known.update(zip(wanted, scope_versions.current(db.session, wanted)))
+    return tuple(known[scope] for scope in ordered)
 
 
 def cache_get(key: str) -> Any:

@@ -17,6 +17,7 @@ from forum.errors import Invalid
 from forum.extensions import db
 from forum.models import Escalation, EscalationStatus, Idea, Thread, User
 from forum.privacy.pii import CustomPattern, Finding, describe, find_pii, parse_patterns, redact
+from forum.site import support_policy
 
 PRIVATE_REASON = ("The member sent personal details privately with their post. Only the staff member assigned "
                   "to this escalation can read them.")
@@ -94,7 +95,7 @@ def attach_private_note(*, actor: User, note: str, thread: Thread | None = None,
     escalation = Escalation(thread_id=thread.id if thread else None, idea_id=idea.id if idea else None,
                             requested_by_id=actor.id, source="member", reason=PRIVATE_REASON,
                             private_note=note, status=EscalationStatus.OPEN, created_at=now,
-                            due_at=now + timedelta(hours=current_app.config["ESCALATION_SLA_HOURS"]))
+                            due_at=now + timedelta(hours=support_policy((thread or idea).category)[0]))
     db.session.add(escalation)
     db.session.flush()
     return escalation

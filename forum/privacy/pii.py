@@ -55,7 +55,7 @@ class CustomPattern:
 
     @property
     def label(self) -> str:
-        """"an order number" for a lowercase name; a proper name ("Brightwave ID") stays as it is."""
+        """"an order number" for a lowercase name; a proper name ("Customer ID") stays as it is."""
         if not self.name[:1].islower():
             return self.name
         return ("an " if self.name[0] in "aeiou" else "a ") + self.name

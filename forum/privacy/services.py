@@ -10,8 +10,8 @@ from forum.errors import Invalid, NotFound
 from forum.extensions import db
 from forum.markup import rename_mention, render_markdown
 from forum.models import (ApiToken, AuditEntry, Escalation, Flag, Idea, IdeaComment, IdeaVote, Notification,
-                          NotificationPreference, OutboxMail, Post, PostRevision, ReputationEvent, Subscription, User,
-                          Vote)
+                          NotificationPreference, OutboxMail, Post, PostRevision, ReputationEvent, Role, Subscription,
+                          User, Vote)
 from forum.moderation.audit import record_audit
 from forum.notifications.mentions import MentionResolver
 from forum.policy import Policy
@@ -56,6 +56,9 @@ def delete_account(*, actor: User, target: User, password: object = None, note: 
         errors.add("password", "That is not your password.")
     note = errors.text("note", note, label="Note", min_len=0, max_len=500, multiline=True)
     errors.check()
+    if target.role == Role.ADMIN:  # only admins themselves get here: admins never delete another admin
+        from forum.admin.people import ensure_not_last_admin  # late: the admin package builds on privacy's peers
+        ensure_not_last_admin(target, "delete")
     user_id, old_name = target.id, target.username
     try:
         _erase(target, old_name)

@@ -9,6 +9,7 @@ from forum.escalations import services as escalation_services
 from forum.extensions import limiter
 from forum.privacy import bp, export, services
 from forum.privacy.guard import company_patterns
+from forum.site import settings as site_settings
 
 
 @bp.app_template_global()
@@ -20,7 +21,7 @@ def pii_client_patterns() -> list[dict]:
 @bp.get("/privacy")
 def notice():
     return render_template("privacy/notice.html", patterns=company_patterns(),
-                           sla_hours=current_app.config["ESCALATION_SLA_HOURS"])
+                           sla_hours=site_settings().sla_hours)
 
 
 @bp.route("/settings/privacy", methods=["GET", "POST"])

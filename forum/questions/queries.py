@@ -10,7 +10,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import pagecache
 from forum.extensions import db
-from forum.models import Category, Escalation, EscalationStatus, Post, PostRevision, Tag, Thread, Vote, thread_tags
+from forum.models import (
+    Category,
+    CategorySlugRedirect,
+    Escalation,
+    EscalationStatus,
+    Post,
+    PostRevision,
+    Role,
+    Subscription,
+    Tag,
+    Thread,
+    Vote,
+    thread_tags,
+)
 from forum.pagination import Page, clamp, in_order, page_of_ids
 from forum.policy import Policy
 from forum.privacy.guard import company_patterns
@@ -103,8 +116,9 @@ class ThreadPage:
     duplicates: list[Thread] = field(default_factory=list)  # threads closed as duplicates of this one
 
 
-def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
-    """The question, then the accepted answer, then answers by score and age; hidden ones only for those allowed."""
+def thread_page(thread: Thread, viewer: Any, member: MemberView | None = None) -> ThreadPage:
+    """The question, then the accepted answer, then answers by score and age; hidden ones only for those allowed.
+    A member's votes come from `member` when the view has it already."""
     policy = Policy(viewer)
     thread, escalation = _thread_with_escalation(thread)
     posts = db.session.scalars(
@@ -118,8 +132,51 @@ def thread_page(thread: Thread, viewer: Any) -> ThreadPage:
                      key=lambda p: (p.id != thread.accepted_post_id, -p.score, p.created_at, p.id))
     original, duplicates = _duplicate_links(thread, policy)
     return ThreadPage(thread=thread, question=question, answers=answers,
-                      my_votes=my_votes(viewer, [post.id for post in visible]),
+                      my_votes=member.votes if member else my_votes(viewer, [post.id for post in visible]),
                       escalation=escalation, duplicate_of=original, duplicates=duplicates)
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """Everything on a thread page that depends on which active member reads it: the key of the page shared by
+    the members who would see the same (forum/pagecache/members.py), and what the page would otherwise ask the
+    database for again (my votes, watching)."""
+
+    is_asker: bool
+    may_ask_staff: bool  # the 24-hour rule for asking staff changes with the clock, not with a write
+    asked_staff: bool
+    watching: bool
+    mine: tuple[tuple[int, bool, int | None], ...]  # (post id, written by me, my vote) where either applies
+
+    @property
+    def votes(self) -> dict[int, int]:
+        return {post_id: value for post_id, _own, value in self.mine if value}
+
+
+def member_view(thread: Thread, viewer: Any) -> MemberView | None:
+    """What a member's thread page says about them alone, in one statement; None when the page is not shared:
+    staff and above (their tools name people and queues), a suspended member (told until when), a visitor.
+
+    The policy's answers that differ between two active members come from being the asker, being a post's
+    author (hidden posts they may still see, no vote or flag on their own), their votes, watching the thread,
+    having asked staff already, and the 24-hour rule for asking staff."""
+    policy = Policy(viewer)
+    if not policy.is_member or viewer.role != Role.MEMBER:
+        return None
+    asked_staff = (sa.select(Escalation.id).where(Escalation.thread_id == thread.id,
+                                                  Escalation.requested_by_id == viewer.id,
+                                                  Escalation.status != EscalationStatus.RESOLVED).exists())
+    watching = (sa.select(Subscription.id).where(Subscription.user_id == viewer.id,
+                                                 Subscription.thread_id == thread.id).exists())
+    rows = db.session.execute(  # the question's row is always there, so the two flags always come back
+        sa.select(Post.id, Post.author_id == viewer.id, Vote.value, asked_staff, watching)
+        .outerjoin(Vote, sa.and_(Vote.post_id == Post.id, Vote.user_id == viewer.id))
+        .where(Post.thread_id == thread.id,
+               sa.or_(Post.position == 0, Post.author_id == viewer.id, Vote.value.is_not(None)))
+        .order_by(Post.id)).all()
+    return MemberView(is_asker=thread.author_id == viewer.id, may_ask_staff=policy.can_escalate(thread),
+                      asked_staff=any(bool(row[3]) for row in rows), watching=any(bool(row[4]) for row in rows),
+                      mine=tuple((row[0], bool(row[1]), row[2]) for row in rows if row[1] or row[2]))
 
 
 def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None]:
@@ -159,7 +216,22 @@ def my_votes(viewer: Any, post_ids: list[int]) -> dict[int, int]:
 
 
 def categories() -> list[Category]:
+    """Every category, archived ones too: where content is browsed, they stay listed."""
     return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+
+
+def open_categories() -> list[Category]:
+    """The categories that take new questions and ideas (the ask and idea forms); empty until an admin adds one."""
+    return [category for category in categories() if not category.archived]
+
+
+def moved_category(slug: str | None, known: list[Category]) -> str | None:
+    """The current slug for a list filter naming a category's old slug (renamed or merged away), else None.
+    `known` is the page's category list: only a slug missing from it costs a lookup."""
+    if not slug or len(slug) > 60 or any(category.slug == slug for category in known):
+        return None
+    return db.session.scalar(sa.select(Category.slug).join(
+        CategorySlugRedirect, CategorySlugRedirect.category_id == Category.id).where(CategorySlugRedirect.slug == slug))
 
 
 def similar_titles(text: str, limit: int = 5) -> list[Thread]:

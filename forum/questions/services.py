@@ -11,7 +11,7 @@ from forum.extensions import db
 from forum.markup import render_markdown
 from forum.models import Category, Post, PostRevision, Tag, Thread, ThreadStatus, User, Vote
 from forum.notifications.mentions import MentionResolver, notify_mentions, previous_mentions
-from forum.notifications.services import notify, thread_watcher_ids, watch_thread
+from forum.notifications.services import notify, notify_all, thread_watcher_ids, watch_thread
 from forum.policy import Policy
 from forum.privacy.guard import attach_private_note, screen
 from forum.questions import reputation
@@ -74,6 +74,9 @@ def chosen_category(errors: FieldErrors, slug: object) -> Category | None:
     category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
     if category is None:
         errors.add("category", "That category does not exist.")
+    elif category.archived:  # still readable, but closed to new posts (an admin archived it)
+        errors.add("category", f"“{category.name}” is archived and takes no new questions or ideas: "
+                               "choose another category.")
     return category
 
 
@@ -148,10 +151,9 @@ def _tell_about_answer(actor: User, thread: Thread, answer: Post) -> None:
     url = thread_url(thread, f"post-{answer.id}")
     notify(user_id=thread.author_id, kind="answer", actor=actor, url=url, thread_id=thread.id, post_id=answer.id,
            text=f"{actor.username} answered your question “{thread.title}”")
-    for user_id in thread_watcher_ids(thread.id):
-        if user_id != thread.author_id:
-            notify(user_id=user_id, kind="watched_answer", actor=actor, url=url, thread_id=thread.id,
-                   post_id=answer.id, text=f"{actor.username} answered “{thread.title}”, which you watch")
+    watchers = [user_id for user_id in thread_watcher_ids(thread.id) if user_id != thread.author_id]
+    notify_all(user_ids=watchers, kind="watched_answer", actor=actor, url=url, thread_id=thread.id,
+               post_id=answer.id, text=f"{actor.username} answered “{thread.title}”, which you watch")
 
 
 def edit_post(*, actor: User, post: Post, body: object, title: object = None, confirm_public: object = False,

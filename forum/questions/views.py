@@ -1,12 +1,13 @@
 """Question pages: thin views over questions.services and questions.queries."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.errors import Invalid
 from forum.markup import render_markdown
 from forum.pagecache import QUESTIONS, thread_scope, visitor_page
+from forum.pagecache.members import shared_member_page
 from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
@@ -18,8 +19,12 @@ from forum.questions.services import thread_url
 @visitor_page(lambda: [QUESTIONS])
 def index():
     filters = queries.ListFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
+    categories = queries.categories()
+    moved = queries.moved_category(filters.category, categories)
+    if moved:  # a renamed or merged category's old slug: bookmarks and old links keep working
+        return redirect(url_for("questions.index", **{**request.args.to_dict(), "category": moved}), 301)
     page = queries.list_questions(filters, current_user)
-    return render_template("questions/index.html", page=page, filters=filters, categories=queries.categories())
+    return render_template("questions/index.html", page=page, filters=filters, categories=categories)
 
 
 @bp.route("/questions/ask", methods=["GET", "POST"])
@@ -34,11 +39,11 @@ def ask():
                                            private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
             return render_template("questions/ask.html", form=form, errors=error.fields, pii=pii_findings(error),
-                                   categories=queries.categories()), 422
+                                   categories=queries.open_categories()), 422
         flash_if_private(form)
         flash("Your question is posted. You will be notified when someone answers.", "success")
         return redirect(thread_url(thread))
-    return render_template("questions/ask.html", form=form, errors={}, categories=queries.categories())
+    return render_template("questions/ask.html", form=form, errors={}, categories=queries.open_categories())
 
 
 @bp.get("/questions/<int:thread_id>")
@@ -62,8 +67,16 @@ def _count_view(response):
 
 
 def _render_thread(thread, *, form, errors, status: int = 200, pii=None):
-    page = queries.thread_page(thread, current_user)
-    return render_template("questions/show.html", view=page, form=form, errors=errors, pii=pii), status
+    member = queries.member_view(thread, current_user) if request.method == "GET" and not form else None
+
+    def render() -> str:
+        page = queries.thread_page(thread, current_user, member)
+        known = {"watching": member.watching} if member else {}
+        return render_template("questions/show.html", view=page, form=form, errors=errors, pii=pii, **known)
+
+    if member is None:
+        return render(), status
+    return shared_member_page(f"thread:{thread.id}", [thread_scope(thread.id)], member, render), status
 
 
 @bp.post("/questions/<int:thread_id>/answers")

@@ -1,4 +1,4 @@
-/* Brightwave Community: small progressive enhancements.
+/* The forum's small progressive enhancements.
    Every feature works without this file (forms post, links navigate); this adds in-place
    voting, live previews, similar-question hints and a few conveniences.
    Hooks are data-* attributes only: no inline scripts or handlers (the CSP forbids them).

@@ -75,8 +75,8 @@ def test_categories(client, ids):
     response = client.get("/api/v1/categories")
     assert response.status_code == 200
     assert response.get_json() == {"items": [
-        {"slug": "billing", "name": "Billing", "description": "Invoices"},
-        {"slug": "general", "name": "General", "description": "Anything"}]}
+        {"slug": "billing", "name": "Billing", "description": "Invoices", "archived": False},
+        {"slug": "general", "name": "General", "description": "Anything", "archived": False}]}
 
 
 def test_list_questions_shape(client, ids):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from forum.demo import SITE as DEMO_SITE
 from forum.models import Role
-from tests.factories import PASSWORD, make_answer, make_thread, make_user
+from tests.factories import PASSWORD, make_answer, make_thread, make_user, set_site
 from tests.browser.conftest import log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.config(MAIL_DELIVERY="cron")]
@@ -16,6 +17,7 @@ def community(live_server):
     live_server.app.config["MAIL_DELIVERY"] = "cron"  # see tests/views: the mail thread races the next request
     with live_server.app.app_context():
         asker = make_user("asker")
+        set_site(company_name=DEMO_SITE["company_name"])
         make_user("staff_sam", role=Role.STAFF)
         make_user("mod_maria", role=Role.MODERATOR)
         make_user("flagger")
@@ -34,7 +36,7 @@ def test_member_escalates_and_staff_assign_reply_resolve(page, browser, live_ser
     page.click("button[type=submit]:has-text('Ask staff for help')")
     page.wait_for_url(lambda url: "/escalate" not in url)
     assert "Staff have been asked to help" in page.locator(".flashes").inner_text()
-    assert "Escalated to Brightwave staff" in page.locator("[data-escalation-notice]").inner_text()
+    assert f"Escalated to {DEMO_SITE['company_name']} staff" in page.locator("[data-escalation-notice]").inner_text()
 
     staff = new_page(browser)
     log_in(staff, live_server, "staff_sam", PASSWORD)

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from forum import clock
+from forum.demo import SITE as DEMO_SITE
 from forum.extensions import db
 from forum.models import AuditEntry, Escalation, Flag, Post, Role, Thread
 from forum.moderation import services as moderation
 from tests.conftest import login_as
-from tests.factories import make_answer, make_escalation, make_thread, make_user
+from tests.factories import make_answer, make_escalation, make_thread, make_user, set_site
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 # Mail goes out from a thread after the response; its SQLite write lock races the next request's view-count
@@ -67,6 +68,8 @@ def test_queue_shows_breached_rows_first_with_sla_clock(client, app, world):
 
 
 def test_asker_escalates_from_the_thread_page(client, app, world):
+    with app.app_context():
+        set_site(company_name=DEMO_SITE["company_name"])
     client = as_(client, world, "asker")
     page = client.get(f"/questions/{world['thread']}/{world['slug']}").get_data(as_text=True)
     assert "Ask staff for help" in page and "Moderator tools" not in page
@@ -77,11 +80,12 @@ def test_asker_escalates_from_the_thread_page(client, app, world):
     done = client.post(f"/questions/{world['thread']}/escalate", data={"reason": "Chime is silent"})
     assert done.status_code == 302
     page = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "Escalated to Brightwave staff" in page and "Staff have been asked to help" in page
+    assert f"Escalated to {DEMO_SITE['company_name']} staff" in page and "Staff have been asked to help" in page
 
 
 def test_staff_assign_reply_and_resolve_in_the_browser_flow(client, app, world):
     with app.app_context():
+        set_site(company_name=DEMO_SITE["company_name"])
         esc = make_escalation(db.session.get(Thread, world["thread"])).id
     staff = as_(client, world, "staff")
     assert staff.post(f"/staff/escalations/{esc}/assign", data={}).status_code == 302
@@ -91,7 +95,7 @@ def test_staff_assign_reply_and_resolve_in_the_browser_flow(client, app, world):
     posted = staff.post(f"/questions/{world['thread']}/answers", data={"body": "Staff: replace the chime kit."})
     assert posted.status_code == 302, posted.get_data(as_text=True)[-3000:]
     page = staff.get(f"/questions/{world['thread']}/{world['slug']}").get_data(as_text=True)
-    assert "Answered by" in page and "11:00 UTC" in page and "Reply from Brightwave staff" in page
+    assert "Answered by" in page and "11:00 UTC" in page and f"Reply from {DEMO_SITE['company_name']} staff" in page
     assert staff.post(f"/staff/escalations/{esc}/resolve", data={"note": "Kit replaced"}).status_code == 302
     assert staff.post(f"/staff/escalations/{esc}/resolve", data={"note": "again"}).status_code == 409
     with app.app_context():

@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from forum import clock
+from forum.demo import SITE as DEMO_SITE
 from forum.extensions import db
 from forum.ideas import services
 from forum.models import Idea, IdeaComment, IdeaVote, Role, User
 from tests.conftest import login_as
-from tests.factories import make_category, make_idea, make_user
+from tests.factories import make_category, make_idea, make_user, set_site
 
 WHO = ("visitor", "member", "author", "suspended", "staff", "moderator", "admin")
 
@@ -216,11 +217,13 @@ def test_status_form_errors_come_back_with_the_input(app, client, data):
     assert _idea(app, data["idea"]).status == "new"
 
 
-def test_status_change_shows_in_history(client, data):
+def test_status_change_shows_in_history(app, client, data):
+    with app.app_context():
+        set_site(company_name=DEMO_SITE["company_name"])
     login_as(client, data["staff"])
     client.post(f"/ideas/{data['idea']}/status", data={"status": "under_review", "note": "Looking at it"})
     page = _text(client.get(f"/ideas/{data['idea']}"))
-    assert "Looking at it" in page and "Response from the Brightwave team" in page
+    assert "Looking at it" in page and f"Response from the {DEMO_SITE['company_name']} team" in page
 
 
 def test_merge_form(app, client, data):

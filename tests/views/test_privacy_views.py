@@ -178,7 +178,7 @@ def test_edit_with_email_shows_the_warning(app, client, people):
 def test_ask_form_loads_the_hint_script(client, people):
     login_as(client, people["member"])
     page = client.get("/questions/ask").get_data(as_text=True)
-    assert "js/pii.js" in page and "data-pii-check" in page and 'data-pii-hint-for="body"' in page
+    assert "/static/js/pii." in page and "data-pii-check" in page and 'data-pii-hint-for="body"' in page
 
 
 # -- export and deletion -----------------------------------------------------------------------------------

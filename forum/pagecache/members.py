@@ -1,0 +1,62 @@
+"""Members' pages rendered once for every member who would see the same thing, with their own parts put back.
+
+A member's thread page differs from another member's in a few places only: the header (their name, the bell),
+the CSRF token in every form, and what the page says about them (my votes, my posts, whether I asked, watch or
+already asked staff). The view works out that last part as a small tuple (`personal`), and the page rendered for
+one member is stored without the first two: the header is cut out between markers and the token replaced by a
+placeholder. The next member with the same tuple gets the stored page, their header rendered alone (the cheap
+part), and their token. The key also carries the page's scope versions, so a write makes every copy stale at
+once, as for visitors' pages (pages.py).
+
+What the tuple must hold is the view's business; what this module guarantees is that nothing in the header or
+the token is ever shared, and that a page is not shared while a flash message is waiting.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+
+from flask import current_app, g, render_template, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from forum.pagecache.pages import build_id
+from forum.pagecache.scopes import SITE, notifications_scope
+from forum.pagecache.store import cache_get, cache_set, prefetch, versioned_key
+
+HEADER_START, HEADER_END = "<!--personal:header-->", "<!--/personal:header-->"
+HEADER_SLOT = "<!--personal:header-slot-->"
+TOKEN_SLOT = "\u2063csrf-token\u2063"  # invisible separators: a sequence no page, post or token contains
+
+
+def shared_member_page(name: str, scopes: Iterable[str], personal: Hashable, render: Callable[[], str]) -> str:
+    """The page `name` as this member sees it: stored under `personal` and the scopes' versions, or rendered."""
+    if "_flashes" in session or not current_app.config.get("PAGE_CACHE_ENABLED", True):
+        return render()
+    digest = hashlib.sha1(repr(personal).encode()).hexdigest()
+    prefetch(notifications_scope(current_user.id))  # the header's bell: one version lookup for both
+    key = versioned_key(f"member:{build_id()}:{name}:{digest}", [*scopes, SITE])
+    token = generate_csrf()
+    stored = cache_get(key)
+    if stored is not None:
+        return _fill(stored, token)
+    g.shared_member_page = True  # base.html marks the header so that it can be cut out
+    page = render()
+    shareable = _strip(page, token)
+    if shareable is not None and "_flashes" not in session:
+        cache_set(key, shareable)
+    return page.replace(HEADER_START, "").replace(HEADER_END, "")
+
+
+def _strip(page: str, token: str) -> str | None:
+    """The page without its header and token, or None when the markers are not where they must be."""
+    start, end = page.find(HEADER_START), page.find(HEADER_END)
+    if start < 0 or end < start or page.count(HEADER_START) != 1 or TOKEN_SLOT in page:
+        return None
+    shared = page[:start] + HEADER_SLOT + page[end + len(HEADER_END):]
+    return shared.replace(token, TOKEN_SLOT)
+
+
+def _fill(stored: str, token: str) -> str:
+    header = render_template("_partials/site_header.html")
+    return stored.replace(HEADER_SLOT, header, 1).replace(TOKEN_SLOT, token)

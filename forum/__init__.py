@@ -10,7 +10,7 @@ from werkzeug.utils import import_string
 
 from forum import cli, errors, pagecache, requestlog, search, staticfiles, web
 from forum.database import configure_engine, engine_options
-from forum.extensions import csrf, db, limiter, login_manager, mail, migrate
+from forum.extensions import csrf, db, limiter, login_manager, mail
 
 
 def create_app(config: object | str | None = None) -> Flask:
@@ -21,7 +21,8 @@ def create_app(config: object | str | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     for ext in (db, csrf, login_manager, limiter, mail):
         ext.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    if not _serving_only():
+        init_migrations(app)
     with app.app_context():
         configure_engine(db.engine)
     pagecache.init_app(app)
@@ -34,6 +35,22 @@ def create_app(config: object | str | None = None) -> Flask:
     _trust_proxies(app)
     _warn_without_mail_server(app)
     return app
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate (with Alembic) for `flask db`, the tests and the benchmark's loader."""
+    from flask_migrate import Migrate
+    Migrate(render_as_batch=True).init_app(app, db, directory=MIGRATIONS)
+
+
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
+
+
+def _serving_only() -> bool:
+    """A gunicorn worker only serves requests: it never migrates, so it does not load Alembic (~12 MB of every
+    worker). The `flask` command sets FLASK_RUN_FROM_CLI, and tests and scripts are not gunicorn."""
+    return (os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+            and os.environ.get("FLASK_RUN_FROM_CLI") != "true")
 
 
 def _trust_proxies(app: Flask) -> None:

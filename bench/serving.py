@@ -144,6 +144,10 @@ def login(port: int, username: str, password: str) -> dict[str, str]:
     keep(set_cookies)
     if status not in (302, 303):
         raise RuntimeError(f"login as {username} answered {status}, not a redirect")
+    # The page after the login shows the "welcome back" message and rewrites the session without it, as a
+    # browser's next request would: wrk then replays a session with no message waiting.
+    status, _, _, set_cookies = fetch(port, "/settings", headers={"Cookie": _cookie_header(cookies)})
+    keep(set_cookies)
     return {"Cookie": _cookie_header(cookies)}
 
 

@@ -113,9 +113,12 @@ def _describe(name: str, value: Any) -> str:
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Checked values under the model's column names; raises Invalid with a message per bad field."""
     errors, out = FieldErrors(), {}
-    for name, label in (("community_name", "Community name"), ("company_name", "Company name")):
-        if name in values:
-            out[name] = errors.text(name, values[name], label=label, max_len=NAME_MAX)
+    if "community_name" in values:
+        out["community_name"] = errors.text("community_name", values["community_name"], label="Community name",
+                                            max_len=NAME_MAX)
+    if "company_name" in values:  # optional: without one, staff are just "staff" (its own checklist step)
+        out["company_name"] = errors.text("company_name", values["company_name"], label="Company name", min_len=0,
+                                          max_len=NAME_MAX)
     if "tagline" in values:
         out["tagline"] = errors.text("tagline", values["tagline"], label="Tagline", min_len=0, max_len=TAGLINE_MAX)
     if "guidelines" in values:

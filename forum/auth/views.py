@@ -101,7 +101,7 @@ def settings():
 @login_required
 def change_password():
     try:
-        user = services.change_password(actor=current_user, current=request.form.get("current_password", ""),
+        user = services.change_password(actor=current_user._get_current_object(), current=request.form.get("current_password", ""),
                                         new=request.form.get("new_password", ""))
     except Invalid as error:
         return render_template("auth/settings.html", errors=error.fields, new_token=None,

@@ -208,6 +208,8 @@ def move_thread(*, actor: User, thread: Thread, category: object, note: object =
         if isinstance(category, str) and category else None
     if found is None:
         errors.add("category", "Choose an existing category.")
+    elif found.archived:  # an archived category takes no new threads, moved ones included
+        errors.add("category", f"“{found.name}” is archived: choose a category that is open to new questions.")
     note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
     errors.check()
     if found.id == thread.category_id:

@@ -10,7 +10,7 @@ from forum.escalations.queries import find_user
 from forum.models import FlagReason
 from forum.moderation import bp, queries, services
 from forum.policy import Policy
-from forum.questions.queries import categories
+from forum.questions.queries import open_categories
 # A module reference: questions.services may still be initialising when this domain is imported.
 from forum.questions import services as question_services
 from forum.validation import parse_int
@@ -105,12 +105,12 @@ def thread_form(thread_id: int, action: str):
     thread = question_services.get_thread(thread_id, current_user)
     return render_template("moderation/action.html", title=f"{action.title()}: “{thread.title}”", thread=thread,
                            action=action, url=url_for("moderation.thread_action", thread_id=thread_id, action=action),
-                           form={"category": thread.category.slug}, errors={}, categories=categories())
+                           form={"category": thread.category.slug}, errors={}, categories=open_categories())
 
 
 def _action_page(title: str, url: str, error: Invalid, **context):
     return render_template("moderation/action.html", title=title, url=url, form=request.form, errors=error.fields,
-                           categories=categories(), **context), 422
+                           categories=open_categories(), **context), 422
 
 
 @bp.route("/mod/users/<username>/suspend", methods=["GET", "POST"])

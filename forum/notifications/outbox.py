@@ -29,7 +29,6 @@ log = logging.getLogger("forum.mail")
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)  # a sender that died mid-send: the row is tried again after this
-NOT_CONFIGURED = "MAIL_SERVER is not set: written to the log, kept for `flask forum send-mail`"
 _NEW_IDS = "forum.outbox.new_ids"
 _workers: list[threading.Thread] = []
 
@@ -104,17 +103,20 @@ def _backoff(attempts: int) -> timedelta:
 
 def _send_one(outbox_id: int, now: datetime) -> str | None:
     """Claim, compose, send, record: no transaction is open while SMTP talks (on SQLite a write
-    transaction holds the database lock, and a slow mail server must not stall every request)."""
+    transaction holds the database lock, and a slow mail server must not stall every request).
+    Without MAIL_SERVER the mail is only written to the log and its row is not touched: it stays pending for
+    the first `send-mail` after a server is configured, and no write queues behind (or ahead of) a request's."""
+    if not mail_configured():
+        message, _reason, _broken = _compose(outbox_id)
+        if message is not None:
+            send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
+        return OutboxStatus.PENDING
     claimed = db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
         status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)).rowcount
     db.session.commit()
     if claimed != 1:
         return None  # sent already, or another sender has it
     message, reason, broken = _compose(outbox_id)
-    db.session.commit()
-    if message is not None and not mail_configured():
-        send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
-        return _hold(outbox_id)
     sent = message is not None and send_mail(to=message.to, subject=message.subject, text=message.text,
                                              html=message.html, headers=message.headers)
     row = db.session.get(OutboxMail, outbox_id)
@@ -132,16 +134,6 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
     return row.status
 
 
-def _hold(outbox_id: int) -> str:
-    """No server to send to: the row goes back to pending, its attempt not counted (none reached a server),
-    due at once for the first `send-mail` run after MAIL_SERVER is set."""
-    row = db.session.get(OutboxMail, outbox_id)
-    row.status, row.attempts, row.claimed_at, row.last_error = (
-        OutboxStatus.PENDING, max(row.attempts - 1, 0), None, NOT_CONFIGURED)
-    db.session.commit()
-    return row.status
-
-
 def count_unsent() -> int:
     """Rows waiting to be sent (pending, or failed with tries left): what `send-mail` would try eventually."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(
@@ -149,12 +141,16 @@ def count_unsent() -> int:
 
 
 def _compose(outbox_id: int) -> tuple[object | None, str, bool]:
-    """(message or None, reason when None, whether composing itself broke)."""
+    """(message or None, reason when None, whether composing itself broke). It only reads, in a transaction of
+    its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
+    db.session.connection(execution_options={"deferred_begin": True})
     try:
         message, reason = emails.compose(db.session.get(OutboxMail, outbox_id))
     except Exception:  # noqa: BLE001 - a template or data problem must not stop the other mails
         log.exception("Composing outbox mail %s failed", outbox_id)
         return None, "could not be composed (see the log)", True
+    finally:
+        db.session.rollback()
     return message, reason or "", False
 
 

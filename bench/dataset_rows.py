@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 SEED = 21
 HISTORY = timedelta(days=3 * 365)
+OPEN_QUEUE = 20  # open or assigned escalations, at every size
 MAX_ANSWERS, MEAN_ANSWERS = 30, 9.0
 THREAD_ANSWERS = 20  # the benchmark's "thread with about 20 answers"
 
@@ -247,14 +248,18 @@ class Generator:
         self.post_count = post_id
 
     def escalations(self, sink: Sink) -> None:
-        """1 % of questions, newest the most often still open; some past their SLA."""
+        """1 % of questions resolved over the years, and a queue of OPEN_QUEUE open or assigned ones on the newest
+        questions, some past their SLA. The queue is the same size at every size: a support team's open queue
+        follows its staff, not the community's history, so the queue page compares like with like."""
         rng, plan = self.rng, self.plan
-        count = max(5, plan.questions // 100)
-        for n, tid in enumerate(sorted(rng.sample(range(1, plan.questions + 1), count)), 1):
+        newest = range(max(1, plan.questions - OPEN_QUEUE + 1), plan.questions + 1)
+        history = rng.sample(range(1, newest.start), min(newest.start - 1, max(5, plan.questions // 100)))
+        for n, tid in enumerate(sorted(history) + list(newest), 1):
             created = self.now - HISTORY * (1 - tid / plan.questions) + timedelta(hours=6)
             created = min(created, self.now - timedelta(hours=1))
-            recent = self.now - created < timedelta(days=14)
-            status = rng.choice(["open", "assigned"]) if recent else "resolved"
+            if tid in newest:  # within the last two days
+                created = self.now - timedelta(hours=1 + (plan.questions - tid) * 2)
+            status = rng.choice(["open", "assigned"]) if tid in newest else "resolved"
             assignee = rng.choice(self.staff_ids) if status != "open" else None
             reply = created + timedelta(hours=rng.random() * 30) if status != "open" else None
             reply = reply if reply and reply < self.now else None

@@ -14,6 +14,14 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw.strip().isdigit() else default
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def _dev_secret_key() -> str:
     """A key generated once and kept in instance/, so sessions survive restarts in development."""
     INSTANCE_DIR.mkdir(exist_ok=True)
@@ -41,6 +49,27 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # the rare failure the fallback cannot catch (Redis dies mid-request) too
     PASSWORD_RESET_MAX_AGE = 3600
+    # -- accounts that earn trust (issue 17; forum/auth/confirmation.py, forum/trust.py) --------------------
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600
+    CONFIRM_LINK_ON_PAGE = True  # only without MAIL_SERVER, and never in production (ProductionConfig)
+    REGISTER_LIMIT = "5/hour;20/day"  # per IP address
+    CONFIRM_RESEND_LIMIT = "3/hour"  # per IP address
+    # Failed logins count per (account, address) pair, so hammering one account from elsewhere does not lock
+    # its owner out, and per address across accounts. Limits use Flask-Limiter's notation.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5/minute;20/hour"
+    LOGIN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
+    POSTING_LIMITS_ENABLED = True  # rates, duplicate text and held posts (off in tests unless a test turns them on)
+    # Posting: per account and hour; "new" until TRUST_MIN_REPUTATION or TRUST_MIN_AGE_DAYS. Staff are exempt.
+    NEW_ACCOUNT_QUESTIONS_PER_HOUR = 3
+    NEW_ACCOUNT_ANSWERS_PER_HOUR = 10
+    NEW_ACCOUNT_IDEAS_PER_HOUR = 3
+    QUESTIONS_PER_HOUR = 20
+    ANSWERS_PER_HOUR = 60
+    IDEAS_PER_HOUR = 20
+    TRUST_MIN_REPUTATION = 10
+    TRUST_MIN_AGE_DAYS = 7
+    DUPLICATE_POST_WINDOW_HOURS = 24  # the same text twice by one account within this is refused
+    NEW_ACCOUNT_MAX_LINKS = 2  # more links than this in a new account's post hold it for a moderator
     # What a fresh database shows until an admin fills in /admin/settings (forum/site.py): names no company.
     COMMUNITY_NAME = "Community"
     COMPANY_NAME = ""
@@ -77,6 +106,10 @@ class Config:
         self.ESCALATION_SLA_HOURS = _env_int("ESCALATION_SLA_HOURS", 24)
         self.AUTO_ESCALATE_AFTER_HOURS = _env_int("AUTO_ESCALATE_AFTER_HOURS", 48)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        # detect-spikes (forum/listening/alerts.py): an hour spikes at this many posts and this many times its
+        # baseline (the same hour's average over the previous seven days)
+        self.SPIKE_MIN_POSTS = _env_int("SPIKE_MIN_POSTS", 5)
+        self.SPIKE_FACTOR = _env_float("SPIKE_FACTOR", 3.0)
         # A JSON list of {"name", "pattern"} or one regex per line; bad ones are skipped (forum/privacy/pii.py).
         self.PII_PATTERNS = env.get("PII_PATTERNS", "")
         self.SECRET_KEY = env.get("SECRET_KEY") or self._default_secret_key()
@@ -94,6 +127,7 @@ class TestingConfig(Config):
 
     TESTING = True
     RATELIMIT_ENABLED = False
+    POSTING_LIMITS_ENABLED = False  # builders post the same text many times a minute; tests/hardening turn it on
     PASSWORD_HASH_FAST = True  # argon2 at test cost; production keeps the library defaults
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "locmem"
@@ -104,6 +138,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    CONFIRM_LINK_ON_PAGE = False  # the page would prove who has an account; the link goes by mail only
     REMEMBER_COOKIE_SECURE = True
 
     def __init__(self) -> None:

@@ -10,6 +10,8 @@ BENCHMARKS = {
     "dashboard": "bench.dashboard",
     "exports": "bench.exports",
     "pages": "bench.pages",
+    "listening": "bench.listening",
+    "spikes": "bench.spikes",
 }
 
 

@@ -15,6 +15,7 @@ forum_cli = AppGroup("forum", help="Forum administration commands.")
 
 def register(app: Flask) -> None:
     from forum.admin import commands  # noqa: F401  (create-category, set-role attach to forum_cli)
+    from forum.listening import commands as listening_commands  # noqa: F401  (detect-spikes)
     app.cli.add_command(forum_cli)
 
 
@@ -157,9 +158,10 @@ def send_mail(digests: bool) -> None:
     from forum.notifications.mail import mail_configured
     queued = outbox.build_digests() if digests else 0
     if not mail_configured():
+        waiting = outbox.count_unsent()
         raise click.ClickException(f"MAIL_SERVER is not set, so nothing was sent (digests queued: {queued}); "
-                                   f"{outbox.count_unsent()} mails wait in the outbox. Set MAIL_SERVER and "
-                                   "run this again.")
+                                   f"{waiting} mail{' waits' if waiting == 1 else 's wait'} in the outbox. "
+                                   "Set MAIL_SERVER and run this again.")
     result = outbox.send_due()
     click.echo(f"Digests queued: {queued}. Sent: {result['sent']}, failed: {result['failed']}, "
                f"skipped: {result['skipped']}.")

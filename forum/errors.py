@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, has_app_context, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -39,9 +39,16 @@ class Conflict(DomainError):
 
 
 class Invalid(DomainError):
-    """Field messages a form shows next to its fields and the API returns as 422."""
+    """Field messages a form shows next to its fields and the API returns as 422.
+
+    Fields the request guard cleaned of hostile text (forum/web.py) and no field check claimed are added, so
+    a form that comes back for any reason also says why its text lost characters."""
 
     status, code, default_message = 422, "invalid", "Some fields need attention."
+
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
+        refused = g.pop("refused_fields", None) if has_app_context() else None
+        super().__init__(message, {**(fields or {}), **(refused or {})})
 
 
 class BadRequest(DomainError):
@@ -75,7 +82,12 @@ _HTTP_MESSAGES = {
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        return error_response(error.status, error.code, error.message, error.fields)
+        response, status = error_response(error.status, error.code, error.message, error.fields)
+        retry_after = getattr(error, "retry_after", None)  # a rate (forum/trust.py RateLimited): when to try again
+        if retry_after:
+            response = make_response(response)
+            response.headers["Retry-After"] = str(retry_after)
+        return response, status
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -84,8 +96,18 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         status = error.code or 500
-        message = _HTTP_MESSAGES.get(status) or error.description or "Request failed."
-        return error_response(status, _HTTP_CODES.get(status, "error"), message)
+        if status == 429 and getattr(error, "response", None) is not None:  # a limit's own page (on_breach)
+            return error.response
+        limit = getattr(error, "limit", None)  # Flask-Limiter's 429 carries the limit's own plain message
+        custom = getattr(limit, "error_message", None) if status == 429 else None
+        message = (custom if isinstance(custom, str) else None) or _HTTP_MESSAGES.get(status) \
+            or error.description or "Request failed."
+        response, status = error_response(status, _HTTP_CODES.get(status, "error"), message)
+        allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the address takes
+        if status == 405 and allowed:
+            response = make_response(response)
+            response.headers["Allow"] = ", ".join(sorted(set(allowed) | {"OPTIONS"}))
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -267,3 +267,17 @@ def sanitize_snippet(html: str) -> Markup:
     Returned as Markup (a str) because this module is the one place HTML is marked safe.
     """
     return Markup(_snippet_cleaner.clean(_valid(html)))
+
+
+def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Plain text with the given character ranges wrapped in <mark> (a listening match's words): every piece is
+    escaped, so stored text can never become markup."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last or end <= start:
+            continue
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)

@@ -35,6 +35,12 @@ class Policy:
         return self.user is not None
 
     @property
+    def is_contributor(self) -> bool:
+        """An active member whose email address is confirmed (staff are trusted by the admin who made them):
+        only contributors post, vote and flag, so a throwaway address buys nothing (issue 17)."""
+        return self.user is not None and (self.user.email_confirmed_at is not None or self.user.is_staff)
+
+    @property
     def is_staff(self) -> bool:
         return self._at_least(Role.STAFF)
 
@@ -61,12 +67,22 @@ class Policy:
             raise PermissionDenied(f"Your account is suspended until {until}; you can read but not post.{reason}")
         raise PermissionDenied("Please log in first.")
 
+    def ensure_contributor(self) -> None:
+        """ensure_active, then tell an unconfirmed account what to do: confirm its address (or ask again)."""
+        self.ensure_active()
+        if not self.is_contributor:
+            raise PermissionDenied("Please confirm your email address first: open the link we mailed you, or ask "
+                                   "for a new one at /settings. Until then you can read and edit your profile.")
+
     # -- reading -------------------------------------------------------------------------------
     def can_view_hidden(self) -> bool:
         return self._viewer_at_least(Role.MODERATOR)
 
     def can_view_thread(self, thread: Thread) -> bool:
+        """A hidden thread is for moderators; a held one (waiting for a moderator) for its author too."""
         if not thread.is_hidden:
+            return True
+        if thread.held_at is not None and self.viewer is not None and self.viewer.id == thread.author_id:
             return True
         return self.can_view_hidden()
 
@@ -78,10 +94,10 @@ class Policy:
 
     # -- questions and answers -----------------------------------------------------------------
     def can_ask(self) -> bool:
-        return self.is_member
+        return self.is_contributor
 
     def can_answer(self, thread: Thread) -> bool:
-        if not self.is_member or thread.is_hidden:
+        if not self.is_contributor or thread.is_hidden:
             return False
         return not thread.is_locked or self.is_moderator
 
@@ -105,7 +121,7 @@ class Policy:
         return (self._is(post.author_id) and post.score == 0 and not post.thread.is_locked) or self.is_moderator
 
     def can_vote(self, post: Post) -> bool:
-        if not self.is_member or self._is(post.author_id):
+        if not self.is_contributor or self._is(post.author_id):
             return False
         return not post.thread.is_locked and not post.is_hidden and not post.thread.is_hidden
 
@@ -150,10 +166,20 @@ class Policy:
     def can_be_assigned(self, user: User) -> bool:
         return user is not None and not user.is_deleted and user.is_staff
 
+    # -- listening (issue 15) --------------------------------------------------------------------
+    def can_listen(self) -> bool:
+        """Staff and above keep keyword watches and work their matches (claim, mark handled)."""
+        return self.is_staff
+
+    def can_view_customer_context(self, member: User) -> bool:
+        """Staff see what this community knows about a member (their posts' counts, escalations, ideas voted
+        for): nothing about staff accounts themselves, whose work is not a customer's standing."""
+        return self.is_staff and member is not None and not member.is_deleted and not member.is_staff
+
     # -- moderation --------------------------------------------------------------------------
     def can_flag(self, post: Post) -> bool:
         """Members flag posts they can see, never their own; a hidden post is already with moderators."""
-        if not self.is_member or self._is(post.author_id):
+        if not self.is_contributor or self._is(post.author_id):
             return False
         return not post.is_hidden and not post.thread.is_hidden
 
@@ -172,15 +198,15 @@ class Policy:
         return not idea.is_hidden or self.can_view_hidden()
 
     def can_submit_idea(self) -> bool:
-        return self.is_member
+        return self.is_contributor
 
     def can_vote_idea(self, idea: Idea) -> bool:
         """Members vote once per idea (their own included); voting closes on shipped, declined and duplicate."""
-        return self.is_member and not idea.is_hidden and idea.status not in IdeaStatus.CLOSED
+        return self.is_contributor and not idea.is_hidden and idea.status not in IdeaStatus.CLOSED
 
     def can_comment_idea(self, idea: Idea) -> bool:
         """Comments continue on a merged idea's target, not on the duplicate."""
-        return self.is_member and not idea.is_hidden and idea.merged_into_id is None
+        return self.is_contributor and not idea.is_hidden and idea.merged_into_id is None
 
     def can_pin_idea_comment(self, comment: IdeaComment) -> bool:
         """Only official (staff) comments are pinned, and only by staff."""
@@ -199,6 +225,19 @@ class Policy:
     def can_view_dashboard(self) -> bool:
         """Staff and above read the community health figures; members and visitors never do."""
         return self.is_staff
+
+    # -- listening: spike alerts and known-issue notices ----------------------------------------------
+    def can_work_alerts(self) -> bool:
+        """Spike alerts (read, acknowledge, resolve, follow a tag): staff and above, never suspended."""
+        return self.is_staff
+
+    def can_publish_notice(self) -> bool:
+        """A known-issue banner speaks to every visitor on every page: staff and above, and they resolve it."""
+        return self.is_staff
+
+    def can_dismiss_notice(self) -> bool:
+        """Closing a banner only changes what you see, so suspended members may too (visitors: in the browser)."""
+        return self.viewer is not None and not self.viewer.is_deleted
 
     # -- admin ---------------------------------------------------------------------------------
     def can_manage_categories(self) -> bool:

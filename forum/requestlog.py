@@ -138,8 +138,9 @@ def configure_logging(log_format: str) -> logging.Handler:
         logging.getLogger("flask-limiter").addHandler(handler)
     handler.setFormatter(JsonFormatter() if log_format == "json" else
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
+    for name in ("forum", "flask-limiter"):  # Flask-Limiter says "storage recovered" at INFO
+        if logging.getLogger(name).level == logging.NOTSET:
+            logging.getLogger(name).setLevel(logging.INFO)
     return handler
 
 

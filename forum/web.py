@@ -6,24 +6,28 @@ from datetime import datetime
 
 from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from forum import admin, api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
+from forum import listening
 from forum import health
 from forum import pagecache, site
 from forum.admin.site_views import theme_stylesheet
 from forum.auth import services as auth_services
 from forum.clock import utcnow
+from forum.errors import Invalid
 from forum.extensions import login_manager
 from forum.markup import stored_html
 from forum.notifications import queries as notification_queries
 from forum.pagination import page_numbers
 from forum.policy import Policy
 from forum.templating import register as register_template_helpers
+from forum.validation import REFUSED_KEY, has_hostile_text, hostile_message, strip_hostile_text
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
-              privacy.bp, dashboard.bp, admin.bp, api.bp, health.bp)
+              privacy.bp, dashboard.bp, admin.bp, listening.bp, api.bp, health.bp)
 
 
 class _IdConverter(IntegerConverter):
@@ -69,34 +73,71 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _refuse_nul_bytes() -> None:
-    """PostgreSQL rejects NUL in text; refuse it at the door with a clear 400 instead of a 500 later.
-    Query strings count on every method (GET filters reach SQL too); every value of a repeated field counts;
-    a JSON body is judged after decoding, so the six characters `\\u0000` in a code sample stay allowed."""
-    pairs = list(request.args.items(multi=True))
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        pairs += list(request.form.items(multi=True))
-        raw = request.get_data(cache=True) if request.mimetype not in _FORM_TYPES else b""
-        if b"\x00" in raw or (b"\\u0000" in raw and _json_has_nul(raw)):
-            raise BadRequest("Text may not contain NUL characters.")
-    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in pairs):
+    """Hostile text (NUL, unpaired surrogates, Unicode non-characters: forum/validation.py) is stopped at the
+    door, and never at the cost of what was typed. PostgreSQL rejects NUL and no encoder takes a lone surrogate,
+    so either would be a 500 later.
+    - Query strings (every method: GET filters reach SQL too) and paths: a 400 naming the parameter.
+    - A JSON body (judged after decoding, so the six characters `\\u0000` in a code sample stay allowed):
+      a 422 whose `fields` name each offending field, before anything is saved.
+    - An HTML form: the offending characters are removed from request.form and the fields remembered; the
+      service's field checks then refuse it (422), so the form comes back with the rest of the text and a
+      message next to the field instead of a bare 400 page."""
+    if has_hostile_text(request.path):
+        raise BadRequest("The address contains characters that are not allowed (such as NUL).")
+    for key, value in request.args.items(multi=True):
+        if has_hostile_text(key) or has_hostile_text(value):
+            raise BadRequest(f"The query parameter “{strip_hostile_text(key)}” contains characters that are "
+                             f"not allowed (NUL, an unpaired surrogate or a Unicode non-character).")
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if request.mimetype in _FORM_TYPES:
+        _clean_form()
+        return
+    raw = request.get_data(cache=True)
+    if b"\x00" in raw:  # a raw NUL byte is not JSON either
         raise BadRequest("Text may not contain NUL characters.")
+    fields = _hostile_json_fields(raw) if raw else {}
+    if fields:
+        raise Invalid("Some fields contain characters that are not allowed.", fields)
 
 
-def _json_has_nul(raw: bytes) -> bool:
+def _clean_form() -> None:
+    refused: dict[str, str] = {}
+    cleaned = MultiDict()
+    for key, value in request.form.items(multi=True):
+        name, text = strip_hostile_text(key), strip_hostile_text(value)
+        if name != key or text != value:
+            refused.setdefault(name, hostile_message(name.replace("_", " ").capitalize() or "A field"))
+        cleaned.add(name, text)
+    if refused:
+        request.form = ImmutableMultiDict(cleaned)  # the view and its re-rendered form see the cleaned text
+        g.setdefault(REFUSED_KEY, {}).update(refused)
+        if request.path.startswith("/api/"):  # no form to come back to
+            raise Invalid("Some fields contain characters that are not allowed.", refused)
+
+
+def _hostile_json_fields(raw: bytes) -> dict[str, str]:
+    """{"title": message, "tags[1]": message, ...} for each string (or key) holding hostile text."""
     try:
-        stack = [json.loads(raw)]
+        document = json.loads(raw)
     except (ValueError, RecursionError):
-        return False  # not JSON: the endpoint answers 400 for that itself
+        return {}  # not JSON: the endpoint answers 400 for that itself
+    found: dict[str, str] = {}
+    stack: list[tuple[str, object]] = [("", document)]
     while stack:  # iterative: nesting depth cannot exhaust the Python stack here
-        value = stack.pop()
-        if isinstance(value, str) and "\x00" in value:
-            return True
-        if isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if has_hostile_text(value):
+                found.setdefault(path or "body", hostile_message(f"The field “{path}”" if path else "The body"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{strip_hostile_text(key)}" if path else strip_hostile_text(key)
+                if has_hostile_text(key):
+                    found.setdefault(child or "body", hostile_message(f"The name of field “{child}”"))
+                stack.append((child, item))
         elif isinstance(value, list):
-            stack.extend(value)
-    return False
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return found
 
 
 def _security_headers(response):

@@ -43,24 +43,40 @@ def seeded(app: Flask) -> dict:
     with app.app_context():
         member, answerer = make_user("asker"), make_user("answerer")
         staff, admin = make_user("staffer", role=Role.STAFF), make_user("boss", role=Role.ADMIN)
+        from forum.listening.watches import create_watch
+        watch = create_watch(actor=staff, name="Routers", terms=["router", "wi-fi"])  # the thread below matches
         thread = make_thread(member, title="Router keeps dropping the Wi-Fi", tags=["wifi"])
         answer = make_answer(thread, answerer, body="Update the firmware, then restart it.")
         make_flag(answer, member)
         escalation = make_escalation(thread)
         assign_escalation(actor=staff, escalation=escalation)
         idea = make_idea(member)
-        return {"users": {"member": member.id, "staff": staff.id, "admin": admin.id},
-                "thread_id": thread.id, "slug": thread.slug, "post_id": thread.question.id, "idea_id": idea.id,
+        alert_id = _spike_alert_and_notice(thread)
+        return {"users": {"member": member.id, "staff": staff.id, "admin": admin.id}, "alert_id": alert_id,
+                "watch_id": watch.id, "thread_id": thread.id, "slug": thread.slug, "post_id": thread.question.id, "idea_id": idea.id,
                 "escalation_id": escalation.id, "username": member.username,
                 "unsubscribe": make_unsubscribe_token(member.id, "digest"),
                 "reset": _reset_serializer().dumps({"uid": member.id, "fp": _reset_fingerprint(member)})}
+
+
+def _spike_alert_and_notice(thread) -> int:
+    """An open spike alert on the thread's tag, and a known-issue notice: its banner is on every page."""
+    from forum.models import Notice, SpikeAlert
+    alert = SpikeAlert(subject_key=f"tag:{thread.tags[0].id}", tag_id=thread.tags[0].id, subject_name="#wifi",
+                       hour_count=6, peak_count=6)
+    db.session.add(alert)
+    db.session.flush()
+    db.session.add(Notice(text="Wi-Fi drops after the update", thread_id=thread.id, terms=["wifi"], alert_id=alert.id))
+    db.session.commit()
+    return alert.id
 
 
 def _arguments(rule: Rule, seeded: dict) -> list[dict]:
     """Sample values for a rule's arguments: every choice of an `any(...)` argument, one value otherwise."""
     from forum.dashboard import csv as dashboard_csv
     samples = {"thread_id": seeded["thread_id"], "slug": seeded["slug"], "post_id": seeded["post_id"],
-               "idea_id": seeded["idea_id"], "escalation_id": seeded["escalation_id"],
+               "idea_id": seeded["idea_id"], "escalation_id": seeded["escalation_id"], "alert_id": seeded["alert_id"],
+               "watch_id": seeded["watch_id"],
                "username": seeded["username"], "table": next(iter(dashboard_csv.TABLES)),
                "filename": "css/forum.css",
                "token": seeded["unsubscribe"] if rule.endpoint.startswith("notifications.") else seeded["reset"]}

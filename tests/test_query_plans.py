@@ -32,7 +32,8 @@ from tests.conftest import BACKENDS, _truncate_all, build_config, login_as
 # thread_tags and tags too: a row per tag of every thread, and free-form tags grow with the community; the
 # thread page once walked every tag to join thread_tags whole
 WATCHED = {"posts", "threads", "thread_tags", "tags", "votes", "ideas", "idea_votes", "idea_comments",
-           "notifications", "escalations", "flags", "audit_entries"}  # the staff lists grow with the years too
+           "notifications", "escalations", "flags", "audit_entries",  # the staff lists grow with the years too
+           "watch_matches"}
 ADMIN, STAFF, MODERATOR, MEMBER = 1, 2, 3, 4
 USERS, THREADS, IDEAS, CATEGORIES, TAGS = 200, 3000, 1500, 4, 40
 THREAD = 12  # the member's question, visible, with answers: its pages and its post's edit form answer 200
@@ -56,6 +57,9 @@ VARIANTS: dict[str, list[str]] = {
                          "action=hide_post&page=9999", "actor=user3&page=9999"],
     "api.mod_audit": ["action=hide_post", "page=9999"], "moderation.flags": ["page=9999"],
     "api.mod_flags": ["page=9999"],
+    "listening.index": ["state=new", "watch=3", "category=c2", "watch=3&state=handled", "page=9999",
+                        "state=claimed&page=9999"],
+    "api.listening_matches": ["state=handled", "watch=3&page=9999", "per_page=100&page=9"],
     "search.index": ["q=router", "q=router&type=ideas"], "api.search": ["q=router", "q=router&type=ideas"],
     "questions.similar": ["q=router+offline"], "ideas.similar": ["q=router+offline"],
     "search.similar": ["q=router+offline"], "api.similar_ideas": ["q=router+offline"],
@@ -143,9 +147,34 @@ def _seed(conn: sa.Connection) -> dict[str, Any]:
                                                    post_id=v["post_id"], created_at=v["created_at"]) for v in votes])
     _seed_ideas(conn, rnd, when)
     _seed_people(conn, rnd, when, post_count=post_id)
-    return {"thread_id": THREAD, "post_id": question_ids[THREAD], "idea_id": THREAD, "escalation_id": 2,
+    _seed_alerts(conn)
+    _seed_watches(conn, rnd, when, question_ids)
+    return {"watch_id": 3, "thread_id": THREAD, "post_id": question_ids[THREAD], "idea_id": THREAD, "escalation_id": 2, "alert_id": 1,
             "username": f"user{MEMBER}", "token": "not-a-real-token", "slug": f"router-offline-{THREAD}",
             "table": "figures"}  # the dashboard's first CSV table
+
+
+def _seed_watches(conn: sa.Connection, rnd: random.Random, when, question_ids: dict[int, int]) -> None:
+    """Twenty keyword watches and a match for most questions: the listening page's lists and filters."""
+    from forum.models import Match, Watch, WatchTerm
+    conn.execute(sa.insert(Watch), _rows(20, lambda i: dict(id=i, name=f"Watch {i}", created_by_id=STAFF,
+                                                            created_at=NOW, updated_at=NOW)))
+    conn.execute(sa.insert(WatchTerm), _rows(20, lambda i: dict(id=i, watch_id=i, term=f"router{i}")))
+    conn.execute(sa.insert(Match), [dict(
+        watch_id=rnd.randrange(1, 21), kind="question", source_id=post_id, post_id=post_id, thread_id=t,
+        category_id=rnd.randrange(1, CATEGORIES + 1), author_id=rnd.randrange(5, USERS + 1), title=f"Router {t}",
+        excerpt="My router drops the connection", terms=["router"], state=rnd.choice(["new", "claimed", "handled"]),
+        claimed_by_id=STAFF, posted_at=when(), created_at=when()) for t, post_id in question_ids.items()])
+
+
+def _seed_alerts(conn: sa.Connection) -> None:
+    """A spike alert on a tag (its page reads that tag's posts by hour) and a notice on every page's banner."""
+    from forum.models import Notice, SpikeAlert
+    conn.execute(sa.insert(SpikeAlert), [dict(id=1, subject_key="tag:3", tag_id=3, subject_name="#tag3", state="open",
+                                              opened_at=NOW, last_spike_at=NOW, hour_count=6, peak_count=6,
+                                              baseline=1.0)])
+    conn.execute(sa.insert(Notice), [dict(text="Known issue", thread_id=THREAD, terms=["router"], alert_id=1,
+                                          created_at=NOW)])
 
 
 def _seed_ideas(conn: sa.Connection, rnd: random.Random, when) -> None:

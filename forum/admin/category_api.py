@@ -91,8 +91,9 @@ OPENAPI_SCHEMAS = {
                           **_FIELDS),
     "AdminCategoryList": _obj(["items"], items={"type": "array",
                                                 "items": {"$ref": "#/components/schemas/AdminCategory"}}),
-    "NewCategory": _obj(["slug", "name"], **_FIELDS),
-    "CategoryChanges": _obj([], **_FIELDS),
+    # unknown fields are refused (422 "Not a category field."), so the document says no others are allowed
+    "NewCategory": {**_obj(["slug", "name"], **_FIELDS), "additionalProperties": False},
+    "CategoryChanges": {**_obj([], **_FIELDS), "additionalProperties": False},
     "CategoryMerge": _obj(["into"], into=STR),
     "CategoryDeleted": _obj(["deleted", "slug"], deleted=BOOL, slug=STR),
 }

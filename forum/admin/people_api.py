@@ -7,6 +7,7 @@ from flask import jsonify, request
 
 from forum.admin import people as services
 from forum.api import bp
+from forum.auth import limits as login_limits
 from forum.api.helpers import json_body, page_json, require_user
 from forum.api.openapi import BOOL, INT, STR, TIME, _obj, op
 from forum.clock import isoformat
@@ -45,6 +46,17 @@ def admin_set_role(username: str):
     return jsonify(person_json(person))
 
 
+@bp.delete("/admin/users/<username>/lockout")
+def admin_clear_lockout(username: str):
+    """Failed-login counts for the account start again from every address (forum/auth/limits.py); audited."""
+    user = require_user()
+    policy = Policy(user)
+    policy.ensure(policy.can_manage_people(), "Only admins can clear a login lockout.")  # before the lookup
+    person = services.get_person(username)
+    login_limits.clear_login_lockout(actor=user, user=person)
+    return jsonify(person_json(person))
+
+
 OPENAPI_SCHEMAS = {
     "Person": _obj(["username", "email", "role", "reputation", "joined_at", "last_seen_at", "is_suspended",
                     "suspended_until"], username=STR, email={"type": "string", "nullable": True}, email_hint=STR,
@@ -61,4 +73,7 @@ OPENAPI_PATHS = {
     "/admin/users/{username}": {"patch": op("Change a member's role; audited; the last admin stays (admins)",
                                             "admin", body="RoleChange", schema="Person", auth=True,
                                             path_id="username")},
+    "/admin/users/{username}/lockout": {"delete": op(
+        "Clear a member's failed-login lockout from every address; audited (admins)", "admin", schema="Person",
+        auth=True, path_id="username")},
 }

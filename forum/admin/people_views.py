@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from forum.admin import bp
 from forum.admin import people as services
+from forum.auth import limits as login_limits
 from forum.auth.redirects import safe_next
 from forum.errors import Conflict, Invalid
 from forum.models import Role
@@ -50,6 +51,18 @@ def set_role(username: str):
         flash(f"{person.username} is now {services.ROLE_LABELS[person.role].lower()}; it applies on their next "
               "page.", "success")
     return redirect(back)
+
+
+@bp.post("/users/<username>/lockout/clear")
+@login_required
+def clear_lockout(username: str):
+    """A member locked out by failed logins (theirs or someone else's) may try again at once; audited."""
+    policy = Policy(current_user)
+    policy.ensure(policy.can_manage_people(), "Only admins can manage people and roles.")  # before the lookup
+    person = services.get_person(username)
+    login_limits.clear_login_lockout(actor=current_user, user=person)
+    flash(f"{person.username} can log in again from every address (failed-login counts cleared).", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.users"))
 
 
 def _args_of(url: str) -> dict:

@@ -33,7 +33,8 @@ def update_site_settings():
 
 _HOURS = {"type": "integer", "minimum": 1, "maximum": services.HOURS_MAX}
 _FIELDS = {"community_name": {"type": "string", "minLength": 1, "maxLength": services.NAME_MAX},
-           "company_name": {"type": "string", "minLength": 1, "maxLength": services.NAME_MAX},
+           "company_name": {"type": "string", "maxLength": services.NAME_MAX,
+                            "description": "may be blank: the pages then name no company"},
            "tagline": {"type": "string", "maxLength": services.TAGLINE_MAX},
            "guidelines": {"type": "string", "maxLength": services.GUIDELINES_MAX,
                           "description": "Markdown; shown in the footer and on the privacy notice"},

@@ -25,7 +25,7 @@ def me():
     user = require_user()
     return jsonify(id=user.id, email=user.email, role=user.role, created_at=isoformat(user.created_at),
                    is_suspended=user.is_suspended, suspended_until=isoformat(user.suspended_until),
-                   can_moderate=Policy(user).is_moderator, **user_json(user))
+                   can_moderate=Policy(user).is_moderator, **{**user_json(user), "reputation": user.reputation})
 
 
 OPENAPI_PATHS = {

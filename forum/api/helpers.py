@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import Response, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
@@ -39,13 +39,48 @@ def viewer() -> User | None:
 
 
 def user_json(user: User | None) -> dict[str, Any] | None:
+    """The `author` shape of DESIGN §5; a private profile keeps the field but shows null for its reputation,
+    whoever asks (the same object goes into every caller's answer)."""
     if user is None:
         return None
     if user.is_deleted:
         return {"username": f"deleted user {user.id}", "reputation": 0, "is_staff": False}
-    return {"username": user.username, "reputation": user.reputation, "is_staff": user.is_staff}
+    reputation = None if user.profile_visibility == "private" else user.reputation
+    return {"username": user.username, "reputation": reputation, "is_staff": user.is_staff}
 
 
 def page_json(page: Any, serialize: Callable[[Any], dict]) -> dict[str, Any]:
     return {"items": [serialize(item) for item in page.items], "page": page.page,
             "per_page": page.per_page, "total": page.total}
+
+
+# Where each created resource lives, by the endpoint that created it (RFC 9110: a 201 names it in Location):
+# its own API address where it has one, else the resource it belongs to.
+_CREATED_AT: dict[str, Callable[[dict], str]] = {
+    "api.ask": lambda body: url_for("api.show", thread_id=body["id"]),
+    "api.answer": lambda body: url_for("api.edit", post_id=body["id"]),
+    "api.submit_idea": lambda body: url_for("api.show_idea", idea_id=body["id"]),
+    "api.comment_idea": lambda body: url_for("api.show_idea", idea_id=body["idea_id"]) + f"#comment-{body['id']}",
+    "api.mod_flag_post": lambda body: url_for("api.mod_flags") + f"#flag-{body['id']}",
+    "api.escalations_escalate": lambda body: url_for("api.escalations_queue") + f"#escalation-{body['id']}",
+    "api.listening_create_watch": lambda body: url_for("api.listening_update_watch", watch_id=body["id"]),
+    "api.admin_create_category": lambda body: url_for("api.admin_update_category", slug=body["slug"]),
+    "api.publish_notice": lambda body: url_for("api.list_notices") + f"#notice-{body['id']}",
+}
+
+
+def add_location(response: Response) -> Response:
+    """Every 201 carries Location: from the table above, else the body's own `url`, else the collection."""
+    if response.status_code != 201 or "Location" in response.headers:
+        return response
+    body = response.get_json(silent=True) or {}
+    where = None
+    try:
+        maker = _CREATED_AT.get(request.endpoint or "")
+        where = maker(body) if maker and isinstance(body, dict) else None
+    except (KeyError, TypeError, LookupError):  # a shape without the id: fall back below
+        where = None
+    if where is None:
+        where = body.get("url") if isinstance(body, dict) and isinstance(body.get("url"), str) else request.path
+    response.headers["Location"] = where
+    return response

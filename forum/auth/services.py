@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from forum.auth import sessions
 from forum.auth.passwords import hash_password, verify_password
 from forum.clock import utcnow
 from forum.errors import Invalid, NotFound
@@ -52,6 +53,8 @@ def _check_password(errors: FieldErrors, field: str, password: str) -> None:
 
 
 def register_user(*, username: str, email: str, password: str, role: str = Role.MEMBER) -> User:
+    """An account made by someone trusted (`flask forum create-user`, an admin, seed-demo, the tests' builders):
+    it starts confirmed. Strangers sign up through confirmation.sign_up, which confirms by mail."""
     errors = FieldErrors()
     username = errors.text("username", username, label="Username", max_len=30)
     email = errors.text("email", email, label="Email", max_len=254).lower()
@@ -59,7 +62,8 @@ def register_user(*, username: str, email: str, password: str, role: str = Role.
         errors.add("role", f"Role must be one of {', '.join(Role.ORDER)}.")
     _check_new_account(errors, username, email, password if isinstance(password, str) else "")
     errors.check()
-    user = User(username=username, email=email, password_hash=hash_password(password), role=role)
+    user = User(username=username, email=email, password_hash=hash_password(password), role=role,
+                email_confirmed_at=utcnow())
     db.session.add(user)
     try:
         db.session.commit()
@@ -80,8 +84,21 @@ def authenticate(*, login: str, password: str) -> User:
     if needs_rehash:
         user.password_hash = hash_password(password)
     user.last_seen_at = utcnow()
+    sessions.start(user)
     db.session.commit()
     return user
+
+
+def log_out(*, user: User) -> None:
+    """This browser's session and its remember-me cookie stop working, wherever the cookie was copied to."""
+    sessions.end(user)
+    db.session.commit()
+
+
+def log_out_everywhere(*, user: User) -> None:
+    """Every session and remember-me cookie of the account; API tokens are listed and revoked separately."""
+    sessions.end_all(user)
+    db.session.commit()
 
 
 def change_password(*, actor: User, current: str, new: str) -> User:
@@ -93,7 +110,8 @@ def change_password(*, actor: User, current: str, new: str) -> User:
     _check_password(errors, "new_password", new)
     errors.check()
     actor.password_hash = hash_password(new)
-    actor.session_version += 1
+    sessions.end_all(actor)
+    sessions.start(actor)  # this browser stays logged in with a fresh session
     db.session.commit()
     return actor
 
@@ -139,7 +157,7 @@ def reset_password(*, token: str, password: str) -> User:
     _check_password(errors, "password", password)
     errors.check()
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    sessions.end_all(user)
     db.session.commit()
     return user
 
@@ -174,11 +192,5 @@ def user_for_token(raw: str) -> User | None:
 
 
 def load_session_user(user_id: str) -> User | None:
-    """Flask-Login's loader: "id:version"; an old version means the password changed since."""
-    uid, _, version = (user_id or "").partition(":")
-    if not uid.isdigit():
-        return None
-    user = db.session.get(User, int(uid))
-    if user is None or user.is_deleted or str(user.session_version) != version:
-        return None
-    return user
+    """Flask-Login's loader: "id:version:key"; an old version or a deleted session row means logged out."""
+    return sessions.load(user_id)

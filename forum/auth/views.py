@@ -1,10 +1,10 @@
 """Account pages: thin views over auth.services."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.auth import bp, profiles, services
+from forum.auth import bp, confirmation, limits, profiles, services
 from forum.auth.redirects import safe_next
 from forum.errors import Invalid
 from forum.extensions import limiter
@@ -12,39 +12,86 @@ from forum.policy import Policy
 from forum.privacy import services as privacy
 
 
-def _login_key() -> str:
-    """Per-account limit, so an attacker rotating IPs still hits it: the account itself when the name or
-    email finds one (alternating the two must not double the guesses), else the submitted name."""
-    login = (request.form.get("login") or "").strip().lower()[:254]
-    user = services.find_user(login)
-    return f"login:user:{user.id}" if user is not None else "login:" + login
+LOGIN_LIMITED = "Too many failed attempts from your address. Please wait, or reset your password (/reset-password)."
 
 
-def _failed(response) -> bool:
-    return response.status_code != 302
+@bp.after_app_request
+def _retry_after(response):
+    """Forms refused for a posting rate (forum/trust.py) come back with the text as a 429; say when to retry."""
+    wait = g.get("retry_after")
+    if response.status_code == 429 and wait and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _setting(name: str):
+    """A limit read from the config at request time, so every limit is a setting (config.py)."""
+    return lambda: current_app.config[name]
+
+
+def _not_invalid(response) -> bool:
+    """Mistyped fields cost nothing; every submission that reached the account logic counts."""
+    return response.status_code != 422
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_setting("REGISTER_LIMIT"), methods=["POST"], deduct_when=_not_invalid,
+               error_message="Too many sign-ups from your address. Please try again in an hour.")
 def register():
+    """Answers the same whether or not the address has an account: its owner gets a mail instead."""
     if current_user.is_authenticated:
         return redirect(url_for("questions.index"))
     form = request.form
     if request.method == "POST":
         try:
-            user = services.register_user(username=form.get("username"), email=form.get("email"),
-                                          password=form.get("password"))
+            token = confirmation.sign_up(username=form.get("username"), email=form.get("email"),
+                                        password=form.get("password"), honeypot=form.get("website", ""))
         except Invalid as error:
             return render_template("auth/register.html", form=form, errors=error.fields), 422
-        login_user(user)
-        flash(f"Welcome, {user.username}! Your account is ready.", "success")
-        return redirect(safe_next(request.args.get("next")) or url_for("questions.index"))
+        return render_template("auth/confirm_sent.html", email=form.get("email", "").strip(), token=token)
     return render_template("auth/register.html", form=form, errors={})
 
 
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """A GET changes nothing (link scanners open links): the page's button confirms."""
+    return render_template("auth/confirm.html", token=token)
+
+
+@bp.post("/confirm/<token>")
+def confirm_post(token: str):
+    try:
+        user = confirmation.confirm_email(token=token, log_in=not current_user.is_authenticated)
+    except Invalid as error:
+        flash(error.message, "error")
+        return render_template("auth/confirm.html", token=None), 400
+    if not current_user.is_authenticated:
+        login_user(user)
+    flash(f"Thank you, {user.username}: your address is confirmed and you can post, vote and flag.", "success")
+    return redirect(url_for("questions.index"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+@limiter.limit(_setting("CONFIRM_RESEND_LIMIT"),
+               error_message="You asked for several links already. Please check your mail, or try again in an hour.")
+def resend_confirmation():
+    try:
+        token = confirmation.resend(user=current_user._get_current_object())
+    except Invalid as error:
+        flash(error.message, "info")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/confirm_sent.html", email=current_user.email, token=token, resent=True)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute;100/hour", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5/minute;20/hour", methods=["POST"], key_func=_login_key, deduct_when=_failed)
+@limiter.limit(_setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=limits.failed,
+               on_breach=limits.breach_page, error_message=LOGIN_LIMITED)
+@limiter.limit(_setting("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"), methods=["POST"], key_func=limits.pair_key,
+               deduct_when=limits.failed, on_breach=limits.breach_page, error_message=LOGIN_LIMITED)
 def login():
+    """Failures count per account and address together (forum/auth/limits.py): the owner is never locked out
+    by someone else's guesses from elsewhere."""
     form = request.form
     if request.method == "POST":
         try:
@@ -59,6 +106,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends this session on the server too: the cookie and its remember-me twin stop working wherever copied."""
+    if current_user.is_authenticated:
+        services.log_out(user=current_user._get_current_object())
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("questions.index"))
@@ -111,6 +161,16 @@ def change_password():
     return redirect(url_for("auth.settings"))
 
 
+@bp.post("/settings/logout-everywhere")
+@login_required
+def logout_everywhere():
+    services.log_out_everywhere(user=current_user._get_current_object())
+    logout_user()
+    flash("You are logged out everywhere: every browser must log in again. API tokens still work; "
+          "revoke them in settings.", "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.post("/settings/tokens")
 @login_required
 def create_token():
@@ -146,4 +206,8 @@ def _render_profile(user, revealed_email: str | None = None):
     """A profile the viewer may not see shows the name and avatar only, so its activity is not even read."""
     full = Policy(current_user).can_view_profile(user)
     activity = profiles.activity(user) if full else {"questions": [], "answers": [], "counts": {}}
-    return render_template("auth/profile.html", profile=user, full=full, revealed_email=revealed_email, **activity)
+    from forum.listening.context import PROFILE, context_for  # late: listening builds on auth
+    customer = context_for(actor=current_user, member=user, purpose=PROFILE) \
+        if Policy(current_user).can_view_customer_context(user) else None
+    return render_template("auth/profile.html", profile=user, full=full, revealed_email=revealed_email,
+                           customer_context=customer, **activity)

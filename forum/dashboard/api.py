@@ -1,17 +1,17 @@
-"""GET /api/v1/stats: the dashboard's figures as JSON, staff only (403 for members and visitors alike)."""
+"""GET /api/v1/stats: the dashboard's figures as JSON, staff only (401 for visitors, 403 for members)."""
 from __future__ import annotations
 
 from flask import jsonify, request
 
 from forum.api import bp
-from forum.api.helpers import viewer
+from forum.api.helpers import require_user
 from forum.api.openapi import INT, STR, _obj, op
 from forum.dashboard import read, stats
 
 
 @bp.get("/stats")
 def stats_show():
-    _, data = read.dashboard_for(actor=viewer(), args=request.args)
+    _, data = read.dashboard_for(actor=require_user(), args=request.args)  # 401 for visitors, as everywhere
     return jsonify(data)
 
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from forum.dashboard import bp, charts, csv, display, read, stats
+from forum.clock import utcnow
+from forum.dashboard import bp, charts, csv, display, listening, read, stats
 from forum.dashboard.period import PRESETS
 from forum.errors import Invalid, NotFound
+from forum.notifications import queries as notification_queries
+from forum.pagecache import prefetch
 from forum.questions.queries import categories
 
 
 @bp.get("/staff/dashboard")
 @login_required
 def show():
+    # the header's bell: its versions ride along with the figures' lookup, which leaves the page's statement
+    # budget room for the listening figures (forum/dashboard/listening.py)
+    prefetch(*notification_queries.count_scopes(current_user))
     try:
         period, data = read.dashboard_for(actor=current_user, args=request.args)
     except Invalid as error:
@@ -21,7 +27,9 @@ def show():
 
 
 def _page(period, data, errors):
+    heard = listening.figures_for(period, utcnow()) if period is not None else None
     return render_template("dashboard/show.html", period=period, data=data, errors=errors, form=request.args,
+                           listening=heard,
                            presets=PRESETS, categories=categories(), figures=stats.FIGURES, charts=charts, fmt=display,
                            tables=csv.TABLES)
 

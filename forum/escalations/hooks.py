@@ -14,6 +14,8 @@ def record_staff_reply(thread: Thread, post: Post, now: datetime) -> None:
     """The first staff answer on an escalated thread stops the SLA clock; the requester hears of it."""
     if not post.is_staff_reply:
         return
+    from forum.listening.matches import handle_on_staff_reply  # late: listening builds on escalations' callers
+    handle_on_staff_reply(thread_id=thread.id, staff=post.author, now=now)  # staff replied: its matches are handled
     escalation = _waiting(Escalation.thread_id == thread.id)
     if escalation is None:
         return
@@ -27,6 +29,8 @@ def record_staff_idea_comment(idea: Idea, comment: IdeaComment, author: User, no
     """An official comment is the staff reply on an idea whose author sent details privately to staff."""
     if not comment.is_official:
         return
+    from forum.listening.matches import handle_on_staff_reply
+    handle_on_staff_reply(idea_id=idea.id, staff=author, now=now)
     escalation = _waiting(Escalation.idea_id == idea.id)
     if escalation is None:
         return

@@ -41,7 +41,11 @@ def _render_queue(form=None, errors=None, failed_id: int | None = None, status: 
     policy = Policy(current_user)
     policy.ensure(policy.can_work_escalations(), "Only staff see the escalation queue.")
     filters = queries.QueueFilters.from_args(request.args)
-    return render_template("escalations/queue.html", page=queries.list_escalations(filters, current_user),
+    page = queries.list_escalations(filters, current_user)
+    from forum.listening import context  # late: listening builds on escalations
+    contexts = context.contexts_for(actor=current_user, members=[e.requested_by for e in page.items],
+                                    purpose=context.ESCALATION)
+    return render_template("escalations/queue.html", page=page, contexts=contexts,
                            filters=filters, counts=queries.counts(), staff=queries.staff_members(),
                            breached_count=queries.breached_active_count(), sla_clock=queries.sla_clock,
                            duration=queries.duration, subject_url=services.subject_url, now=utcnow(),

@@ -116,7 +116,8 @@ def merge_ideas(idea_id: int):
 def export_ideas():
     user = require_user()
     filters, chunks = export.export_ideas(actor=user, args=request.args)
-    return Response(stream_with_context(chunks), mimetype=filters.mimetype,
+    # content_type, not mimetype: the value already names its charset (mimetype= added a second one)
+    return Response(stream_with_context(chunks), content_type=filters.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filters.filename}"',
                              "Cache-Control": "no-store"})
 
@@ -144,7 +145,7 @@ OPENAPI_SCHEMAS = {
                     body={"type": "string", "minLength": 10, "maxLength": 20000}, category=STR),
     "IdeaVoteValue": _obj(["value"], value={"type": "integer", "enum": [0, 1]}),
     "IdeaVoteResult": _obj(["vote_count", "my_vote"], vote_count=INT, my_vote=INT),
-    "NewIdeaComment": _obj(["body"], body={"type": "string", "maxLength": 10000}),
+    "NewIdeaComment": _obj(["body"], body={"type": "string", "minLength": 2, "maxLength": 10000}),
     "IdeaCommentPin": _obj(["pinned"], pinned={"type": "boolean"}),
     "IdeaStatusUpdate": _obj(["status"], status={"type": "string", "enum": list(services.SETTABLE)},
                              note={"type": "string", "maxLength": 2000}),
@@ -178,3 +179,6 @@ OPENAPI_PATHS = {
     "/ideas/export": {"get": op("Export top ideas as CSV or JSON (staff)", "ideas", schema="IdeaExport", auth=True,
                                 params=["format", "status", "category", "since", "limit"])},
 }
+# CSV is the default format: the 200 answer is documented in both media types
+OPENAPI_PATHS["/ideas/export"]["get"]["responses"]["200"]["content"]["text/csv"] = {
+    "schema": {"type": "string", "description": "one header row, then one row per idea"}}

@@ -234,7 +234,8 @@ class Participants:
 
 
 def top_participants(month: str | None = None, limit: int = 10) -> Participants:
-    """The month's top idea contributors (votes received, then ideas submitted) and answerers (reputation gained)."""
+    """The month's top idea contributors (votes received, then ideas submitted) and answerers (reputation gained).
+    Members with a private profile are left out: a ranking by reputation gained would publish what they hid."""
     start, end = month_bounds(month)
     submitted = (sa.select(Idea.author_id.label("user_id"), sa.func.count().label("ideas"))
                  .where(Idea.created_at >= start, Idea.created_at < end, Idea.is_hidden.is_(False))
@@ -249,11 +250,13 @@ def top_participants(month: str | None = None, limit: int = 10) -> Participants:
     contributors = db.session.execute(
         sa.select(User, ideas_n, votes_n).join(people, people.c.user_id == User.id)
         .outerjoin(submitted, submitted.c.user_id == User.id).outerjoin(received, received.c.user_id == User.id)
-        .where(User.is_deleted.is_(False)).order_by(votes_n.desc(), ideas_n.desc(), User.username).limit(limit)).all()
+        .where(User.is_deleted.is_(False), User.profile_visibility != "private")  # private means left out
+        .order_by(votes_n.desc(), ideas_n.desc(), User.username).limit(limit)).all()
     gained = sa.func.sum(ReputationEvent.delta)
     answerers = db.session.execute(
         sa.select(User, gained).join(ReputationEvent, ReputationEvent.user_id == User.id)
-        .where(ReputationEvent.created_at >= start, ReputationEvent.created_at < end, User.is_deleted.is_(False))
+        .where(ReputationEvent.created_at >= start, ReputationEvent.created_at < end, User.is_deleted.is_(False),
+               User.profile_visibility != "private")
         .group_by(User.id).having(gained > 0).order_by(gained.desc(), User.username).limit(limit)).all()
     return Participants(start=start, end=end, contributors=[tuple(row) for row in contributors],
                         answerers=[tuple(row) for row in answerers])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from forum import trust
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
 from forum.escalations.hooks import record_staff_idea_comment
@@ -50,7 +51,7 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     is posted with them removed and they wait, in an escalation on the idea, for the assigned staff member.
     """
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_submit_idea())
     errors = FieldErrors()
     title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
@@ -60,6 +61,7 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Description"})
     title, body = screened.values["title"], screened.values["body"]
+    trust.check_post(actor=actor, kind=trust.IDEA, text=body, extra=title)  # ideas are not held: see forum/trust.py
     now = utcnow()
     idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
                 author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
@@ -77,7 +79,7 @@ def vote_idea(*, actor: User, idea: Idea, value: object) -> tuple[int, int]:
     if isinstance(value, bool) or value not in (0, 1):
         raise Invalid("A vote on an idea is 1 or 0.", {"value": "Must be 1 (vote) or 0 (withdraw)."})
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     idea_id, user_id = idea.id, actor.id
     for attempt in range(3):  # two tabs can race the same insert: the loser retries and sees the row
         try:
@@ -112,7 +114,7 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
                     private_to_staff: object = False) -> IdeaComment:
     """Staff comments are official and reach every voter and watcher; others reach the watchers."""
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_comment_idea(idea), f"This idea was merged into #{idea.merged_into_id}; "
                   "please comment there." if idea.merged_into_id else "You cannot comment on this idea.")
     errors = FieldErrors()

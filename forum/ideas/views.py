@@ -44,7 +44,7 @@ def new():
                                         private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
             return render_template("ideas/new.html", form=form, errors=error.fields, categories=open_categories(),
-                                   pii=pii_findings(error)), 422
+                                   pii=pii_findings(error)), error.status  # 422; 409, 429 (forum/trust.py)
         flash_if_private(form)
         flash("Your idea is posted. You will hear when the team updates its status.", "success")
         return redirect(idea_url(idea))

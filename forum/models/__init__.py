@@ -1,6 +1,9 @@
 """The relational graph, one module per aggregate; import models from here."""
+from forum.models.alerts import AlertState, Notice, NoticeDismissal, SpikeAlert, TagFollower
 from forum.models.escalations import Escalation, EscalationStatus
 from forum.models.ideas import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote
+from forum.models.listening import (Match, MatchKind, MatchState, Watch, WatchFollower, WatchTerm, watch_categories,
+                                    watch_tags)
 from forum.models.moderation import AuditEntry, Flag, FlagReason
 from forum.models.notifications import (Delivery, Notification, NotificationPreference, OutboxMail, OutboxStatus,
                                         Subscription)
@@ -10,12 +13,14 @@ from forum.models.rollups import (DashboardAnswererDay, DashboardAnswererWindow,
 from forum.models.search import SearchDocument, SearchQueueEntry
 from forum.models.site import SiteSettings
 from forum.models.threads import Category, CategorySlugRedirect, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
-from forum.models.users import ApiToken, Role, User
+from forum.models.users import ApiToken, Role, User, UserSession
 from forum.models.votes import ReputationEvent, Vote
 
 __all__ = [
+    "AlertState", "Notice", "NoticeDismissal", "SpikeAlert", "TagFollower",
     "ApiToken", "AuditEntry", "Category", "CategorySlugRedirect", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
     "DashboardIdeaDay", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
-    "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
-    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "Vote", "thread_tags",
+    "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Match", "MatchKind", "MatchState", "Watch", "WatchFollower",
+    "WatchTerm", "watch_categories", "watch_tags", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
+    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "UserSession", "Vote", "thread_tags",
 ]

@@ -73,6 +73,9 @@ class Thread(db.Model):
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    # Set while a new account's question waits for a moderator (forum/trust.py); the thread is hidden meanwhile,
+    # so every list, search, feed and cached page leaves it out, and its author sees it with a notice.
+    held_at: Mapped[datetime | None] = mapped_column(index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -139,6 +142,7 @@ class Post(db.Model):
     score: Mapped[int] = mapped_column(default=0)
     is_hidden: Mapped[bool] = mapped_column(default=False)
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    held_at: Mapped[datetime | None] = mapped_column(index=True)  # hidden while it waits in the moderators' pending queue (forum/trust.py)
     is_staff_reply: Mapped[bool] = mapped_column(default=False)
     # The question lists show ~180 characters of text: kept with the body so a list loads neither 20 full
     # bodies nor strips their tags on every render (filled whenever body_html is set, see below)
@@ -148,7 +152,7 @@ class Post(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
 
     __table_args__ = (
-        sa.Index("ix_posts_thread_position", "thread_id", "position"),
+        sa.Index("ix_posts_thread_position", "thread_id", "position", unique=True),  # concurrent answers (0012)
         # the staff dashboard: answers of a period by author, and who wrote a thread's first answer,
         # both read from the index alone (posts rows carry the bodies and are large)
         sa.Index("ix_posts_created_stats", "created_at", "position", "is_hidden", "is_staff_reply", "author_id",

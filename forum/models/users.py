@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
     session_version: Mapped[int] = mapped_column(default=1)  # bumped to end every session (password change)
+    # None until the address is confirmed through the signed link (0011): until then the account reads, edits its
+    # profile and settings, but does not post, vote or flag. Accounts made by an admin or the CLI start confirmed.
+    email_confirmed_at: Mapped[datetime | None]
     is_deleted: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
@@ -54,12 +57,31 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str) -> bool:
         return Role.rank(self.role) >= Role.rank(role)
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
     def get_id(self) -> str:
-        """Flask-Login's id carries the session version, so changing the password logs out other sessions."""
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's id carries the session version (bumped: every session ends) and, for sessions started
+        since 0011, this browser's session key (its user_sessions row deleted: this session and its remember-me
+        cookie end). forum/auth/sessions.py sets `session_key` when it starts or loads a session."""
+        key = getattr(self, "session_key", None)
+        return f"{self.id}:{self.session_version}:{key}" if key else f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserSession(db.Model):
+    """One browser session (and its remember-me cookie): only a SHA-256 of its key is kept. Logout deletes the
+    row, so a copied cookie stops working; the row is read in the same statement as the user (no extra query)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(db.Model):

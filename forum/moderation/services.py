@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from forum.auth import sessions
 from forum.clock import utcnow
 from forum.errors import Conflict
 from forum.extensions import db
@@ -44,7 +45,7 @@ def _post_label(post: Post) -> str:
 def flag_post(*, actor: User, post: Post, reason: object, note: object = "") -> Flag:
     """One open flag per member per post; three spam/offensive flags from different members hide the post."""
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_flag(post), "You cannot flag your own post." if actor.id == post.author_id
                   else "This post cannot be flagged.")
     errors = FieldErrors()
@@ -53,6 +54,10 @@ def flag_post(*, actor: User, post: Post, reason: object, note: object = "") -> 
     note = errors.text("note", note, label="Note", min_len=1 if reason == FlagReason.OTHER else 0,
                        max_len=NOTE_MAX, multiline=True)
     errors.check()
+    # Lock the post row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): concurrent
+    # flaggers of one post then count and hide one after another, so a crossing of the threshold hides it
+    # exactly once (one audit entry, one notice, one mail) instead of once per flagger.
+    db.session.refresh(post, with_for_update=True)
     if _open_flag_by(actor.id, post.id):
         raise Conflict("You already flagged this post; moderators will look at it.")
     flag = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, note=note, status="open", created_at=utcnow())
@@ -279,6 +284,7 @@ def suspend_user(*, actor: User, user: User, days: object, reason: object) -> Us
     reason = errors.text("reason", reason, label="Reason", max_len=NOTE_MAX, multiline=True)
     errors.check()
     user.suspended_until, user.suspension_reason = utcnow() + timedelta(days=days), reason
+    sessions.end_all(user)  # every session and remember-me cookie ends (API tokens are refused while suspended)
     record_audit(actor=actor, action="user.suspend", target_type="user", target_id=user.id, label=user.username,
                  note=f"{days} day{'s' if days != 1 else ''}: {reason}")
     notify(user_id=user.id, kind="suspended", actor=actor, url=f"/users/{user.username}",

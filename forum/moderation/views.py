@@ -8,7 +8,7 @@ from forum.auth.redirects import safe_next
 from forum.errors import Invalid
 from forum.escalations.queries import find_user
 from forum.models import FlagReason
-from forum.moderation import bp, queries, services
+from forum.moderation import bp, pending, queries, services
 from forum.policy import Policy
 from forum.questions.queries import open_categories
 # A module reference: questions.services may still be initialising when this domain is imported.
@@ -51,7 +51,21 @@ def flag(post_id: int):
 def flags():
     _ensure_moderator()
     page = queries.flag_queue(parse_int(request.args.get("page"), 1, maximum=100_000))
-    return render_template("moderation/flags.html", page=page)
+    return render_template("moderation/flags.html", page=page, pending=pending.pending_posts())
+
+
+@bp.post("/mod/pending/<int:post_id>/<any(approve, reject):action>")
+@login_required
+def review_held(post_id: int, action: str):
+    """New accounts' held posts (forum/moderation/pending.py), from the pending part of the flag queue."""
+    post = question_services.get_post(post_id, current_user)
+    if action == "approve":
+        pending.approve_held_post(actor=current_user, post=post)
+        flash("Post approved: it is public now, and the people watching were told.", "success")
+    else:
+        pending.reject_held_post(actor=current_user, post=post, note=request.form.get("note", ""))
+        flash("Post rejected: it stays hidden, and its author sees your reason.", "info")
+    return _back(url_for("moderation.flags"))
 
 
 @bp.post("/mod/flags/<int:flag_id>/dismiss")

@@ -77,7 +77,8 @@ OPENAPI_SCHEMAS = {
                              items={"type": "array", "items": {"$ref": "#/components/schemas/Notification"}},
                              page=INT, per_page=INT, total=INT, unread_count=INT),
     "NotificationRead": {"type": "object", "properties": {
-        "ids": {"type": "array", "maxItems": services.MAX_IDS, "items": INT}}},
+        "ids": {"type": "array", "maxItems": services.MAX_IDS, "items": INT, "nullable": True,
+                "description": "absent or null: every notification"}}},
     "UnreadCount": _obj(["unread_count"], unread_count=INT),
     "Watching": _obj(["watching"], watching={"type": "boolean"}),
 }

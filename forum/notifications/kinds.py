@@ -13,6 +13,7 @@ class Group:
     help: str
     default: str
     kinds: tuple[str, ...]
+    staff_only: bool = False  # members are never sent these kinds, so their settings do not offer the choice
 
 
 GROUPS: tuple[Group, ...] = (
@@ -31,8 +32,13 @@ GROUPS: tuple[Group, ...] = (
     Group("moderation", "Moderation of your posts", "A moderator hides or restores one of your posts (with the "
           "reason), closes your question as a duplicate, or suspends your account.", Delivery.IMMEDIATELY,
           ("post_hidden", "post_restored", "thread_duplicate", "suspended", "unsuspended")),
+    # staff only: a keyword watch they follow matched a public post (issue 15); members are never sent these
+    Group("listening", "Listening matches (staff)", "A keyword watch you follow matches a new public post.",
+          Delivery.DAILY, ("watch_match",), staff_only=True),
 )
 OTHER = Group("other", "Other notifications", "Anything else the community tells you.", Delivery.DAILY, ())
+# Mailed at once whatever the reader chose for its group: a spike alert held for tomorrow's digest is worthless.
+ALWAYS_IMMEDIATE = ("spike_alert",)
 BY_KEY = {group.key: group for group in (*GROUPS, OTHER)}
 _BY_KIND = {kind: group for group in GROUPS for kind in group.kinds}
 

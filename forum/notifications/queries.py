@@ -83,4 +83,4 @@ def email_choices(user: User, submitted: Any = None) -> list[dict[str, str]]:
     submitted = submitted or {}
     return [{"key": g.key, "label": g.label, "help": g.help, "value": submitted.get(g.key, current[g.key]),
              "default": g.default}
-            for g in (*kinds.GROUPS, kinds.OTHER)]
+            for g in (*kinds.GROUPS, kinds.OTHER) if not g.staff_only or user.is_staff]

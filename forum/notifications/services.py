@@ -72,6 +72,8 @@ def _notify_batch(user_ids: list[int], *, kind: str, text: str, url: str, actor:
 
 
 def _deliveries(user_ids: list[int], kind: str) -> dict[int, str]:
+    if kind in kinds.ALWAYS_IMMEDIATE:
+        return {user_id: Delivery.IMMEDIATELY for user_id in user_ids}
     group = kinds.group_of(kind)
     chosen = dict(db.session.execute(sa.select(NotificationPreference.user_id, NotificationPreference.delivery).where(
         NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == group.key)).all())
@@ -164,8 +166,8 @@ def mark_notifications_read(*, actor: User, ids: Any = None) -> int:
         errors.add("ids", f"Send a list of at most {MAX_IDS} notification ids (numbers), or nothing for all.")
         errors.check()
     query = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-    if ids is not None:
-        query = query.where(Notification.id.in_(ids))
+    if ids is not None:  # ids beyond the id column's range name nothing (and overflow SQLite's integer: a 500)
+        query = query.where(Notification.id.in_([i for i in ids if 0 < i <= 2**31 - 1]))
     db.session.execute(query.values(read_at=utcnow()))
     db.session.commit()
     return _unread(actor.id)

@@ -24,6 +24,7 @@ from forum.models import (
     IdeaComment,
     IdeaStatusChange,
     IdeaVote,
+    Notice,
     Notification,
     Post,
     SiteSettings,
@@ -41,6 +42,8 @@ REQUEST_VERSIONS = "pagecache_versions"  # g: the versions this GET request read
 QUESTIONS, IDEAS, SITE = "questions", "ideas", "site"
 # the site settings (forum/site.py): every page shows them, so every GET request reads this version (store.py)
 SETTINGS = "settings"
+# known-issue notices (forum/listening/notices.py): the banners' memo; SITE moves with it, for the cached pages
+NOTICES = "notices"
 # staff lists' totals (memo): the escalation queue, the audit log, the flag queue (never a cached page)
 ESCALATIONS, AUDIT, FLAGS = "escalations", "audit", "flags"
 # Columns no cached page shows, or shows only where a bounded staleness is fine (reputation in bylines
@@ -48,7 +51,7 @@ ESCALATIONS, AUDIT, FLAGS = "escalations", "audit", "flags"
 QUIET_COLUMNS = {
     Thread: {"view_count"},
     User: {"reputation", "last_seen_at", "password_hash", "session_version", "email", "suspended_until",
-           "suspension_reason"},
+           "suspension_reason", "email_confirmed_at"},
 }
 
 
@@ -123,6 +126,8 @@ def _scopes_of(obj, session) -> set[str]:
         return {SITE}
     if isinstance(obj, SiteSettings):  # the name, colour and copy are on every page
         return {SITE, SETTINGS}
+    if isinstance(obj, Notice):  # known-issue banners are on every page (dismissals are not: per member)
+        return {SITE, NOTICES}
     return set()
 
 

@@ -26,7 +26,9 @@ def profile_json(user: User, viewer_user: User | None) -> dict[str, Any]:
     data: dict[str, Any] = {**user_json(user), "profile_visible": policy.can_view_profile(user)}
     if data["profile_visible"]:
         counts = profiles.activity(user, limit=0)["counts"]
-        data.update(bio=user.bio, created_at=isoformat(user.created_at), profile_visibility=user.profile_visibility,
+        # the owner and admins see a private profile whole, its reputation included (author objects never do)
+        data.update(reputation=user.reputation, bio=user.bio, created_at=isoformat(user.created_at),
+                    profile_visibility=user.profile_visibility,
                     question_count=counts["questions"], answer_count=counts["answers"],
                     accepted_count=counts["accepted"])
     else:

@@ -161,7 +161,7 @@ def member_view(thread: Thread, viewer: Any) -> MemberView | None:
     author (hidden posts they may still see, no vote or flag on their own), their votes, watching the thread,
     having asked staff already, and the 24-hour rule for asking staff."""
     policy = Policy(viewer)
-    if not policy.is_member or viewer.role != Role.MEMBER:
+    if not policy.is_contributor or viewer.role != Role.MEMBER:  # an unconfirmed account: no vote or flag buttons
         return None
     asked_staff = (sa.select(Escalation.id).where(Escalation.thread_id == thread.id,
                                                   Escalation.requested_by_id == viewer.id,
@@ -169,11 +169,14 @@ def member_view(thread: Thread, viewer: Any) -> MemberView | None:
     watching = (sa.select(Subscription.id).where(Subscription.user_id == viewer.id,
                                                  Subscription.thread_id == thread.id).exists())
     rows = db.session.execute(  # the question's row is always there, so the two flags always come back
-        sa.select(Post.id, Post.author_id == viewer.id, Vote.value, asked_staff, watching)
+        sa.select(Post.id, Post.author_id == viewer.id, Vote.value, asked_staff, watching,
+                  sa.and_(Post.position == 0, Post.held_at.is_not(None)))
         .outerjoin(Vote, sa.and_(Vote.post_id == Post.id, Vote.user_id == viewer.id))
         .where(Post.thread_id == thread.id,
                sa.or_(Post.position == 0, Post.author_id == viewer.id, Vote.value.is_not(None)))
         .order_by(Post.id)).all()
+    if any(row[5] for row in rows):  # a held question: only its author sees the thread, on a page of their own
+        return None
     return MemberView(is_asker=thread.author_id == viewer.id, may_ask_staff=policy.can_escalate(thread),
                       asked_staff=any(bool(row[3]) for row in rows), watching=any(bool(row[4]) for row in rows),
                       mine=tuple((row[0], bool(row[1]), row[2]) for row in rows if row[1] or row[2]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from forum import viewcounts
+from forum import trust, viewcounts
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
@@ -85,7 +85,7 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     """Personal data in the title or body is refused (422 pii_detected) unless the author confirms it is meant
     to be public, or sends it privately to staff (it is then removed from the post and kept in a private note)."""
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_ask())
     errors = FieldErrors()
     title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
@@ -96,6 +96,7 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Details"})
     title, body = screened.values["title"], screened.values["body"]
+    held = trust.check_post(actor=actor, kind=trust.QUESTION, text=body, extra=title)
     thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor)
     mentions = MentionResolver()
     question = Post(thread=thread, author=actor, position=0, body_md=body,
@@ -107,7 +108,10 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     if screened.private_note:
         attach_private_note(actor=actor, thread=thread, note=screened.private_note)
     watch_thread(user=actor, thread=thread)
-    notify_mentions(actor=actor, resolver=mentions, thread=thread, post=question)
+    if held:  # hidden until a moderator approves it, so nobody is told about it yet
+        trust.hold(question, thread)
+    else:
+        notify_mentions(actor=actor, resolver=mentions, thread=thread, post=question)
     db.session.commit()
     return thread
 
@@ -115,7 +119,7 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
 def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: object = False,
                 private_to_staff: object = False) -> Post:
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_answer(thread), "This thread is locked: no new answers."
                   if thread.is_locked else "You cannot answer this thread.")
     errors = FieldErrors()
@@ -124,24 +128,34 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
                       labels={"body": "Answer"})
     body = screened.values["body"]
+    held = trust.check_post(actor=actor, kind=trust.ANSWER, text=body)
     now = utcnow()
+    # The thread's row is updated (and so locked) before the position is read: concurrent answers on
+    # PostgreSQL then take max+1 one after another and never share a position (posts(thread_id, position) is
+    # unique as a last guard); SQLite's BEGIN IMMEDIATE serialises them already.
+    if held:  # the row lock alone: a held answer is counted and dated when a moderator approves it
+        db.session.execute(sa.select(Thread.id).where(Thread.id == thread.id).with_for_update())
+    else:
+        db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(
+            answer_count=Thread.answer_count + 1, last_activity_at=now,
+            first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
     position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
     mentions = MentionResolver()
     answer = Post(thread_id=thread.id, author_id=actor.id, position=position, body_md=body,
                   body_html=render_markdown(body, mention_resolver=mentions),
                   is_staff_reply=actor.is_staff, created_at=now)
     db.session.add(answer)
-    db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(
-        answer_count=Thread.answer_count + 1, last_activity_at=now,
-        first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
     db.session.flush()
     db.session.add(PostRevision(post_id=answer.id, editor_id=actor.id, body_md=body))
     if screened.private_note:
         attach_private_note(actor=actor, thread=thread, note=screened.private_note)
-    from forum.escalations.hooks import record_staff_reply  # late import: escalations builds on questions
-    record_staff_reply(thread, answer, now)
-    _tell_about_answer(actor, thread, answer)
-    notify_mentions(actor=actor, resolver=mentions, thread=thread, post=answer)
+    if held:  # hidden, and nobody is told, until a moderator approves it (forum/moderation/pending.py)
+        trust.hold(answer)
+    else:
+        from forum.escalations.hooks import record_staff_reply  # late import: escalations builds on questions
+        record_staff_reply(thread, answer, now)
+        _tell_about_answer(actor, thread, answer)
+        notify_mentions(actor=actor, resolver=mentions, thread=thread, post=answer)
     watch_thread(user=actor, thread=thread)
     db.session.commit()
     return answer
@@ -206,7 +220,7 @@ def vote_post(*, actor: User, post: Post, value: object) -> tuple[int, int]:
     if isinstance(value, bool) or value not in (-1, 0, 1):
         raise Invalid("A vote is 1, -1 or 0.", {"value": "Must be 1, -1 or 0."})
     policy = Policy(actor)
-    policy.ensure_active()
+    policy.ensure_contributor()
     policy.ensure(policy.can_vote(post), "You cannot vote on your own post." if actor.id == post.author_id
                   else "Voting is closed on this post.")
     post_id, author_id, is_question, thread_id = post.id, post.author_id, post.is_question, post.thread_id

@@ -12,6 +12,7 @@ from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
 from forum.questions.services import thread_url
+from forum.trust import HELD_NOTICE
 
 
 @bp.get("/")
@@ -39,9 +40,10 @@ def ask():
                                            private_to_staff=form.get("private_to_staff"))
         except Invalid as error:
             return render_template("questions/ask.html", form=form, errors=error.fields, pii=pii_findings(error),
-                                   categories=queries.open_categories()), 422
+                                   categories=queries.open_categories()), error.status  # 422; 409, 429 (trust)
         flash_if_private(form)
-        flash("Your question is posted. You will be notified when someone answers.", "success")
+        flash(HELD_NOTICE if thread.held_at else "Your question is posted. You will be notified when someone answers.",
+              "info" if thread.held_at else "success")
         return redirect(thread_url(thread))
     return render_template("questions/ask.html", form=form, errors={}, categories=queries.open_categories())
 
@@ -88,9 +90,11 @@ def answer(thread_id: int):
                                     confirm_public=request.form.get("confirm_public"),
                                     private_to_staff=request.form.get("private_to_staff"))
     except Invalid as error:
-        return _render_thread(thread, form=request.form, errors=error.fields, status=422, pii=pii_findings(error))
+        return _render_thread(thread, form=request.form, errors=error.fields, status=error.status,
+                              pii=pii_findings(error))
     flash_if_private(request.form)
-    flash("Thanks for helping! Your answer is posted.", "success")
+    flash(HELD_NOTICE if post.held_at else "Thanks for helping! Your answer is posted.",
+          "info" if post.held_at else "success")
     return redirect(thread_url(thread, f"post-{post.id}"))
 
 

@@ -210,13 +210,15 @@ def test_ask_malformed_body_is_400(client, ids, data, content_type):
 def test_nul_in_json_is_400(client, ids):
     response = client.post("/api/v1/questions", data='{"title": "A fine title\\u0000", "body": "x", "category": "general"}',
                            content_type="application/json", headers=_h(ids, "other"))
-    _assert_error(response, 400, "bad_request")
+    _assert_error(response, 422, "invalid")  # issue 17: the field is named
+    assert "title" in response.get_json()["error"]["fields"]
 
 
 def test_escaped_nul_without_content_type_is_400(client, ids):
     response = client.post("/api/v1/questions", data='{"title": "A fine title\\u0000", "body": "x y", "category": "general"}',
                            headers=_h(ids, "other"))
-    _assert_error(response, 400, "bad_request")
+    _assert_error(response, 422, "invalid")  # issue 17: the field is named
+    assert "title" in response.get_json()["error"]["fields"]
 
 
 def test_the_text_backslash_u0000_is_not_a_nul(client, ids):

@@ -29,6 +29,9 @@ def test_who_can_read_stats(client, data, who):
     if who in ("staff", "moderator", "admin"):
         assert response.status_code == 200
         assert response.get_json()["figures"]["questions_asked"]["value"] == 8
+    elif who == "visitor":  # issue 17: 401 like every other protected operation
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "unauthorized"
     else:
         assert response.status_code == 403
         assert response.get_json() == {"error": {"code": "forbidden",

@@ -52,7 +52,7 @@ def test_without_a_mail_server_the_mail_is_logged_kept_and_sent_later_by_send_ma
         assert (row.status, row.attempts, row.sent_at, row.claimed_at) == (OutboxStatus.PENDING, 0, None, None)
 
     result = app.test_cli_runner().invoke(args=["forum", "send-mail"])
-    assert result.exit_code != 0 and "MAIL_SERVER is not set" in result.output and "1 mails wait" in result.output
+    assert result.exit_code != 0 and "MAIL_SERVER is not set" in result.output and "1 mail waits" in result.output
     assert smtp.messages == []
 
     configured = create_app(build_config(app_config.SQLALCHEMY_DATABASE_URI, tmp_path, MAIL_BACKEND="smtp",

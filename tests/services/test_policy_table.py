@@ -17,9 +17,11 @@ NOW = datetime(2026, 3, 10, 12, 0, 0)
 WHO = ("visitor", "member", "author", "suspended", "staff", "moderator", "admin")
 
 
-def _user(user_id: int, role: str = Role.MEMBER, suspended: bool = False) -> User:
+def _user(user_id: int, role: str = Role.MEMBER, suspended: bool = False, confirmed: bool = True) -> User:
+    """Everyone in the table confirmed their address; the unconfirmed newcomer has rows of its own below."""
     return User(id=user_id, username=f"u{user_id}", role=role, is_deleted=False,
-                suspended_until=NOW + timedelta(days=3) if suspended else None, suspension_reason="spam")
+                suspended_until=NOW + timedelta(days=3) if suspended else None, suspension_reason="spam",
+                email_confirmed_at=NOW - timedelta(days=1) if confirmed else None)
 
 
 PEOPLE = {"visitor": None, "member": _user(2), "author": _user(3), "suspended": _user(4, suspended=True),
@@ -124,6 +126,14 @@ TABLE = [
     ("ideas export", "can_export_ideas", lambda: (), "0000111"),
     # -- dashboard
     ("the community dashboard", "can_view_dashboard", lambda: (), "0000111"),
+    # -- listening watches and matches
+    ("keyword watches and their matches", "can_listen", lambda: (), "0000111"),
+    ("a member's customer context", "can_view_customer_context", lambda: (OTHER,), "0000111"),
+    ("a staff member's customer context", "can_view_customer_context", lambda: (PEOPLE["staff"],), "0000000"),
+    # -- listening alerts and notices
+    ("spike alerts", "can_work_alerts", lambda: (), "0000111"),
+    ("publish and resolve known-issue notices", "can_publish_notice", lambda: (), "0000111"),
+    ("dismiss a notice banner", "can_dismiss_notice", lambda: (), "0111111"),
     # -- admin
     ("categories", "can_manage_categories", lambda: (), "0000001"),
     ("people and roles", "can_manage_people", lambda: (), "0000001"),
@@ -165,6 +175,51 @@ def test_policy_table(label, action, args, who, allowed, keywords):
     method = getattr(policy, action)
     result = method(**args()) if keywords else method(*args())
     assert result is allowed, f"{who} {'should' if allowed else 'should not'} pass {action} on {label}"
+
+
+UNCONFIRMED = _user(9, confirmed=False)
+
+
+def held_thread() -> Thread:
+    made = thread(hidden=True)
+    made.held_at = NOW
+    return made
+
+
+# Issue 17: an account whose address is not confirmed reads, but does not post, vote, flag or comment.
+UNCONFIRMED_TABLE = [
+    ("a question", "can_ask", lambda: (), False),
+    ("open thread", "can_answer", lambda: (thread(),), False),
+    ("author's answer", "can_vote", lambda: (post(),), False),
+    ("author's answer", "can_flag", lambda: (post(),), False),
+    ("an idea", "can_submit_idea", lambda: (), False),
+    ("open idea", "can_vote_idea", lambda: (idea(),), False),
+    ("open idea", "can_comment_idea", lambda: (idea(),), False),
+    ("any thread", "can_view_thread", lambda: (thread(),), True),
+    ("own profile", "can_view_profile", lambda: (UNCONFIRMED,), True),
+    ("own account", "can_delete_account", lambda: (UNCONFIRMED,), True),
+]
+
+
+@pytest.mark.parametrize("label, action, args, allowed", UNCONFIRMED_TABLE,
+                         ids=[f"unconfirmed-{'can' if row[3] else 'cannot'}-{row[1]}-{row[0]}"
+                              for row in UNCONFIRMED_TABLE])
+def test_unconfirmed_member(label, action, args, allowed):
+    assert getattr(Policy(UNCONFIRMED), action)(*args()) is allowed
+
+
+@pytest.mark.parametrize("who, allowed", [("visitor", False), ("member", False), ("author", True),
+                                          ("staff", False), ("moderator", True)])
+def test_held_thread_is_seen_by_its_author_and_moderators_only(who, allowed):
+    assert Policy(PEOPLE[who]).can_view_thread(held_thread()) is allowed
+
+
+def test_unconfirmed_member_is_told_to_confirm():
+    from forum.errors import PermissionDenied
+    with pytest.raises(PermissionDenied, match="confirm your email address.*/settings"):
+        Policy(UNCONFIRMED).ensure_contributor()
+    Policy(PEOPLE["member"]).ensure_contributor()
+    Policy(_user(10, Role.STAFF, confirmed=False)).ensure_contributor()  # staff are trusted by their admin
 
 
 def test_table_covers_every_policy_action():

@@ -8,7 +8,7 @@ import pytest
 from forum import clock
 from forum.demo import SITE as DEMO_SITE
 from forum.extensions import db
-from forum.models import AuditEntry, Escalation, Flag, Post, Role, Thread
+from forum.models import AuditEntry, Escalation, Flag, Post, Role, Thread, User
 from forum.moderation import services as moderation
 from tests.conftest import login_as
 from tests.factories import make_answer, make_escalation, make_thread, make_user, set_site
@@ -37,7 +37,10 @@ def world(app):
 
 def as_(client, ids, who):
     if who != "visitor":
-        login_as(client, ids[who])
+        # a suspension ends every session (issue 17): a suspended member reads after logging in again
+        with client.application.app_context():
+            version = db.session.get(User, ids[who]).session_version
+        login_as(client, ids[who], version)
     return client
 
 

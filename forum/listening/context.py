@@ -1,0 +1,90 @@
+"""Customer context (issue 15, item 5): what this community knows about a member, for staff, with limits.
+
+Only what the member did here, in public: questions and answers (and how many were solved), earlier
+escalations and how they ended, ideas they voted for. Nothing from outside the community, no email, no private
+note (those follow Policy.can_read_private_note on the escalation itself). A private profile shows staff only
+what an escalation needs (the member's questions and escalations), and nothing on the listening page or profile.
+Every figure is read for a whole page of members at once, one grouped statement each, from author indexes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import Escalation, Idea, IdeaVote, Post, Thread, User
+from forum.policy import Policy
+
+ESCALATION, LISTENING, PROFILE = "escalation", "listening", "profile"
+RECENT = 5
+
+
+@dataclass
+class CustomerContext:
+    member: User
+    limited: bool = False         # a private profile outside an escalation: nothing is shown
+    questions: int = 0
+    solved: int = 0               # of their questions, with an accepted answer
+    answers: int = 0
+    accepted_answers: int = 0
+    escalations: list[Escalation] = field(default_factory=list)  # the latest few, newest first
+    escalation_count: int = 0
+    ideas_voted: int = 0
+    recent_ideas: list[Idea] = field(default_factory=list)
+    show_ideas: bool = True       # not on a private profile's escalation: the escalation does not need them
+
+
+def contexts_for(*, actor: User, members: list[User | None], purpose: str) -> dict[int, CustomerContext]:
+    """{member id: context} for the members staff may see it for (others, and staff accounts, are left out)."""
+    policy = Policy(actor)
+    wanted = {m.id: m for m in members if m is not None and policy.can_view_customer_context(m)}
+    if not wanted:
+        return {}
+    out = {i: CustomerContext(member=m) for i, m in wanted.items()}
+    for member_id, ctx in out.items():
+        if ctx.member.profile_visibility == "private":
+            ctx.limited = purpose != ESCALATION
+            ctx.show_ideas = False
+    ids = [i for i, ctx in out.items() if not ctx.limited]
+    if not ids:
+        return out
+    visible_thread = sa.and_(Thread.is_hidden.is_(False))
+    for member_id, questions, solved in db.session.execute(
+            sa.select(Thread.author_id, sa.func.count(), sa.func.count(Thread.accepted_post_id))
+            .where(Thread.author_id.in_(ids), visible_thread).group_by(Thread.author_id)):
+        out[member_id].questions, out[member_id].solved = questions, solved
+    for member_id, answers in db.session.execute(
+            sa.select(Post.author_id, sa.func.count()).where(Post.author_id.in_(ids), Post.position > 0,
+                                                             Post.is_hidden.is_(False)).group_by(Post.author_id)):
+        out[member_id].answers = answers
+    for member_id, accepted in db.session.execute(
+            sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
+            .where(Post.author_id.in_(ids)).group_by(Post.author_id)):
+        out[member_id].accepted_answers = accepted
+    for member_id, count in db.session.execute(
+            sa.select(Escalation.requested_by_id, sa.func.count()).where(Escalation.requested_by_id.in_(ids))
+            .group_by(Escalation.requested_by_id)):
+        out[member_id].escalation_count = count
+    for member_id in ids:  # the latest few of each: one small indexed read per member on the page
+        out[member_id].escalations = list(db.session.scalars(
+            sa.select(Escalation).where(Escalation.requested_by_id == member_id)
+            .order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(RECENT)))
+    idea_ids = [i for i in ids if out[i].show_ideas]
+    if idea_ids:
+        for member_id, count in db.session.execute(
+                sa.select(IdeaVote.user_id, sa.func.count()).where(IdeaVote.user_id.in_(idea_ids))
+                .group_by(IdeaVote.user_id)):
+            out[member_id].ideas_voted = count
+    return out
+
+
+def context_for(*, actor: User, member: User, purpose: str) -> CustomerContext | None:
+    """One member's context, with the few ideas they voted for last (their profile as staff see it)."""
+    found = contexts_for(actor=actor, members=[member], purpose=purpose).get(member.id)
+    if found is not None and found.show_ideas and not found.limited and found.ideas_voted:
+        found.recent_ideas = list(db.session.scalars(
+            sa.select(Idea).join(IdeaVote, IdeaVote.idea_id == Idea.id)
+            .where(IdeaVote.user_id == member.id, Idea.is_hidden.is_(False))
+            .order_by(IdeaVote.created_at.desc(), IdeaVote.id.desc()).limit(RECENT)))
+    return found

@@ -1,0 +1,76 @@
+"""Matching after commit, like search indexing: new questions, answers, ideas and idea comments (and posts a
+moderator releases from the pending queue) are noted at flush, forgotten on rollback, and matched once the
+write has committed, in an app context (and so a database session) of their own. A failure is logged and
+never reaches the member who posted.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+from forum.models import Idea, IdeaComment, Post, Thread
+from forum.session_events import attach_once
+
+log = logging.getLogger(__name__)
+
+PENDING = "listening_pending"
+
+
+def register() -> None:
+    attach_once({"after_flush": _after_flush, "after_commit": _after_commit,
+                 "after_soft_rollback": _after_soft_rollback})
+
+
+def _released(obj, session) -> bool:
+    """A held post or question (forum/trust.py) approved in this flush: it is public from now on."""
+    if obj in session.new or "held_at" not in sa.inspect(obj).attrs:
+        return False
+    history = sa.inspect(obj).attrs.held_at.history
+    return bool(history.deleted) and any(v is not None for v in history.deleted) and obj.held_at is None
+
+
+def _after_flush(session, _context) -> None:
+    if not has_app_context():
+        return
+    try:
+        pending = session.info.setdefault(PENDING, set())
+        for obj in session.new:
+            if isinstance(obj, Post):
+                pending.add(("post", obj.id))
+            elif isinstance(obj, Idea):
+                pending.add(("idea", obj.id))
+            elif isinstance(obj, IdeaComment):
+                pending.add(("idea_comment", obj.id))
+        for obj in session.dirty:
+            if isinstance(obj, Post) and _released(obj, session):
+                pending.add(("post", obj.id))
+            elif isinstance(obj, Thread) and _released(obj, session):
+                pending.add(("thread", obj.id))
+    except Exception:
+        log.exception("listening: could not note new posts for matching")
+
+
+def _after_commit(session) -> None:
+    items = session.info.pop(PENDING, None)
+    if not items or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    try:
+        # a fresh app context is a fresh scoped session: the committing one may run no SQL in after_commit
+        with app.app_context():
+            from forum.extensions import db
+            from forum.listening import matches
+            try:
+                matches.record_matches(items)
+            except Exception:
+                db.session.rollback()
+                raise
+    except Exception:
+        log.exception("listening: matching new posts failed (the posts are saved; nothing was matched)")
+
+
+def _after_soft_rollback(session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(PENDING, None)

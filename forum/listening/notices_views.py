@@ -1,0 +1,56 @@
+"""Known-issue notices in the browser: publish (from an alert or a thread), resolve, the staff list, and the
+banner every page shows (a context processor; dismissal is applied by static/js/notices.js, never in the page)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.errors import Invalid
+from forum.listening import bp, notices
+from forum.policy import Policy
+
+
+@bp.app_context_processor
+def _notice_banners():
+    """Lazy: a page that never renders the banner (JSON, errors before the layout) reads nothing."""
+    return {"active_notices": notices.active_notices}
+
+
+@bp.before_app_request
+def _prefetch_notices_version() -> None:
+    notices.prefetch_version()
+
+
+@bp.get("/staff/notices")
+@login_required
+def notices_index():
+    return _index({"thread_id": request.args.get("thread_id", "")[:12]})  # "from any thread": its link fills it
+
+
+def _index(form=None, errors=None, status: int = 200):
+    policy = Policy(current_user)
+    policy.ensure(policy.can_publish_notice(), "Only staff publish known-issue notices.")
+    return render_template("listening/notices.html", active=notices.list_notices(state="active"),
+                           resolved=notices.list_notices(state="resolved", limit=20), form=form or {},
+                           errors=errors or {}), status
+
+
+@bp.post("/staff/notices")
+@login_required
+def notice_publish():
+    try:
+        notice = notices.publish_notice(actor=current_user, text=request.form.get("text"),
+                                        thread_id=request.form.get("thread_id"), terms=request.form.get("terms", ""),
+                                        alert_id=request.form.get("alert_id"))
+    except Invalid as error:
+        return _index(request.form, error.fields, 422)
+    flash(f"Notice published: everyone sees it until you resolve it (notice {notice.id}).", "success")
+    return redirect(url_for("listening.notices_index"))
+
+
+@bp.post("/staff/notices/<int:notice_id>/resolve")
+@login_required
+def notice_resolve(notice_id: int):
+    notices.resolve_notice(actor=current_user, notice_id=notice_id)
+    flash("Notice resolved: its banner is gone, and everyone who asked about it has been told.", "success")
+    return redirect(url_for("listening.notices_index"))

@@ -180,7 +180,8 @@ class Generator:
         for uid in range(1, self.plan.users + 1):
             yield {"id": uid, "username": self.username(uid), "email": f"{self.username(uid)}@example.com",
                    "password_hash": password_hash, "role": self.role(uid), "reputation": 1,
-                   "created_at": self.now - HISTORY - timedelta(days=uid % 200)}
+                   "created_at": self.now - HISTORY - timedelta(days=uid % 200),
+                   "email_confirmed_at": self.now - HISTORY}  # long-standing members confirmed their address
 
     def categories(self) -> Iterator[dict]:
         for n, (slug, name) in enumerate(CATEGORIES, 1):

@@ -6,13 +6,22 @@ from flask import jsonify, request
 from forum.api import bp
 from forum.api.helpers import require_user
 from forum.api.openapi import INT, STR, _obj, op
-from forum.dashboard import read, stats
+from forum.clock import isoformat, utcnow
+from forum.dashboard import listening, read, stats
 
 
 @bp.get("/stats")
 def stats_show():
-    _, data = read.dashboard_for(actor=require_user(), args=request.args)  # 401 for visitors, as everywhere
-    return jsonify(data)
+    period, data = read.dashboard_for(actor=require_user(), args=request.args)  # 401 for visitors, as everywhere
+    return jsonify({**data, "listening": _listening_json(listening.figures_for(period, utcnow()))})
+
+
+def _listening_json(heard: listening.ListeningFigures) -> dict:
+    """The dashboard's listening figures (matches per day, time to a staff reply, alerts and their
+    acknowledgement), as the page shows them."""
+    return {"matches": heard.matches, "capped": heard.capped, "per_day": heard.per_day, "replied": heard.replied,
+            "median_reply_seconds": heard.median_reply_seconds,
+            "alerts": [{**alert, "opened_at": isoformat(alert["opened_at"])} for alert in heard.alerts]}
 
 
 _NUM = {"type": "number", "nullable": True}
@@ -28,6 +37,13 @@ OPENAPI_SCHEMAS = {
         ["period", "previous_period", "figures", "first_answers", "accepted_answers", "sla",
          "escalations_breached_now", "backlog", "top_ideas", "top_answerers", "daily"],
         period=_PERIOD, previous_period=_PERIOD, generated_at=STR,
+        listening=_obj(["matches", "capped", "per_day", "replied", "median_reply_seconds", "alerts"],
+                       matches=INT, capped={"type": "boolean"}, replied=INT,
+                       median_reply_seconds={"type": "integer", "nullable": True},
+                       per_day={"type": "array", "items": _obj(["date", "matches"], date=STR, matches=INT)},
+                       alerts={"type": "array", "items": _obj(
+                           ["id", "name", "opened_at", "ack_seconds"], id=INT, name=STR, opened_at=STR,
+                           ack_seconds={"type": "integer", "nullable": True})}),
         figures={"type": "object", "description": "one entry per figure: " + ", ".join(k for k, *_ in stats.FIGURES)
                  + "; shares are fractions 0-1, durations whole seconds",
                  "additionalProperties": _FIGURE},

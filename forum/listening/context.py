@@ -4,7 +4,8 @@ Only what the member did here, in public: questions and answers (and how many we
 escalations and how they ended, ideas they voted for. Nothing from outside the community, no email, no private
 note (those follow Policy.can_read_private_note on the escalation itself). A private profile shows staff only
 what an escalation needs (the member's questions and escalations), and nothing on the listening page or profile.
-Every figure is read for a whole page of members at once, one grouped statement each, from author indexes.
+Every figure is read for a whole page of members at once, one grouped statement each, from author indexes,
+and kept for a minute or until a write (_kept_counts).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from forum import pagecache
+from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Escalation, Idea, IdeaVote, Post, Thread, User
 from forum.policy import Policy
@@ -49,34 +52,51 @@ def contexts_for(*, actor: User, members: list[User | None], purpose: str) -> di
     ids = [i for i, ctx in out.items() if not ctx.limited]
     if not ids:
         return out
-    visible_thread = sa.and_(Thread.is_hidden.is_(False))
-    for member_id, questions, solved in db.session.execute(
-            sa.select(Thread.author_id, sa.func.count(), sa.func.count(Thread.accepted_post_id))
-            .where(Thread.author_id.in_(ids), visible_thread).group_by(Thread.author_id)):
-        out[member_id].questions, out[member_id].solved = questions, solved
-    for member_id, answers in db.session.execute(
-            sa.select(Post.author_id, sa.func.count()).where(Post.author_id.in_(ids), Post.position > 0,
-                                                             Post.is_hidden.is_(False)).group_by(Post.author_id)):
-        out[member_id].answers = answers
-    for member_id, accepted in db.session.execute(
-            sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
-            .where(Post.author_id.in_(ids)).group_by(Post.author_id)):
-        out[member_id].accepted_answers = accepted
-    for member_id, count in db.session.execute(
-            sa.select(Escalation.requested_by_id, sa.func.count()).where(Escalation.requested_by_id.in_(ids))
-            .group_by(Escalation.requested_by_id)):
-        out[member_id].escalation_count = count
+    counted = _kept_counts(ids, [i for i in ids if out[i].show_ideas])
+    for member_id, (questions, solved, answers, accepted, escalations, ideas) in counted.items():
+        ctx = out[member_id]
+        ctx.questions, ctx.solved, ctx.answers, ctx.accepted_answers = questions, solved, answers, accepted
+        ctx.escalation_count, ctx.ideas_voted = escalations, ideas
     for member_id in ids:  # the latest few of each: one small indexed read per member on the page
         out[member_id].escalations = list(db.session.scalars(
             sa.select(Escalation).where(Escalation.requested_by_id == member_id)
             .order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(RECENT)))
-    idea_ids = [i for i in ids if out[i].show_ideas]
+    return out
+
+
+def _kept_counts(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The members' counts, kept until a question, idea or escalation changes or the minute turns: a busy
+    member's counts walk thousands of index entries, and the queue shows the same members request after
+    request (a page at 1M posts would otherwise cost what their history does)."""
+    key = f"standing:{utcnow():%Y-%m-%dT%H:%M}:{','.join(map(str, sorted(ids)))}:{','.join(map(str, sorted(idea_ids)))}"
+    scopes = (pagecache.QUESTIONS, pagecache.IDEAS, pagecache.ESCALATIONS)
+    return pagecache.memo(key, scopes, lambda: _count(ids, idea_ids))
+
+
+def _count(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    found = {i: [0, 0, 0, 0, 0, 0] for i in ids}
+    for member_id, questions, solved in db.session.execute(
+            sa.select(Thread.author_id, sa.func.count(), sa.func.count(Thread.accepted_post_id))
+            .where(Thread.author_id.in_(ids), Thread.is_hidden.is_(False)).group_by(Thread.author_id)):
+        found[member_id][0:2] = [questions, solved]
+    for member_id, answers in db.session.execute(
+            sa.select(Post.author_id, sa.func.count()).where(Post.author_id.in_(ids), Post.position > 0,
+                                                             Post.is_hidden.is_(False)).group_by(Post.author_id)):
+        found[member_id][2] = answers
+    for member_id, accepted in db.session.execute(
+            sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
+            .where(Post.author_id.in_(ids)).group_by(Post.author_id)):
+        found[member_id][3] = accepted
+    for member_id, count in db.session.execute(
+            sa.select(Escalation.requested_by_id, sa.func.count()).where(Escalation.requested_by_id.in_(ids))
+            .group_by(Escalation.requested_by_id)):
+        found[member_id][4] = count
     if idea_ids:
         for member_id, count in db.session.execute(
                 sa.select(IdeaVote.user_id, sa.func.count()).where(IdeaVote.user_id.in_(idea_ids))
                 .group_by(IdeaVote.user_id)):
-            out[member_id].ideas_voted = count
-    return out
+            found[member_id][5] = count
+    return {member_id: tuple(counts) for member_id, counts in found.items()}
 
 
 def context_for(*, actor: User, member: User, purpose: str) -> CustomerContext | None:

@@ -62,3 +62,13 @@ def test_the_page_shows_them(app, client):
     page = html.unescape(client.get("/staff/dashboard?days=7").get_data(as_text=True))
     assert 'id="h-listening"' in page and "Posts matched by watches" in page
     assert "3.0 h" in page and "25 min" in page and "2 of 3 answered by staff" in page
+
+
+def test_the_stats_api_gives_them_too(app, client):
+    with app.app_context():
+        staff_id = _build()
+    login_as(client, staff_id)
+    heard = client.get("/api/v1/stats?days=7").get_json()["listening"]
+    assert heard["matches"] == 3 and heard["replied"] == 2 and heard["median_reply_seconds"] == 3 * 3600
+    [alert] = heard["alerts"]
+    assert alert["name"] == "Crashes" and alert["ack_seconds"] == 25 * 60 and alert["opened_at"].endswith("Z")

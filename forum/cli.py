@@ -4,24 +4,16 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
 
+from forum.cli_group import fail, forum_cli
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.models import Role, User
-
-forum_cli = AppGroup("forum", help="Forum administration commands.")
-
 
 def register(app: Flask) -> None:
     from forum.admin import commands  # noqa: F401  (create-category, set-role attach to forum_cli)
     from forum.listening import commands as listening_commands  # noqa: F401  (detect-spikes)
     app.cli.add_command(forum_cli)
-
-
-def fail(error: DomainError) -> None:
-    details = "; ".join(f"{field}: {message}" for field, message in error.fields.items())
-    raise click.ClickException(f"{error.message} {details}".strip())
 
 
 @forum_cli.command("seed-demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from forum.admin import categories, people
-from forum.cli import fail, forum_cli
+from forum.cli_group import fail, forum_cli
 from forum.errors import DomainError
 from forum.models import Role
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from forum.cli import forum_cli
+from forum.cli_group import forum_cli
 from forum.listening import alerts
 
 

@@ -57,11 +57,20 @@ def contexts_for(*, actor: User, members: list[User | None], purpose: str) -> di
         ctx = out[member_id]
         ctx.questions, ctx.solved, ctx.answers, ctx.accepted_answers = questions, solved, answers, accepted
         ctx.escalation_count, ctx.ideas_voted = escalations, ideas
-    for member_id in ids:  # the latest few of each: one small indexed read per member on the page
-        out[member_id].escalations = list(db.session.scalars(
-            sa.select(Escalation).where(Escalation.requested_by_id == member_id)
-            .order_by(Escalation.created_at.desc(), Escalation.id.desc()).limit(RECENT)))
+    for escalation in _latest_escalations(ids):
+        out[escalation.requested_by_id].escalations.append(escalation)
     return out
+
+
+def _latest_escalations(ids: list[int]) -> list[Escalation]:
+    """The latest RECENT escalations of each member, newest first, in one statement for the whole page (a
+    member's escalations are few; the rank is taken over the requester index)."""
+    rank = sa.func.row_number().over(partition_by=Escalation.requested_by_id,
+                                     order_by=(Escalation.created_at.desc(), Escalation.id.desc())).label("rank")
+    ranked = sa.select(Escalation.id, rank).where(Escalation.requested_by_id.in_(ids)).subquery()
+    return list(db.session.scalars(
+        sa.select(Escalation).join(ranked, ranked.c.id == Escalation.id).where(ranked.c.rank <= RECENT)
+        .order_by(Escalation.requested_by_id, Escalation.created_at.desc(), Escalation.id.desc())))
 
 
 def _kept_counts(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ...]]:

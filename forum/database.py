@@ -36,10 +36,11 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 2 MB of private page cache a connection: reads go through the shared memory map below instead, and a
-    # worker holds several connections. Measured at 1M posts after every page: 8 MB a connection left a worker
-    # at 87 MB of anonymous memory, 2 MB at 75, with page times within noise (bench/pages.py).
-    cursor.execute("PRAGMA cache_size=-2048")
+    # 512 KB of private page cache a connection: reads go through the shared memory map below instead, and a
+    # worker holds several connections (requests, the view-count flusher, the search drainer, the mail sender).
+    # Measured at 1M posts after every page (bench/pages.py): 8 MB a connection left a worker at 87 MB of
+    # anonymous memory, 2 MB at 84, 512 KB at 77-78, with page times within noise.
+    cursor.execute("PRAGMA cache_size=-512")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 

@@ -31,6 +31,14 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+TRUST_INT_SETTINGS = ("EMAIL_CONFIRM_MAX_AGE", "NEW_ACCOUNT_QUESTIONS_PER_HOUR", "NEW_ACCOUNT_ANSWERS_PER_HOUR",
+                      "NEW_ACCOUNT_IDEAS_PER_HOUR", "NEW_ACCOUNT_IDEA_COMMENTS_PER_HOUR", "QUESTIONS_PER_HOUR",
+                      "ANSWERS_PER_HOUR", "IDEAS_PER_HOUR", "IDEA_COMMENTS_PER_HOUR", "TRUST_MIN_REPUTATION",
+                      "TRUST_MIN_AGE_DAYS", "DUPLICATE_POST_WINDOW_HOURS", "NEW_ACCOUNT_MAX_LINKS")
+TRUST_RATE_SETTINGS = ("REGISTER_LIMIT", "CONFIRM_RESEND_LIMIT", "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+                       "LOGIN_LIMIT_PER_ADDRESS")  # Flask-Limiter's notation: "5/hour;20/day"
+
+
 class Config:
     """Shared defaults; subclasses read the environment in __init__ so imports stay side-effect free."""
 
@@ -65,9 +73,11 @@ class Config:
     NEW_ACCOUNT_QUESTIONS_PER_HOUR = 3
     NEW_ACCOUNT_ANSWERS_PER_HOUR = 10
     NEW_ACCOUNT_IDEAS_PER_HOUR = 3
+    NEW_ACCOUNT_IDEA_COMMENTS_PER_HOUR = 10
     QUESTIONS_PER_HOUR = 20
     ANSWERS_PER_HOUR = 60
     IDEAS_PER_HOUR = 20
+    IDEA_COMMENTS_PER_HOUR = 60
     TRUST_MIN_REPUTATION = 10
     TRUST_MIN_AGE_DAYS = 7
     DUPLICATE_POST_WINDOW_HOURS = 24  # the same text twice by one account within this is refused
@@ -115,6 +125,12 @@ class Config:
         # A JSON list of {"name", "pattern"} or one regex per line; bad ones are skipped (forum/privacy/pii.py).
         self.PII_PATTERNS = env.get("PII_PATTERNS", "")
         self.SECRET_KEY = env.get("SECRET_KEY") or self._default_secret_key()
+        # Issue 17's limits: each class default above may be overridden by an environment variable of its name
+        # (docs/reference.md); a malformed number falls back to the default.
+        for name in TRUST_INT_SETTINGS:
+            setattr(self, name, _env_int(name, getattr(self, name)))
+        for name in TRUST_RATE_SETTINGS:
+            setattr(self, name, env.get(name, "").strip() or getattr(self, name))
 
     def _default_secret_key(self) -> str:
         return _dev_secret_key()

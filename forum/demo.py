@@ -8,13 +8,16 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from forum import clock
+from forum.admin import synonyms as synonym_admin
 from forum.auth.services import register_user
+from forum.errors import Conflict
 from forum.extensions import db
 from forum.markup import render_markdown
 from forum.escalations import services as escalations
 from forum.ideas import services as ideas
 from forum.moderation import services as moderation
-from forum.models import Category, Idea, IdeaStatus, Post, SiteSettings, Thread, User
+from forum.models import (Category, Idea, IdeaStatus, Notification, OutboxMail, Post, SiteSettings, Thread,
+                          User)
 from forum.questions import services as questions
 
 PASSWORD = "community-demo"
@@ -28,6 +31,8 @@ QUESTIONS = json.loads((_DATA / "questions.json").read_text(encoding="utf-8"))["
 def seed() -> list[tuple[str, str]]:
     """Seed categories, people, questions, answers, votes and accepted answers; returns (username, role)."""
     now = clock.utcnow()
+    mail_before = db.session.scalar(sa.select(sa.func.max(OutboxMail.id))) or 0
+    notes_before = db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
     try:
         clock.freeze(now - timedelta(days=90))
         users = {spec["username"]: register_user(username=spec["username"], email=spec["email"],
@@ -42,9 +47,30 @@ def seed() -> list[tuple[str, str]]:
             _seed_question(spec, users, members, now)
         _seed_ideas(users, members, now)
         _seed_staff_work(users, now)
+        _seed_synonyms()
     finally:
         clock.freeze(None)
+    _queue_no_mail(mail_before, notes_before, now)
     return [(spec["username"], spec["role"]) for spec in USERS]
+
+
+def _queue_no_mail(mail_before: int, notes_before: int, now) -> None:
+    """The demo's people are made up: nothing the seeding told them goes out by mail, now (the queued rows) or in
+    tomorrow's digest (their notifications count as settled). They still see their notifications on the site.
+    Rows queued before the seeding (`--force` on a live database) are left alone."""
+    db.session.execute(sa.delete(OutboxMail).where(OutboxMail.id > mail_before))
+    db.session.execute(sa.update(Notification).where(Notification.id > notes_before, Notification.mailed_at.is_(None))
+                       .values(mailed_at=now))
+    db.session.commit()
+
+
+def _seed_synonyms() -> None:
+    """The demo admins' search synonyms (/admin/synonyms); a group already there (`--force`) is kept."""
+    for terms in _COMMUNITY.get("synonyms", []):
+        try:
+            synonym_admin.add_synonym_group(actor=None, terms=terms)
+        except Conflict:
+            db.session.rollback()
 
 
 def _seed_site_settings() -> None:
@@ -94,6 +120,11 @@ _IDEA_PATHS = {"new": [], "under_review": ["under_review"], "planned": ["under_r
                "declined": ["under_review", "declined"]}
 
 
+_STEP_NOTES = {"planned": "On the roadmap: we will post updates here as the work moves.",
+               "in_progress": "The team has started work on this.", "shipped": "This is out now.",
+               "declined": "Not something we plan to build; thanks to everyone who voted."}
+
+
 def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
     """Ideas with votes spread over their life, comments, pinned official answers and a status history.
     Events run in time order, so votes land before an idea ships or is declined (voting closes then)."""
@@ -120,7 +151,8 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
             if kind == "vote":
                 ideas.vote_idea(actor=payload, idea=idea, value=1)
             elif kind == "status":
-                note = spec["status_note"] or "" if payload == spec["status"] else ""
+                # every decision carries a public note (issue 16): the last step the demo's own, earlier ones a line
+                note = (spec["status_note"] if payload == spec["status"] else "") or _STEP_NOTES.get(payload, "")
                 ideas.set_idea_status(actor=actor, idea=idea, status=payload, note=note)
             else:
                 comment = ideas.comment_on_idea(actor=users[payload["author"]], idea=idea, body=payload["body"])

@@ -86,6 +86,14 @@ class Policy:
             return True
         return self.can_view_hidden()
 
+    def can_open_thread(self, thread: Thread) -> bool:
+        """The thread's own page: whoever can view the thread, and the asker of a thread a moderator hid, who
+        reads it with the reason (a 404 would leave them wondering). Lists, search, feeds and mail still leave it
+        out for them, as can_view_thread says."""
+        if self.can_view_thread(thread):
+            return True
+        return self.viewer is not None and self.viewer.id == thread.author_id and not self.viewer.is_deleted
+
     def can_view_post(self, post: Post) -> bool:
         """Hidden posts stay visible to moderators and, with the reason, to their own author."""
         if not post.is_hidden:
@@ -195,7 +203,22 @@ class Policy:
 
     # -- ideas ---------------------------------------------------------------------------------
     def can_view_idea(self, idea: Idea) -> bool:
-        return not idea.is_hidden or self.can_view_hidden()
+        """A hidden idea is for moderators; a held or rejected one (it carries a reason) for its author too."""
+        return not idea.is_hidden or self.can_view_hidden() or self._sees_own_hidden(idea)
+
+    def can_view_idea_comment(self, comment: IdeaComment) -> bool:
+        """A hidden comment is shown only to its author, with the reason (held for a moderator, or rejected)."""
+        return not comment.is_hidden or self._sees_own_hidden(comment)
+
+    def visible_idea_comments(self) -> sa.ColumnElement[bool]:
+        """SQL twin of can_view_idea_comment, for the idea page's list."""
+        if self.viewer is None:
+            return IdeaComment.is_hidden.is_(False)
+        return sa.or_(IdeaComment.is_hidden.is_(False), sa.and_(IdeaComment.author_id == self.viewer.id,
+                                                                IdeaComment.hidden_reason.is_not(None)))
+
+    def _sees_own_hidden(self, item: Idea | IdeaComment) -> bool:
+        return self.viewer is not None and self.viewer.id == item.author_id and item.hidden_reason is not None
 
     def can_submit_idea(self) -> bool:
         return self.is_contributor
@@ -216,6 +239,18 @@ class Policy:
         return self.is_staff and (idea is None or idea.merged_into_id is None)
 
     def can_merge_ideas(self) -> bool:
+        return self.is_staff
+
+    def can_convert_question(self, thread: Thread) -> bool:
+        """Turn a question into an idea (issue 16): staff, who triage feature requests wherever they are asked,
+        and the asker while the question is unsolved (a solved question got its answer, so it is no request).
+        Never a hidden or locked thread: moderators closed those, and moving them would reopen them elsewhere."""
+        if not self.is_contributor or thread.is_hidden or thread.is_locked:
+            return False
+        return self.is_staff or (self._is(thread.author_id) and not thread.is_solved)
+
+    def can_link_question(self) -> bool:
+        """Link an existing question's demand to an existing idea: staff, who judge that both ask the same."""
         return self.is_staff
 
     def can_export_ideas(self) -> bool:
@@ -250,6 +285,10 @@ class Policy:
 
     def can_edit_site_settings(self) -> bool:
         """The community's name, brand, guidelines and support policy: admins only."""
+        return self.is_admin
+
+    def can_manage_synonyms(self) -> bool:
+        """The search synonym list that shapes every similar-titles hint: admins only."""
         return self.is_admin
 
     # -- notifications -------------------------------------------------------------------------

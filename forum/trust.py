@@ -1,5 +1,6 @@
-"""The posting floor both questions and ideas stand on: how often an account may post, the same text twice, and
-new accounts' link-heavy posts held for a moderator (issue 17). Staff, moderators and admins are exempt.
+"""The posting floor questions, answers, ideas and idea comments stand on: how often an account may post, the
+same text twice, and new accounts' link-heavy posts held for a moderator (issue 17; the queue is
+forum/moderation/pending.py). Staff, moderators and admins are exempt.
 
 Counts come from the rows themselves (posts and ideas by author and time, on their author indexes), so every
 worker sees the same numbers without shared counters, and tests drive them with forum/clock.py."""
@@ -14,15 +15,31 @@ from flask import current_app, g, has_request_context
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
-from forum.models import Idea, Post, User
+from forum.models import Idea, IdeaComment, Post, User
 
-QUESTION, ANSWER, IDEA = "question", "answer", "idea"
+QUESTION, ANSWER, IDEA, IDEA_COMMENT = "question", "answer", "idea", "idea_comment"
 HELD_REASON = "Waiting for a moderator: new accounts' posts with several links are checked before they appear."
-HELD_NOTICE = ("Thanks! Your post is waiting for a moderator because it has several links; new accounts' posts "
-               "like that are checked first. Only you can see it until then.")
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)|\]\(|<a\s")
 _SPACE = re.compile(r"\s+")
-_LABELS = {QUESTION: ("questions", "question"), ANSWER: ("answers", "answer"), IDEA: ("ideas", "idea")}
+_LABELS = {QUESTION: ("questions", "question"), ANSWER: ("answers", "answer"), IDEA: ("ideas", "idea"),
+           IDEA_COMMENT: ("comments on ideas", "comment")}
+
+
+def held_notice(what: str = "post") -> str:
+    """What the author of a held post, idea or comment is told, on the page and in the API's 201."""
+    return (f"Thanks! Your {what} is waiting for a moderator because it has several links; new accounts' posts "
+            "like that are checked first. Only you can see it until then.")
+
+
+HELD_NOTICE = held_notice()
+
+
+def held_json(item: Post | Idea | IdeaComment, what: str = "post") -> dict[str, object]:
+    """The fields a 201 adds so an API client knows its post is not public yet (the status code stays 201,
+    DESIGN's contract): `held` always, `notice` only when held."""
+    if item.held_at is None:
+        return {"held": False}
+    return {"held": True, "notice": held_notice(what)}
 
 
 class DuplicatePost(Invalid):
@@ -80,19 +97,22 @@ def check_post(*, actor: User, kind: str, text: str, extra: str = "") -> bool:
 def _recent(actor: User, kind: str, since: datetime, *columns) -> sa.Select:
     if kind == IDEA:
         return sa.select(*columns).where(Idea.author_id == actor.id, Idea.created_at >= since)
+    if kind == IDEA_COMMENT:
+        return sa.select(*columns).where(IdeaComment.author_id == actor.id, IdeaComment.created_at >= since)
     position = Post.position == 0 if kind == QUESTION else Post.position > 0
     return sa.select(*columns).where(Post.author_id == actor.id, Post.created_at >= since, position)
 
 
 def _check_rate(actor: User, kind: str, now: datetime) -> None:
     limit = hourly_limit(actor, kind)
-    created = Idea.created_at if kind == IDEA else Post.created_at
+    created = {IDEA: Idea.created_at, IDEA_COMMENT: IdeaComment.created_at}.get(kind, Post.created_at)
     times = db.session.scalars(_recent(actor, kind, now - timedelta(hours=1), created)
                                .order_by(created.desc()).limit(limit)).all()
     if len(times) < limit:
         return
     retry = times[-1] + timedelta(hours=1) - now  # the oldest of the last `limit` leaves the window then
-    plural, _ = _LABELS[kind]
+    plural, singular = _LABELS[kind]
+    plural = singular if limit == 1 else plural
     minutes = max(1, -(-int(retry.total_seconds()) // 60))
     reason = (f"New accounts can post {limit} {plural} an hour until they have "
               f"{current_app.config['TRUST_MIN_REPUTATION']} reputation or are "
@@ -115,6 +135,10 @@ def _check_duplicate(actor: User, kind: str, text: str, now: datetime) -> None:
         rows = db.session.execute(_recent(actor, kind, since, Idea.id, Idea.body_md)
                                   .order_by(Idea.created_at).limit(500)).all()
         url = next((f"/ideas/{row[0]}" for row in rows if _normalized(row[1]) == wanted), None)
+    elif kind == IDEA_COMMENT:
+        rows = db.session.execute(_recent(actor, kind, since, IdeaComment.id, IdeaComment.idea_id,
+                                          IdeaComment.body_md).order_by(IdeaComment.created_at).limit(500)).all()
+        url = next((f"/ideas/{row[1]}#comment-{row[0]}" for row in rows if _normalized(row[2]) == wanted), None)
     else:  # answers and questions compared with each other: the same text pasted as either is the same spam
         rows = db.session.execute(sa.select(Post.id, Post.thread_id, Post.body_md)
                                   .where(Post.author_id == actor.id, Post.created_at >= since)
@@ -126,9 +150,10 @@ def _check_duplicate(actor: User, kind: str, text: str, now: datetime) -> None:
                        "instead, or change this one.", {"body": f"The same text is already posted at {url}."})
 
 
-def hold(post: Post, thread=None) -> None:
-    """Hide a post (and a new question's thread) until a moderator approves it: hidden rows are already left
-    out of every list, search, feed and cached page, and their authors see them with the reason."""
+def hold(post: Post | Idea | IdeaComment, thread=None) -> None:
+    """Hide a post, idea or idea comment (and a new question's thread) until a moderator approves it: hidden
+    rows are already left out of every list, search, feed and cached page, and their authors see them with the
+    reason. Call it before the first flush, so nothing (search, listening, counts) ever sees it public."""
     now = utcnow()
     post.is_hidden, post.hidden_reason, post.held_at = True, HELD_REASON, now
     if thread is not None:

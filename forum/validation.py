@@ -45,8 +45,10 @@ class FieldErrors:
         self.errors.setdefault(field, message)
 
     def text(self, field: str, value: Any, *, label: str, min_len: int = 1, max_len: int,
-             multiline: bool = False) -> str:
-        """Strip, refuse control characters (NUL included: PostgreSQL rejects it), check the length."""
+             multiline: bool = False, hint: str | None = None) -> str:
+        """Strip, refuse control characters (NUL included: PostgreSQL rejects it), check the length.
+        `hint` says what a too-short value should hold ("Describe what you tried and what happened"): the
+        message is then the hint and the minimum, not just a number of characters."""
         if value is None:
             value = ""
         if not isinstance(value, str):
@@ -59,6 +61,9 @@ class FieldErrors:
             value = strip_hostile_text(value)
         elif bad:
             self.add(field, f"{label} contains characters that are not allowed.")
+        elif min_len and len(value) < min_len and hint:
+            self.add(field, f"{hint}." if min_len == 1 else
+                     f"{hint}: at least {min_len} characters" + (f" (it has {len(value)})." if value else "."))
         elif min_len and len(value) < min_len:
             self.add(field, f"{label} is required." if min_len == 1 else
                      f"{label} must be at least {min_len} characters.")

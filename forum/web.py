@@ -13,21 +13,23 @@ from werkzeug.routing import IntegerConverter
 from forum import admin, api, auth, dashboard, escalations, ideas, moderation, notifications, privacy, questions, search
 from forum import listening
 from forum import health
-from forum import pagecache, site
+from forum import pagecache, seo, site
 from forum.admin.site_views import theme_stylesheet
 from forum.auth import services as auth_services
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import login_manager
-from forum.markup import stored_html
+from forum.links import absolute
+from forum.markup import plain_text, stored_html
 from forum.notifications import queries as notification_queries
 from forum.pagination import page_numbers
 from forum.policy import Policy
 from forum.templating import register as register_template_helpers
+from forum.timefmt import local_time
 from forum.validation import REFUSED_KEY, has_hostile_text, hostile_message, strip_hostile_text
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
-              privacy.bp, dashboard.bp, admin.bp, listening.bp, api.bp, health.bp)
+              privacy.bp, dashboard.bp, admin.bp, listening.bp, api.bp, health.bp, seo.bp)
 
 
 class _IdConverter(IntegerConverter):
@@ -57,6 +59,9 @@ def register(app: Flask) -> None:
     register_template_helpers(app)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    app.jinja_env.filters["localtime"] = local_time  # <time> in UTC, shown in the reader's zone (forum/timefmt.py)
+    app.jinja_env.filters["plain_text"] = plain_text  # meta descriptions from the rendered HTML, words kept apart
+    app.jinja_env.globals["absolute_url"] = absolute  # SITE_URL (or, in development, the request's host) + path
 
 
 def _user_from_bearer(req):

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
@@ -103,8 +104,29 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with _sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextlib.contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite alters a table by copying it (batch mode) and dropping the original: with foreign keys on, dropping
+    a table that rows of another table point to (users, threads, ideas) fails, so a downgrade of a database with
+    data could not run. Off for the migration (the pragma must be set outside a transaction, on the driver's
+    connection), then every reference is checked before it is turned back on."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

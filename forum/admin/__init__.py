@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from forum.admin import category_views, people_views, site_views  # noqa: E402,F401  (routes attach to bp)
+from forum.admin import category_views, people_views, site_views, synonym_views  # noqa: E402,F401  (routes attach to bp)

@@ -31,10 +31,10 @@ from forum.search import api as search_api  # noqa: E402,F401
 from forum.notifications import api as notifications_api  # noqa: E402,F401
 from forum.privacy import api as privacy_api  # noqa: E402,F401
 from forum.dashboard import api as dashboard_api  # noqa: E402,F401
-from forum.admin import category_api, people_api, site_api  # noqa: E402,F401
+from forum.admin import category_api, people_api, site_api, synonym_api  # noqa: E402,F401
 from forum.listening import alerts_api, notices_api  # noqa: E402,F401
 from forum.listening import api as listening_api  # noqa: E402,F401
 
 DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api,
-               privacy_api, dashboard_api, category_api, people_api, site_api, alerts_api, notices_api,
+               privacy_api, dashboard_api, category_api, people_api, site_api, synonym_api, alerts_api, notices_api,
                listening_api]

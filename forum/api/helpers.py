@@ -65,6 +65,7 @@ _CREATED_AT: dict[str, Callable[[dict], str]] = {
     "api.escalations_escalate": lambda body: url_for("api.escalations_queue") + f"#escalation-{body['id']}",
     "api.listening_create_watch": lambda body: url_for("api.listening_update_watch", watch_id=body["id"]),
     "api.admin_create_category": lambda body: url_for("api.admin_update_category", slug=body["slug"]),
+    "api.admin_create_synonym": lambda body: url_for("api.admin_update_synonym", group_id=body["id"]),
     "api.publish_notice": lambda body: url_for("api.list_notices") + f"#notice-{body['id']}",
 }
 

@@ -56,6 +56,11 @@ STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
 AUTHOR = _obj(["username", "reputation", "is_staff"], username=STR,
               reputation={"type": "integer", "nullable": True}, is_staff=BOOL)  # null: a private profile
+# In the 201 of a new question, answer, idea or idea comment (forum/trust.py held_json): a new account's post with
+# more links than NEW_ACCOUNT_MAX_LINKS is created but held for a moderator (the status stays 201).
+HELD = {"held": {"type": "boolean", "description": "201 only: true when the post waits in the moderators' pending "
+                                                   "queue, visible to its author alone until approved"},
+        "notice": {"type": "string", "description": "201 only, when held: what to tell the author"}}
 
 
 def _list_of(ref: str) -> dict[str, Any]:
@@ -73,7 +78,8 @@ SCHEMAS: dict[str, Any] = {
                is_staff=BOOL, role=STR, email=STR, created_at=TIME, is_suspended=BOOL, suspended_until=TIME),
     "Answer": _obj(["id", "question_id", "body_html", "author", "score", "my_vote", "is_accepted", "is_staff",
                     "created_at"], id=INT, question_id=INT, body_html=STR, author=AUTHOR, score=INT,
-                   my_vote=INT, is_accepted=BOOL, is_staff=BOOL, is_hidden=BOOL, created_at=TIME, edited_at=TIME),
+                   my_vote=INT, is_accepted=BOOL, is_staff=BOOL, is_hidden=BOOL, created_at=TIME, edited_at=TIME,
+                   **HELD),
     "Question": _obj(["id", "post_id", "title", "body_html", "author", "category", "tags", "score", "my_vote",
                       "answer_count", "status", "accepted_answer_id", "is_locked", "created_at",
                       "last_activity_at", "url"],
@@ -82,7 +88,13 @@ SCHEMAS: dict[str, Any] = {
                      status={"type": "string", "enum": ["open", "solved", "closed"]},
                      accepted_answer_id={"type": "integer", "nullable": True}, is_locked=BOOL, is_pinned=BOOL,
                      view_count=INT, created_at=TIME, last_activity_at=TIME, url=STR,
-                     answers={"type": "array", "items": {"$ref": "#/components/schemas/Answer"}}),
+                     answers={"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
+                     # when read alone: the idea this question's demand went to (issue 16); converted: it became
+                     # the idea and takes no new answers; linked: staff linked it to an existing idea
+                     idea=_obj(["id", "title", "url", "status", "status_note", "kind"], id=INT, title=STR, url=STR,
+                               status=STR, status_note={"type": "string", "nullable": True},
+                               kind={"type": "string", "enum": ["converted", "linked"]}),
+                     **HELD),
     "QuestionList": _list_of("#/components/schemas/Question"),
     "Post": {"oneOf": [{"$ref": "#/components/schemas/Question"}, {"$ref": "#/components/schemas/Answer"}]},
     "NewQuestion": _obj(["title", "body", "category"], title={"type": "string", "minLength": 10, "maxLength": 150},

@@ -11,6 +11,7 @@ from forum.auth.passwords import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
+from forum.links import site_root
 from forum.models import Role, User
 from forum.notifications.mail import send_mail
 from forum.validation import FieldErrors
@@ -26,7 +27,7 @@ def confirmation_token(user: User) -> str:
 
 
 def _link(token: str) -> str:
-    return current_app.config["SITE_URL"].rstrip("/") + f"/confirm/{token}"
+    return site_root() + f"/confirm/{token}"
 
 
 def show_link_on_page() -> bool:
@@ -82,7 +83,7 @@ def sign_up(*, username: object, email: object, password: object, honeypot: obje
 
 
 def _tell_owner(user: User) -> None:
-    base = current_app.config["SITE_URL"].rstrip("/")
+    base = site_root()
     send_mail(to=user.email, subject="Someone tried to sign up with your address",
               text=f"Hello {user.username},\n\nSomeone (perhaps you) tried to create a new account with this "
                    f"address, which already has one. To use it, log in at {base}/login, or choose a new "

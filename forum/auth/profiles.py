@@ -18,6 +18,13 @@ def get_profile(username: str) -> User:
     return user
 
 
+def deleted_account(username: str) -> User | None:
+    """The deleted account behind a link to its placeholder name (deleted-N: mentions are renamed to it), for a
+    page that says the account was deleted rather than a bare 404."""
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower(),
+                                                   User.is_deleted.is_(True)))
+
+
 def activity(user: User, limit: int = 10) -> dict:
     """The member's latest visible questions and answers, for the profile page (each from an index by author and
     time), and their totals, counted once per change to the questions rather than per view."""

@@ -14,6 +14,7 @@ from forum.auth.passwords import hash_password, verify_password
 from forum.clock import utcnow
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
+from forum.links import site_root
 from forum.models import ApiToken, Role, User
 from forum.notifications.mail import send_mail
 from forum.policy import Policy
@@ -131,7 +132,7 @@ def request_password_reset(*, email: str) -> None:
     if user is None or not user.email:
         return
     token = _reset_serializer().dumps({"uid": user.id, "fp": _reset_fingerprint(user)})
-    link = current_app.config["SITE_URL"].rstrip("/") + f"/reset-password/{token}"
+    link = site_root() + f"/reset-password/{token}"
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(to=user.email, subject="Reset your password",
               text=f"Hello {user.username},\n\nTo choose a new password, open this link within {minutes} "

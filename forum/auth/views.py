@@ -189,6 +189,9 @@ def revoke_token(token_id: int):
 
 @bp.get("/users/<username>")
 def profile(username: str):
+    gone = profiles.deleted_account(username)
+    if gone is not None:  # 410: the name's owner left; the page says so (a 404 reads as a broken link)
+        return render_template("auth/deleted_profile.html", username=gone.username), 410
     return _render_profile(profiles.get_profile(username))
 
 

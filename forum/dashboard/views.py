@@ -1,13 +1,14 @@
 """The staff dashboard page and its CSV downloads: thin over dashboard.read (the rollups)."""
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
 from forum.clock import utcnow
 from forum.dashboard import bp, charts, csv, display, listening, read, stats
 from forum.dashboard.period import PRESETS
 from forum.errors import Invalid, NotFound
+from forum.links import site_root
 from forum.notifications import queries as notification_queries
 from forum.pagecache import prefetch
 from forum.questions.queries import categories
@@ -43,6 +44,6 @@ def download(table: str):
         period, data = read.dashboard_for(actor=current_user, args=request.args)
     except Invalid as error:
         return _page(None, None, error.fields), 422
-    body = csv.render(table, data, current_app.config.get("SITE_URL", "").rstrip("/"))
+    body = csv.render(table, data, site_root())
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{csv.filename(table, period)}"'})

@@ -26,7 +26,9 @@ def escalation_json(escalation: Escalation, **extra: Any) -> dict[str, Any]:
         "created_at": isoformat(escalation.created_at), "due_at": isoformat(escalation.due_at),
         "breached": queries.is_breached(escalation, utcnow()),
         "first_staff_reply_at": isoformat(escalation.first_staff_reply_at),
-        "resolved_at": isoformat(escalation.resolved_at), "resolution_note": escalation.resolution_note,
+        "resolved_at": isoformat(escalation.resolved_at),
+        "resolved_by": escalation.resolved_by.username if escalation.resolved_by else None,
+        "resolution_note": escalation.resolution_note,
         "request_count": escalation.request_count, **extra,
     }
 
@@ -45,7 +47,7 @@ def escalations_queue():
     user = require_user()
     policy = Policy(user)
     policy.ensure(policy.can_work_escalations(), "Only staff see the escalation queue.")
-    page = queries.list_escalations(queries.QueueFilters.from_args(request.args), user)
+    page = queries.list_escalations(queries.QueueFilters.from_args(request.args, strict=True), user)
     return jsonify(page_json(page, escalation_json))
 
 
@@ -83,7 +85,9 @@ _ESCALATION = _obj(["id", "question_id", "status", "reason", "requested_by", "as
                    source={"type": "string", "enum": ["member", "moderator", "auto"]},
                    requested_by={"type": "string", "nullable": True}, assignee={"type": "string", "nullable": True},
                    created_at=TIME, due_at=TIME, breached={"type": "boolean"}, first_staff_reply_at=TIME,
-                   resolved_at=TIME, resolution_note={"type": "string", "nullable": True},
+                   resolved_at=TIME, resolved_by={"type": "string", "nullable": True,
+                                                  "description": "the staff member who resolved it"},
+                   resolution_note={"type": "string", "nullable": True},
                    request_count={"type": "integer"},
                    joined={"type": "boolean", "description": "escalate only: true when the request joined an "
                                                              "escalation already open on the question"})
@@ -100,11 +104,14 @@ _joined = op("Ask staff for help: 201 with a new escalation, or 200 with the ope
              "escalations", body="EscalateRequest", schema="Escalation", status="201", auth=True, path_id=True)
 _joined["responses"]["200"] = {"description": "Joined the escalation already open on this question",
                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Escalation"}}}}
+_queue_op = op("The staff queue by due time; status: active (the default: open and assigned), open, assigned, "
+               "breached (open or assigned, past due and still without a staff reply), resolved (newest first), "
+               "mine; any other value is refused with 422", "escalations", params=["status", "page", "per_page"],
+               schema="EscalationList", auth=True)
+_queue_op["parameters"][0]["schema"] = {"type": "string", "enum": list(queries.FILTERS)}
 OPENAPI_PATHS = {
     "/questions/{id}/escalate": {"post": _joined},
-    "/escalations": {"get": op("The staff queue by due time; status: open, assigned, resolved, mine (default: "
-                               "open and assigned)", "escalations", params=["status", "page", "per_page"],
-                               schema="EscalationList", auth=True)},
+    "/escalations": {"get": _queue_op},
     "/escalations/{id}/assign": {"post": op("Assign to a staff member (default: yourself); they are notified",
                                             "escalations", body="AssignRequest", schema="Escalation", auth=True,
                                             path_id=True)},

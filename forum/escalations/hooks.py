@@ -10,6 +10,13 @@ from forum.models import Escalation, EscalationStatus, Idea, IdeaComment, Post, 
 from forum.notifications.services import notify
 
 
+def asker_id(escalation: Escalation) -> int | None:
+    """Who hears how it goes: the member who asked, or for an automatic escalation the question's asker."""
+    if escalation.requested_by_id is not None or escalation.source != "auto" or escalation.thread_id is None:
+        return escalation.requested_by_id
+    return escalation.thread.author_id
+
+
 def record_staff_reply(thread: Thread, post: Post, now: datetime) -> None:
     """The first staff answer on an escalated thread stops the SLA clock; the requester hears of it."""
     if not post.is_staff_reply:
@@ -20,7 +27,7 @@ def record_staff_reply(thread: Thread, post: Post, now: datetime) -> None:
     if escalation is None:
         return
     _stop_clock(escalation, post.author, now)
-    notify(user_id=escalation.requested_by_id, kind="escalation_answered", actor=post.author,
+    notify(user_id=asker_id(escalation), kind="escalation_answered", actor=post.author,
            thread_id=thread.id, post_id=post.id, url=f"/questions/{thread.id}/{thread.slug}#post-{post.id}",
            text=f"Staff answered “{thread.title}”, which you escalated")
 

@@ -10,14 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from forum import pagecache
 from forum.clock import utcnow
-from forum.errors import NotFound
+from forum.errors import Invalid, NotFound
 from forum.extensions import db
 from forum.models import Escalation, EscalationStatus, Role, User
 from forum.pagination import Page, clamp, in_order, page_of_ids
 from forum.validation import parse_int
 
-FILTERS = ("active", "open", "assigned", "resolved", "mine")
+FILTERS = ("active", "open", "assigned", "breached", "resolved", "mine")
 PER_PAGE = 25
+ACTIVE = (EscalationStatus.OPEN, EscalationStatus.ASSIGNED)
 
 
 def find_user(username: str) -> User | None:
@@ -41,8 +42,13 @@ class QueueFilters:
     per_page: int = PER_PAGE
 
     @classmethod
-    def from_args(cls, args: Any) -> QueueFilters:
+    def from_args(cls, args: Any, *, strict: bool = False) -> QueueFilters:
+        """The page forgives an unknown status (the whole queue); the API (`strict`) refuses it with 422, so a
+        script's typo is not read as "everything"."""
         status = args.get("status") or "active"
+        if strict and status not in FILTERS:
+            raise Invalid("Some fields need attention.",
+                          {"status": f"Use one of: {', '.join(FILTERS)} (or leave it out for {FILTERS[0]})."})
         return cls(status=status if status in FILTERS else "active",
                    page=parse_int(args.get("page"), 1, maximum=100_000),
                    per_page=parse_int(args.get("per_page"), PER_PAGE, maximum=100))
@@ -56,8 +62,13 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
     middle), then its rows."""
     ids, order = _queue_ids(filters, viewer)
     mine = f":{viewer.id}" if filters.status == "mine" else ""
-    total = pagecache.memo(f"count:escalations:{filters.status}{mine}", [pagecache.ESCALATIONS],
-                           lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
+    def count() -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
+
+    # the breached set grows with the clock, not only with writes: counted each time (two index ranges of the
+    # waiting ones, as the summary's figure is)
+    total = count() if filters.status == "breached" else \
+        pagecache.memo(f"count:escalations:{filters.status}{mine}", [pagecache.ESCALATIONS], count)
     page = clamp(filters.page, total, filters.per_page)
     page_ids = page_of_ids(ids, order, page, total, filters.per_page)
     rows = db.session.scalars(sa.select(Escalation).where(Escalation.id.in_(page_ids)).options(
@@ -69,10 +80,15 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
 def _queue_ids(filters: QueueFilters, viewer: User) -> tuple[sa.Select, list[tuple[Any, bool]]]:
     """The ids a filter selects and the order to page them in. The active queue is the open and the assigned
     ones merged, each read in due order from its own range of the (status, due_at, id) index: a filter of both
-    statuses had the planner walk every escalation ever raised by due time."""
-    if filters.status == "active":
-        both = sa.union_all(*(sa.select(Escalation.id, Escalation.due_at).where(Escalation.status == status)
-                              for status in (EscalationStatus.OPEN, EscalationStatus.ASSIGNED))).subquery()
+    statuses had the planner walk every escalation ever raised by due time. The breached ones are the same two
+    ranges cut at now (due_at < now), still waiting for a first staff reply."""
+    if filters.status in ("active", "breached"):
+        late = filters.status == "breached"
+        now = utcnow()
+        both = sa.union_all(*(sa.select(Escalation.id, Escalation.due_at).where(
+            Escalation.status == status,
+            *((Escalation.due_at < now, Escalation.first_staff_reply_at.is_(None)) if late else ()))
+            for status in ACTIVE)).subquery()
         return sa.select(both.c.id), [(both.c.due_at, False), (both.c.id, False)]
     ids = sa.select(Escalation.id)
     if filters.status == "mine":
@@ -97,8 +113,7 @@ def counts() -> dict[str, int]:
 def breached_active_count(now: datetime | None = None) -> int:
     now = now or utcnow()
     return db.session.scalar(sa.select(sa.func.count()).select_from(Escalation).where(
-        Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)),
-        Escalation.first_staff_reply_at.is_(None), Escalation.due_at < now)) or 0
+        Escalation.status.in_(ACTIVE), Escalation.first_staff_reply_at.is_(None), Escalation.due_at < now)) or 0
 
 
 def staff_members() -> list[User]:
@@ -108,6 +123,16 @@ def staff_members() -> list[User]:
     ids = sa.union_all(*(sa.select(User.id).where(User.role == role) for role in roles))
     return sorted(db.session.scalars(sa.select(User).where(User.id.in_(ids), User.is_deleted.is_(False))),
                   key=lambda user: user.username.lower())
+
+
+def first_reply_recorded(post: Any) -> Escalation | None:
+    """The escalation whose SLA clock this staff answer stopped (hooks.record_staff_reply stamps the answer's
+    own time and author), for the confirmation the author reads; None for any other answer."""
+    if not getattr(post, "is_staff_reply", False):
+        return None
+    return db.session.scalar(sa.select(Escalation).where(
+        Escalation.thread_id == post.thread_id, Escalation.first_staff_reply_by_id == post.author_id,
+        Escalation.first_staff_reply_at == post.created_at).limit(1))
 
 
 def get_escalation(escalation_id: int) -> Escalation:

@@ -7,13 +7,14 @@ import sqlalchemy as sa
 
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid
+from forum.escalations.hooks import asker_id
 from forum.escalations.queries import find_user
 from forum.extensions import db
 from forum.models import Category, Escalation, EscalationStatus, Thread, User
 from forum.moderation.audit import record_audit
 from forum.notifications.services import notify
 from forum.policy import Policy
-from forum.site import support_policy
+from forum.site import settings as site_settings, support_policy
 # Module references: questions.services and ideas.services may still be initialising when this domain is imported.
 from forum.ideas import services as idea_services
 from forum.questions import services as question_services
@@ -29,7 +30,8 @@ def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Esc
     policy.ensure_active()
     _ensure_can_escalate(policy, thread)
     errors = FieldErrors()
-    reason = errors.text("reason", reason, label="Reason", min_len=5, max_len=REASON_MAX, multiline=True)
+    reason = errors.text("reason", reason, label="Reason", min_len=5, max_len=REASON_MAX, multiline=True,
+                         hint="Tell staff what you need from them and what you tried")
     errors.check()
     # Lock the thread row so two simultaneous requests cannot both open an escalation.
     thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
@@ -51,9 +53,20 @@ def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Esc
 
 
 def _ensure_can_escalate(policy: Policy, thread: Thread) -> None:
-    policy.ensure(policy.can_escalate(thread), "This thread is hidden." if thread.is_hidden else
-                  "Only the asker can ask staff for help before the question is a day old, and only while it "
-                  "is unsolved.")
+    policy.ensure(policy.can_escalate(thread), escalate_refusal(policy, thread))
+
+
+def escalate_refusal(policy: Policy, thread: Thread) -> str:
+    """Why this person cannot ask staff for help on this thread, in words for the page that would show the form."""
+    if policy.viewer is not None and policy.viewer.is_suspended:
+        until = policy.viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
+        return f"Your account is suspended until {until}; you can read but not ask staff for help."
+    if thread.is_hidden:
+        return "This thread is hidden."
+    if thread.is_solved:
+        return "This question is solved, so only its asker or a moderator can ask staff for help on it."
+    return ("Only the asker can ask staff for help before the question is a day old. If you need help with the "
+            "same problem, ask your own question: staff see it too.")
 
 
 def _active_escalation(thread_id: int) -> Escalation | None:
@@ -105,8 +118,12 @@ def assign_escalation(*, actor: User, escalation: Escalation, assignee: object =
         raise Conflict("This escalation is already resolved.")
     if escalation.assignee_id == target.id:
         raise Conflict(f"This escalation is already assigned to {target.username}.")
+    previous = escalation.assignee_id
     escalation.assignee_id, escalation.status, escalation.assigned_at = target.id, EscalationStatus.ASSIGNED, utcnow()
     title = escalation.subject.title
+    if previous is not None and previous != actor.id:  # a colleague took the case over: its holder is told
+        notify(user_id=previous, kind="escalation_assigned", actor=actor, **_about(escalation),
+               text=f"{actor.username} took over the escalation on “{title}” (now with {target.username})")
     notify(user_id=target.id, kind="escalation_assigned", actor=actor, **_about(escalation),
            text=f"{actor.username} assigned you the escalation on “{title}”")
     record_audit(actor=actor, action="escalation.assign", target_type="escalation", target_id=escalation.id,
@@ -127,10 +144,11 @@ def resolve_escalation(*, actor: User, escalation: Escalation, note: object = ""
         raise Conflict("This escalation is already resolved.")
     now = utcnow()
     escalation.status, escalation.resolved_at, escalation.resolution_note = EscalationStatus.RESOLVED, now, note
+    escalation.resolved_by_id = actor.id
     if escalation.assignee_id is None:
         escalation.assignee_id, escalation.assigned_at = actor.id, now
     title = escalation.subject.title
-    notify(user_id=escalation.requested_by_id, kind="escalation_resolved", actor=actor, **_about(escalation),
+    notify(user_id=asker_id(escalation), kind="escalation_resolved", actor=actor, **_about(escalation),
            text=f"Staff resolved your request for help on “{title}”")
     record_audit(actor=actor, action="escalation.resolve", target_type="escalation", target_id=escalation.id,
                  label=title, note=note)
@@ -159,6 +177,10 @@ def escalate_overdue_questions(*, now: datetime | None = None) -> int:
         hours = delays[thread.category_id]
         escalation = _open_escalation(thread, requested_by=None, source="auto", now=now,
                                       reason=f"No answer after {hours} hours.")
+        notify(user_id=thread.author_id, kind="escalation_opened", thread_id=thread.id,
+               url=question_services.thread_url(thread),
+               text=f"Nobody answered “{thread.title}” within {hours} hours, so it went to "
+                    f"{site_settings().staff_name}: they will reply in the thread")
         record_audit(actor=None, action="escalation.auto", target_type="escalation", target_id=escalation.id,
                      label=thread.title, note=f"unanswered for {hours} hours")
     db.session.commit()

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from forum.auth.redirects import safe_next
 from forum.clock import utcnow
-from forum.errors import Invalid
+from forum.errors import Invalid, PermissionDenied
 from forum.escalations import bp, queries, services
 from forum.policy import Policy
 from forum.site import support_policy
@@ -17,18 +17,28 @@ from forum.questions import services as question_services
 @bp.route("/questions/<int:thread_id>/escalate", methods=["GET", "POST"])
 @login_required
 def escalate(thread_id: int):
+    """The form opens only for someone the policy lets send it (else the page says why, with no form); a refusal
+    on sending (the question got solved, the account was suspended meanwhile) keeps the typed reason."""
     thread = question_services.get_thread(thread_id, current_user)
     if request.method == "GET":
-        return render_template("escalations/new.html", thread=thread, form={}, errors={},
-                               sla_hours=support_policy(thread.category)[0])
+        return _render_escalate(thread, {}, {})
     try:
         _, joined = services.escalate_thread(actor=current_user, thread=thread, reason=request.form.get("reason"))
     except Invalid as error:
-        return render_template("escalations/new.html", thread=thread, form=request.form, errors=error.fields,
-                               sla_hours=support_policy(thread.category)[0]), 422
+        return _render_escalate(thread, request.form, error.fields, error.status)
+    except PermissionDenied as error:
+        return _render_escalate(thread, request.form, {}, error.status, refused=error.message)
     flash("This question already had an open request for staff help; yours was added to it." if joined else
           "Staff have been asked to help. You will be notified when they answer.", "success")
     return redirect(question_services.thread_url(thread))
+
+
+def _render_escalate(thread, form, errors, status: int = 200, refused: str | None = None):
+    policy = Policy(current_user)
+    if refused is None and not policy.can_escalate(thread):
+        status, refused = 403, services.escalate_refusal(policy, thread)
+    return render_template("escalations/new.html", thread=thread, form=form, errors=errors, refused=refused,
+                           sla_hours=support_policy(thread.category)[0]), status
 
 
 @bp.get("/staff/escalations")

@@ -5,13 +5,16 @@ from typing import Any
 
 from flask import Response, jsonify, request, stream_with_context
 
+from forum import trust
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
-from forum.api.openapi import INT, STR, TIME, _obj, op
+from forum.api.openapi import HELD, INT, STR, TIME, _obj, op
 from forum.clock import isoformat
-from forum.ideas import export, queries, services
+from forum.ideas import export, queries, requests, services
 from forum.ideas.services import idea_url
-from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange
+from forum.models import Idea, IdeaComment, IdeaQuestion, IdeaQuestionKind, IdeaStatus, IdeaStatusChange
+from forum.questions import services as question_services
+from forum.questions.services import thread_url
 
 
 def idea_json(idea: Idea, my_vote: int = 0) -> dict[str, Any]:
@@ -34,10 +37,35 @@ def change_json(change: IdeaStatusChange) -> dict[str, Any]:
             "actor": user_json(change.actor), "created_at": isoformat(change.created_at)}
 
 
+def request_json(link: IdeaQuestion) -> dict[str, Any]:
+    """A question whose demand the idea carries: `converted` (it became the idea) or `linked` (staff linked it)."""
+    return {"id": link.thread_id, "title": link.thread.title, "url": thread_url(link.thread), "kind": link.kind,
+            "linked_at": isoformat(link.linked_at)}
+
+
 def _full_idea(idea: Idea) -> dict[str, Any]:
     page = queries.idea_page(idea, viewer())
     return {**idea_json(idea, page.my_vote), "comments": [comment_json(c) for c in page.comments],
-            "status_history": [change_json(c) for c in page.history]}
+            "status_history": [change_json(c) for c in page.history],
+            "votes_from_questions": page.votes_from_questions,
+            "linked_questions": [request_json(link) for link in page.requests]}
+
+
+@bp.post("/questions/<int:thread_id>/to-idea")
+def question_to_idea(thread_id: int):
+    user = require_user()
+    body = json_body()
+    idea = requests.question_to_idea(actor=user, thread=question_services.get_thread(thread_id, user),
+                                     title=body.get("title"), body=body.get("body"), category=body.get("category"))
+    return jsonify(_full_idea(idea)), 201
+
+
+@bp.post("/ideas/<int:idea_id>/questions")
+def link_idea_question(idea_id: int):
+    user = require_user()
+    link = requests.link_question(actor=user, idea=services.get_idea(idea_id, user),
+                                  question_id=json_body().get("question_id"))
+    return jsonify(_full_idea(services.get_idea(link.idea_id, user))), 201
 
 
 @bp.get("/ideas")
@@ -52,7 +80,7 @@ def submit_idea():
     idea = services.submit_idea(actor=require_user(), title=body.get("title"), body=body.get("body"),
                                  category=body.get("category"), confirm_public=body.get("confirm_public"),
                                  private_to_staff=body.get("private_to_staff"))
-    return jsonify(_full_idea(idea)), 201
+    return jsonify({**_full_idea(idea), **trust.held_json(idea, "idea")}), 201
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -82,7 +110,7 @@ def comment_idea(idea_id: int):
     posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=body.get("body"),
                                       confirm_public=body.get("confirm_public"),
                                       private_to_staff=body.get("private_to_staff"))
-    return jsonify(comment_json(posted)), 201
+    return jsonify({**comment_json(posted), **trust.held_json(posted, "comment")}), 201
 
 
 @bp.post("/ideas/comments/<int:comment_id>/pin")
@@ -132,13 +160,23 @@ OPENAPI_SCHEMAS = {
                  vote_count=INT, my_vote={"type": "integer", "enum": [0, 1]}, comment_count=INT, merged_into=_ID,
                  category=STR, author=_AUTHOR, created_at=TIME, url=STR,
                  comments={"type": "array", "items": {"$ref": "#/components/schemas/IdeaComment"}},
-                 status_history={"type": "array", "items": {"$ref": "#/components/schemas/IdeaStatusChange"}}),
+                 status_history={"type": "array", "items": {"$ref": "#/components/schemas/IdeaStatusChange"}},
+                 votes_from_questions={"type": "integer", "minimum": 0,
+                                       "description": "of vote_count, the votes carried from questions"},
+                 linked_questions={"type": "array", "items": {"$ref": "#/components/schemas/IdeaRequest"}},
+                 **HELD),
+    "IdeaRequest": _obj(["id", "title", "url", "kind", "linked_at"], id=INT, title=STR, url=STR,
+                        kind={"type": "string", "enum": list(IdeaQuestionKind.ALL)}, linked_at=TIME),
+    "QuestionToIdea": _obj([], title={"type": "string", "minLength": 10, "maxLength": 150},
+                           body={"type": "string", "minLength": 10, "maxLength": 20000}, category=STR),
+    "IdeaQuestionLink": _obj(["question_id"], question_id={"type": "integer", "minimum": 1,
+                                                           "maximum": 2147483647}),
     "IdeaList": _obj(["items", "page", "per_page", "total"],
                      items={"type": "array", "items": {"$ref": "#/components/schemas/Idea"}},
                      page=INT, per_page=INT, total=INT),
     "IdeaComment": _obj(["id", "idea_id", "body_html", "author", "is_official", "is_pinned", "created_at"],
                         id=INT, idea_id=INT, body_html=STR, author=_AUTHOR, is_official={"type": "boolean"},
-                        is_pinned={"type": "boolean"}, created_at=TIME),
+                        is_pinned={"type": "boolean"}, created_at=TIME, **HELD),
     "IdeaStatusChange": _obj(["from", "to", "note", "actor", "created_at"], **{
         "from": STR, "to": STR, "note": STR, "actor": _AUTHOR, "created_at": TIME}),
     "NewIdea": _obj(["title", "body", "category"], title={"type": "string", "minLength": 10, "maxLength": 150},
@@ -148,12 +186,15 @@ OPENAPI_SCHEMAS = {
     "NewIdeaComment": _obj(["body"], body={"type": "string", "minLength": 2, "maxLength": 10000}),
     "IdeaCommentPin": _obj(["pinned"], pinned={"type": "boolean"}),
     "IdeaStatusUpdate": _obj(["status"], status={"type": "string", "enum": list(services.SETTABLE)},
-                             note={"type": "string", "maxLength": 2000}),
-    "IdeaMerge": _obj(["into"], into=INT, note={"type": "string", "maxLength": 2000}),
+                             note={"type": "string", "maxLength": 2000, "description": "public; required (422 "
+                                   "naming `note`) for " + ", ".join(services.NOTE_REQUIRED)}),
+    "IdeaMerge": _obj(["into", "note"], into=INT, note={"type": "string", "minLength": 1, "maxLength": 2000,
+                                                        "description": "public: why these are the same idea"}),
     "SimilarIdeas": _obj(["items"], items={"type": "array", "items": _obj(
         ["id", "title", "url", "status", "vote_count"], id=INT, title=STR, url=STR, status=STR, vote_count=INT)}),
     "IdeaExport": _obj(["items", "count"], count=INT, items={"type": "array", "items": _obj(
         list(export.COLUMNS), id=INT, title=STR, status=STR, category=STR, votes=INT, votes_last_30_days=INT,
+        votes_from_questions=INT, linked_questions=INT,
         comments=INT, author=STR, created=TIME, status_changed_at=TIME, url=STR)}),
 }
 
@@ -176,6 +217,15 @@ OPENAPI_PATHS = {
                                       body="IdeaStatusUpdate", schema="Idea", auth=True, path_id=True)},
     "/ideas/{id}/merge": {"post": op("Merge this idea into another (staff); no voter is counted twice", "ideas",
                                      body="IdeaMerge", schema="Idea", auth=True, path_id=True)},
+    "/questions/{id}/to-idea": {"post": op(
+        "Turn a question into an idea (staff, or the asker of an unsolved question): its asker, upvoters and "
+        "watchers become the idea's voters and followers, each once; the question takes no new answers. Fields "
+        "left out take the question's title, text and category", "ideas", body="QuestionToIdea", schema="Idea",
+        status="201", auth=True, path_id=True)},
+    "/ideas/{id}/questions": {"post": op(
+        "Link an existing question to this idea (staff): its asker, upvoters and watchers are carried as in a "
+        "conversion; the question stays open", "ideas", body="IdeaQuestionLink", schema="Idea", status="201",
+        auth=True, path_id=True)},
     "/ideas/export": {"get": op("Export top ideas as CSV or JSON (staff)", "ideas", schema="IdeaExport", auth=True,
                                 params=["format", "status", "category", "since", "limit"])},
 }

@@ -11,17 +11,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from forum.clock import isoformat, utcnow
 from forum.extensions import db
-from forum.models import Category, Idea, IdeaStatus, IdeaVote, User
+from forum.links import site_root
+from forum.models import Category, Idea, IdeaQuestion, IdeaStatus, IdeaVote, User
 from forum.policy import Policy
 from forum.spreadsheet import defuse
 from forum.validation import FieldErrors
 
-COLUMNS = ("id", "title", "status", "category", "votes", "votes_last_30_days", "comments", "author", "created",
-           "status_changed_at", "url")
+# votes_from_questions and linked_questions: the demand that was asked as questions (issue 16), part of `votes`
+COLUMNS = ("id", "title", "status", "category", "votes", "votes_last_30_days", "votes_from_questions",
+           "linked_questions", "comments", "author", "created", "status_changed_at", "url")
 FORMATS = ("csv", "json")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1_000_000
 BATCH = 1_000  # rows fetched per round trip and written per chunk
@@ -97,7 +98,7 @@ def export_ideas(*, actor: Any, args: Mapping[str, Any]) -> tuple[ExportFilters,
 
 def stream(filters: ExportFilters) -> Iterator[str]:
     """The export itself, with no permission check: for export_ideas and the operator's CLI only."""
-    rows = _rows(filters, current_app.config.get("SITE_URL", "").rstrip("/"))
+    rows = _rows(filters, site_root())
     return _csv_chunks(rows) if filters.format == "csv" else _json_chunks(rows)
 
 
@@ -108,7 +109,12 @@ def export_query(filters: ExportFilters) -> sa.Select:
     recent = (sa.select(sa.func.count()).select_from(IdeaVote)
               .where(IdeaVote.idea_id == Idea.id, IdeaVote.created_at >= utcnow() - timedelta(days=30))
               .correlate(Idea).scalar_subquery())
-    query = (sa.select(Idea.id, Idea.title, Idea.status, Category.slug, Idea.vote_count, recent,
+    carried = (sa.select(sa.func.count()).select_from(IdeaVote)  # ix_idea_votes_idea_source answers it
+               .where(IdeaVote.idea_id == Idea.id, IdeaVote.source_thread_id.is_not(None))
+               .correlate(Idea).scalar_subquery())
+    questions = (sa.select(sa.func.count()).select_from(IdeaQuestion).where(IdeaQuestion.idea_id == Idea.id)
+                 .correlate(Idea).scalar_subquery())
+    query = (sa.select(Idea.id, Idea.title, Idea.status, Category.slug, Idea.vote_count, recent, carried, questions,
                        Idea.comment_count, User.username, User.is_deleted, Idea.created_at, Idea.status_changed_at)
              .join(Category, Category.id == Idea.category_id).join(User, User.id == Idea.author_id)
              .where(Idea.is_hidden.is_(False)))
@@ -123,10 +129,11 @@ def export_query(filters: ExportFilters) -> sa.Select:
 
 def _rows(filters: ExportFilters, site_url: str) -> Iterator[dict[str, Any]]:
     result = db.session.execute(export_query(filters).execution_options(yield_per=BATCH))
-    for (idea_id, title, status, category, votes, recent, comments, author, author_deleted, created,
-         changed) in result:
+    for (idea_id, title, status, category, votes, recent, carried, questions, comments, author, author_deleted,
+         created, changed) in result:
         yield {"id": idea_id, "title": title, "status": status, "category": category, "votes": votes,
-               "votes_last_30_days": recent, "comments": comments,
+               "votes_last_30_days": recent, "votes_from_questions": carried, "linked_questions": questions,
+               "comments": comments,
                "author": "deleted user" if author_deleted else author, "created": isoformat(created),
                "status_changed_at": isoformat(changed), "url": f"{site_url}/ideas/{idea_id}"}
 

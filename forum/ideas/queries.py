@@ -6,13 +6,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from forum import pagecache
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Category, Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, ReputationEvent, User
+from forum.models import (Category, Idea, IdeaComment, IdeaQuestion, IdeaStatus, IdeaStatusChange, IdeaVote,
+                          ReputationEvent, Thread, User)
 from forum.pagination import clamp, in_order, last_page, page_of_ids, slice_of_ids
+from forum.notifications.queries import watched_idea_ids
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -50,6 +52,7 @@ class IdeaList:
     total: int
     my_votes: set[int] = field(default_factory=set)
     recent_votes: dict[int, int] = field(default_factory=dict)
+    my_watches: set[int] = field(default_factory=set)  # the Watch / Watching buttons: one query for the page
 
     @property
     def pages(self) -> int:
@@ -89,7 +92,8 @@ def list_ideas(filters: IdeaFilters, viewer: Any, *, bodies: bool = False) -> Id
     rows = in_order(db.session.scalars(sa.select(Idea).where(Idea.id.in_(page_ids)).options(*options)).all(),
                     page_ids) if page_ids else []
     return IdeaList(items=rows, page=page, per_page=filters.per_page, total=total,
-                    my_votes=my_idea_votes(viewer, page_ids), recent_votes=_recent_counts(page_ids))
+                    my_votes=my_idea_votes(viewer, page_ids), recent_votes=_recent_counts(page_ids),
+                    my_watches=watched_idea_ids(viewer, page_ids))
 
 
 def _filtered(query: sa.Select, filters: IdeaFilters, see_hidden: bool) -> sa.Select:
@@ -151,12 +155,14 @@ class IdeaPage:
     history: list[IdeaStatusChange]
     my_vote: int
     merged_here: list[Idea]
+    requests: list[IdeaQuestion] = field(default_factory=list)  # the questions that asked for it (issue 16)
+    votes_from_questions: int = 0
 
 
 def idea_page(idea: Idea, viewer: Any) -> IdeaPage:
     """Pinned official comments first, then the conversation in order; the status history oldest first."""
     comments = list(db.session.scalars(
-        sa.select(IdeaComment).where(IdeaComment.idea_id == idea.id, IdeaComment.is_hidden.is_(False))
+        sa.select(IdeaComment).where(IdeaComment.idea_id == idea.id, Policy(viewer).visible_idea_comments())
         .options(joinedload(IdeaComment.author))
         .order_by(IdeaComment.is_pinned.desc(), IdeaComment.created_at, IdeaComment.id)))
     history = list(db.session.scalars(
@@ -165,7 +171,28 @@ def idea_page(idea: Idea, viewer: Any) -> IdeaPage:
     merged_here = list(db.session.scalars(_visible(sa.select(Idea), viewer).where(Idea.merged_into_id == idea.id)
                                           .order_by(Idea.id)))
     return IdeaPage(idea=idea, comments=comments, history=history, merged_here=merged_here,
-                    my_vote=1 if idea.id in my_idea_votes(viewer, [idea.id]) else 0)
+                    my_vote=1 if idea.id in my_idea_votes(viewer, [idea.id]) else 0,
+                    requests=linked_questions(idea.id, viewer), votes_from_questions=votes_from_questions(idea.id))
+
+
+REQUESTS_SHOWN = 100
+
+
+def linked_questions(idea_id: int, viewer: Any, limit: int = REQUESTS_SHOWN) -> list[IdeaQuestion]:
+    """The questions whose demand this idea carries, oldest link first, with their threads; hidden questions
+    only for those who may see them."""
+    query = (sa.select(IdeaQuestion).join(Thread, Thread.id == IdeaQuestion.thread_id)
+             .where(IdeaQuestion.idea_id == idea_id).options(contains_eager(IdeaQuestion.thread))
+             .order_by(IdeaQuestion.linked_at, IdeaQuestion.id).limit(limit))
+    if not Policy(viewer).can_view_hidden():
+        query = query.where(Thread.is_hidden.is_(False))
+    return list(db.session.scalars(query))
+
+
+def votes_from_questions(idea_id: int) -> int:
+    """How many of the idea's votes were carried from questions (read from ix_idea_votes_idea_source alone)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(IdeaVote).where(
+        IdeaVote.idea_id == idea_id, IdeaVote.source_thread_id.is_not(None))) or 0
 
 
 def similar_ideas(text: str, limit: int = 5) -> list[Idea]:

@@ -1,6 +1,8 @@
 """Idea use cases: one public function per use case, one commit each."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from forum import trust
@@ -8,9 +10,11 @@ from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
 from forum.escalations.hooks import record_staff_idea_comment
 from forum.extensions import db
+from forum.ideas.links import after_merge, after_status_change
 from forum.markup import render_markdown
 from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
 from forum.moderation.audit import record_audit
+from forum.notifications.mentions import MentionResolver, notify_idea_mentions
 from forum.notifications.services import idea_watcher_ids, notify_all, watch_idea
 from forum.policy import Policy
 from forum.privacy.guard import attach_private_note, screen
@@ -20,6 +24,8 @@ from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
 SETTABLE = tuple(status for status in IdeaStatus.ALL if status != IdeaStatus.DUPLICATE)  # duplicate: by merge
+# The board promises that the team explains every decision (issue 16): these moves, and merging, need a public note
+NOTE_REQUIRED = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.SHIPPED, IdeaStatus.DECLINED)
 
 
 def idea_url(idea: Idea | int, anchor: str = "") -> str:
@@ -61,13 +67,17 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Description"})
     title, body = screened.values["title"], screened.values["body"]
-    trust.check_post(actor=actor, kind=trust.IDEA, text=body, extra=title)  # ideas are not held: see forum/trust.py
+    held = trust.check_post(actor=actor, kind=trust.IDEA, text=body, extra=title)
     now = utcnow()
-    idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
-                author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
+    mentions = MentionResolver()  # @names link to profiles and tell those members (not while held)
+    idea = Idea(title=title, body_md=body, body_html=render_markdown(body, mention_resolver=mentions),
+                category=found_category, author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
+    if held:  # hidden until a moderator approves it (forum/moderation/pending.py); its author still sees it
+        trust.hold(idea)
     db.session.add(idea)
     db.session.flush()
     watch_idea(user=actor, idea_id=idea.id)
+    notify_idea_mentions(actor=actor, resolver=mentions, idea=idea)
     if screened.private_note:
         attach_private_note(actor=actor, idea=idea, note=screened.private_note)
     db.session.commit()
@@ -104,7 +114,8 @@ def _apply_vote(policy: Policy, actor: User, idea_id: int, user_id: int, value: 
         db.session.add(IdeaVote(user_id=user_id, idea_id=idea_id, created_at=utcnow()))
         db.session.flush()
         db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count + 1))
-        watch_idea(user=actor, idea_id=idea_id)
+        if actor.follow_voted_ideas:  # the member's choice in their notification settings (on by default)
+            watch_idea(user=actor, idea_id=idea_id)
     elif value == 0 and existing is not None:
         db.session.execute(sa.delete(IdeaVote).where(IdeaVote.id == existing))
         db.session.execute(sa.update(Idea).where(Idea.id == idea_id).values(vote_count=Idea.vote_count - 1))
@@ -123,13 +134,34 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
                       labels={"body": "Comment"})
     body = screened.values["body"]
+    held = trust.check_post(actor=actor, kind=trust.IDEA_COMMENT, text=body)
     now = utcnow()
-    comment = IdeaComment(idea_id=idea.id, author_id=actor.id, body_md=body, body_html=render_markdown(body),
-                          is_official=actor.is_staff, created_at=now)
+    mentions = MentionResolver()
+    comment = IdeaComment(idea_id=idea.id, author_id=actor.id, body_md=body,
+                          body_html=render_markdown(body, mention_resolver=mentions), is_official=actor.is_staff,
+                          created_at=now)
+    if held:  # hidden, uncounted and untold until a moderator approves it (forum/moderation/pending.py)
+        trust.hold(comment)
     db.session.add(comment)
+    db.session.flush()
+    if not held:
+        _publish_comment(idea, comment, actor, now, mentions)
+    if screened.private_note:
+        attach_private_note(actor=actor, idea=idea, note=screened.private_note)
+    db.session.commit()
+    return comment
+
+
+def _publish_comment(idea: Idea, comment: IdeaComment, actor: User, now: datetime,
+                     mentions: MentionResolver | None = None) -> None:
+    """Count it, date the idea and tell who follows and who is @mentioned: when posted, or when a moderator
+    approves a held one (then the names are resolved again)."""
+    if mentions is None:
+        mentions = MentionResolver()
+        render_markdown(comment.body_md, mention_resolver=mentions)
+    notify_idea_mentions(actor=actor, resolver=mentions, idea=idea, comment=comment)
     db.session.execute(sa.update(Idea).where(Idea.id == idea.id).values(
         comment_count=Idea.comment_count + 1, last_activity_at=now))
-    db.session.flush()
     url = idea_url(idea, f"comment-{comment.id}")
     record_staff_idea_comment(idea, comment, actor, now)
     if comment.is_official:
@@ -138,10 +170,6 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     else:
         notify_all(user_ids=idea_watcher_ids(idea.id), kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
                    text=f"{actor.username} commented on “{idea.title}”, which you follow")
-    if screened.private_note:
-        attach_private_note(actor=actor, idea=idea, note=screened.private_note)
-    db.session.commit()
-    return comment
 
 
 def pin_idea_comment(*, actor: User, comment: IdeaComment, pinned: bool) -> IdeaComment:
@@ -151,15 +179,17 @@ def pin_idea_comment(*, actor: User, comment: IdeaComment, pinned: bool) -> Idea
     if comment.is_pinned == bool(pinned):
         raise Conflict("That comment is already pinned." if pinned else "That comment is not pinned.")
     comment.is_pinned = bool(pinned)
-    record_audit(actor=actor, action="idea_comment_pin" if pinned else "idea_comment_unpin",
+    record_audit(actor=actor, action="idea_comment.pin" if pinned else "idea_comment.unpin",
                  target_type="idea", target_id=comment.idea_id, label=f"comment {comment.id}")
     db.session.commit()
     return comment
 
 
 def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "") -> Idea:
-    """Staff move an idea; the change joins its public history and every voter and watcher hears of it.
-    Declining needs a public note; a note is always welcome. Duplicates are made by merging."""
+    """Staff move an idea; the change joins its public history and every voter and watcher hears of it (the
+    people carried from questions among them), and its linked questions show it. Planned, in progress, shipped
+    and declined are decisions, so they need a public note; a note is always welcome. Duplicates are made by
+    merging."""
     policy = Policy(actor)
     policy.ensure_active()
     policy.ensure(policy.can_set_idea_status(), "Only staff can change an idea's status.")
@@ -168,8 +198,9 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
         errors.add("status", "Use “merge” to mark a duplicate." if status == IdeaStatus.DUPLICATE else
                    "Choose one of: " + ", ".join(SETTABLE) + ".")
     note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
-    if status == IdeaStatus.DECLINED and not note and "note" not in errors.errors:
-        errors.add("note", "Say why the idea is declined: the note is shown publicly.")
+    if status in NOTE_REQUIRED and not note and "note" not in errors.errors:
+        errors.add("note", f"Explain the decision to move it to {IdeaStatus.LABELS[status].lower()}: the note is "
+                           "shown publicly and sent to everyone who voted or follows.")
     errors.check()
     idea = db.session.get(Idea, idea.id, with_for_update=True, populate_existing=True)
     if idea.merged_into_id is not None:
@@ -177,9 +208,10 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
     if status == idea.status and not note:
         raise Conflict(f"The idea is already {IdeaStatus.LABELS[status].lower()}. Add a note to post an update.")
     _change_status(idea, actor, status, note)
+    after_status_change(idea.id)
     _tell_followers(idea, actor, "idea_status", idea_url(idea, "status-history"),
                     f"“{idea.title}” is now {IdeaStatus.LABELS[status].lower()}" + (f": {note}" if note else ""))
-    record_audit(actor=actor, action="idea_status", target_type="idea", target_id=idea.id, label=idea.title,
+    record_audit(actor=actor, action="idea.status", target_type="idea", target_id=idea.id, label=idea.title,
                  note=f"{idea.status}: {note}" if note else idea.status)
     db.session.commit()
     return idea
@@ -193,9 +225,10 @@ def _change_status(idea: Idea, actor: User, status: str, note: str) -> None:
 
 
 def _follower_ids(idea_id: int) -> list[int]:
-    voters = db.session.scalars(sa.select(IdeaVote.user_id).where(IdeaVote.idea_id == idea_id,
-                                                                  IdeaVote.user_id.is_not(None)))
-    return sorted(set(voters) | set(idea_watcher_ids(idea_id)))
+    """The idea's watchers. Voting watches the idea unless the voter turned that off in their notification
+    settings, and Watching / Watch on the idea page is the member's last word: a voter who stops watching
+    hears no more about it."""
+    return sorted(set(idea_watcher_ids(idea_id)))
 
 
 def _tell_followers(idea: Idea, actor: User, kind: str, url: str, text: str) -> None:
@@ -210,6 +243,8 @@ def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> 
     policy.ensure(policy.can_merge_ideas(), "Only staff can merge ideas.")
     errors = FieldErrors()
     note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    if not note and "note" not in errors.errors:
+        errors.add("note", "Say why these are the same idea: the note is shown publicly on the duplicate.")
     target_id = _idea_id(into)
     if target_id is None:
         errors.add("into", "Give the number of the idea to merge into.")
@@ -227,11 +262,12 @@ def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> 
         raise Conflict(f"Idea #{target.id} was itself merged into #{target.merged_into_id}; "
                        f"merge into #{target.merged_into_id} instead.")
     _move_supporters(source.id, target.id)
+    after_merge(source.id, target.id)
     source.merged_into_id = target.id
     _change_status(source, actor, IdeaStatus.DUPLICATE, note or f"Merged into #{target.id}: {target.title}")
     _tell_followers(source, actor, "idea_merged", idea_url(target),
                     f"“{source.title}” was merged into “{target.title}”; your vote counts there")
-    record_audit(actor=actor, action="idea_merge", target_type="idea", target_id=source.id,
+    record_audit(actor=actor, action="idea.merge", target_type="idea", target_id=source.id,
                  label=source.title, note=f"into #{target.id}" + (f": {note}" if note else ""))
     db.session.commit()
     return source
@@ -251,8 +287,8 @@ def _move_supporters(source_id: int, target_id: int) -> None:
     """Copy votes (keeping when they were cast, for trending) and watches; then recount the target in SQL."""
     already = sa.select(IdeaVote.user_id).where(IdeaVote.idea_id == target_id, IdeaVote.user_id.is_not(None))
     db.session.execute(sa.insert(IdeaVote).from_select(
-        ["user_id", "idea_id", "created_at"],
-        sa.select(IdeaVote.user_id, sa.literal(target_id), IdeaVote.created_at).where(
+        ["user_id", "idea_id", "created_at", "source_thread_id"],  # demand from a question stays marked
+        sa.select(IdeaVote.user_id, sa.literal(target_id), IdeaVote.created_at, IdeaVote.source_thread_id).where(
             IdeaVote.idea_id == source_id, IdeaVote.user_id.is_not(None), IdeaVote.user_id.not_in(already))))
     watching = sa.select(Subscription.user_id).where(Subscription.idea_id == target_id)
     db.session.execute(sa.insert(Subscription).from_select(

@@ -6,14 +6,17 @@ from flask_login import current_user, login_required
 
 from forum.auth.redirects import safe_next
 from forum.errors import Invalid
-from forum.ideas import bp, export, queries, services
+from forum.ideas import bp, export, queries, requests, services
 from forum.ideas.badges import STATUS_COLOURS
 from forum.ideas.services import idea_url
 from forum.models import IdeaStatus
 from forum.pagecache import IDEAS, idea_scope, visitor_page
 from forum.policy import Policy
+from forum.search.pickers import idea_pickers
 from forum.privacy.forms import flash_if_private, pii_findings
+from forum.questions import services as question_services
 from forum.questions.queries import categories, moved_category, open_categories
+from forum.trust import held_notice
 
 
 @bp.app_context_processor
@@ -46,7 +49,8 @@ def new():
             return render_template("ideas/new.html", form=form, errors=error.fields, categories=open_categories(),
                                    pii=pii_findings(error)), error.status  # 422; 409, 429 (forum/trust.py)
         flash_if_private(form)
-        flash("Your idea is posted. You will hear when the team updates its status.", "success")
+        flash(*((held_notice("idea"), "info") if idea.held_at else
+                ("Your idea is posted. You will hear when the team updates its status.", "success")))
         return redirect(idea_url(idea))
     return render_template("ideas/new.html", form=form, errors={}, categories=open_categories())
 
@@ -58,12 +62,48 @@ def show(idea_id: int):
 
 
 def _render_idea(idea, *, form=None, errors=None, status_form=None, status_errors=None, merge_form=None,
-                 merge_errors=None, code: int = 200, pii=None):
+                 merge_errors=None, code: int = 200, pii=None, link_form=None, link_errors=None):
     view = queries.idea_page(idea, current_user)
     return render_template("ideas/show.html", view=view, idea=idea, form=form or {}, errors=errors or {},
                            status_form=status_form or {"status": idea.status}, status_errors=status_errors or {},
                            merge_form=merge_form or {}, merge_errors=merge_errors or {},
-                           settable=services.SETTABLE, pii=pii), code
+                           settable=services.SETTABLE, note_required=services.NOTE_REQUIRED, pii=pii,
+                           link_form=link_form or {}, link_errors=link_errors or {},
+                           pickers=idea_pickers(idea, current_user)), code
+
+
+@bp.route("/questions/<int:thread_id>/to-idea", methods=["GET", "POST"])
+@login_required
+def from_question(thread_id: int):
+    """The convert form, prefilled with the question's title, text and category, all editable."""
+    thread = question_services.get_thread(thread_id, current_user)
+    form = request.form if request.method == "POST" else requests.conversion_defaults(thread)
+    if request.method == "POST":
+        try:
+            idea = requests.question_to_idea(actor=current_user, thread=thread, title=form.get("title", ""),
+                                             body=form.get("body", ""), category=form.get("category", ""))
+        except Invalid as error:
+            return render_template("ideas/from_question.html", thread=thread, form=form, errors=error.fields,
+                                   categories=open_categories()), error.status
+        flash("The question is now an idea: its votes and watchers came along, and they have been told.", "success")
+        return redirect(idea_url(idea))
+    policy = Policy(current_user)
+    policy.ensure(policy.can_convert_question(thread), requests.refusal(policy, thread))
+    requests.ensure_not_linked(thread)
+    return render_template("ideas/from_question.html", thread=thread, form=form, errors={},
+                           categories=open_categories())
+
+
+@bp.post("/ideas/<int:idea_id>/questions")
+@login_required
+def link_question(idea_id: int):
+    idea = services.get_idea(idea_id, current_user)
+    try:
+        link = requests.link_question(actor=current_user, idea=idea, question_id=request.form.get("question_id"))
+    except Invalid as error:
+        return _render_idea(idea, link_form=request.form, link_errors=error.fields, code=422)
+    flash(f"Question #{link.thread_id} now counts as a request for this idea; its people have been told.", "success")
+    return redirect(idea_url(idea, "requests"))
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
@@ -90,7 +130,7 @@ def comment(idea_id: int):
     except Invalid as error:
         return _render_idea(idea, form=request.form, errors=error.fields, code=422, pii=pii_findings(error))
     flash_if_private(request.form)
-    flash("Your comment is posted.", "success")
+    flash(*((held_notice("comment"), "info") if posted.held_at else ("Your comment is posted.", "success")))
     return redirect(idea_url(idea, f"comment-{posted.id}"))
 
 
@@ -165,6 +205,6 @@ def export_download():
     except Invalid as error:
         return render_template("ideas/export.html", form=request.args, errors=error.fields,
                                categories=categories()), 422
-    return Response(stream_with_context(chunks), mimetype=filters.mimetype,
+    return Response(stream_with_context(chunks), content_type=filters.mimetype,  # names its charset once
                     headers={"Content-Disposition": f'attachment; filename="{filters.filename}"',
                              "Cache-Control": "no-store"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,6 +18,7 @@ from flask import current_app
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
+from forum.listening import matches
 from forum.models import (AlertState, Match, Post, Role, SpikeAlert, Tag, TagFollower, Thread, User, Watch,
                           WatchFollower, thread_tags)
 from forum.notifications.services import notify_all
@@ -46,7 +48,7 @@ def detect_spikes(*, now: datetime | None = None) -> SpikeRun:
     """Open or update an alert for every watch and tag whose last hour reached SPIKE_MIN_POSTS posts and
     SPIKE_FACTOR times its baseline; notify the staff who follow it, at once. Commits once."""
     now = now or utcnow()
-    minimum = int(current_app.config.get("SPIKE_MIN_POSTS", 5))
+    minimum = max(1, int(current_app.config.get("SPIKE_MIN_POSTS", 5)))  # 0 would make every post a spike
     factor = float(current_app.config.get("SPIKE_FACTOR", 3))
     _lock()
     windows = [(now - HOUR - timedelta(days=d), now - timedelta(days=d)) for d in range(BASELINE_DAYS + 1)]
@@ -172,28 +174,43 @@ def get_alert(*, actor: User, alert_id: int) -> SpikeAlert:
 
 
 def acknowledge_alert(*, actor: User, alert_id: int) -> SpikeAlert:
-    """Someone is looking at it: the time it took is one of the dashboard's figures, so it is set once."""
+    """Someone is looking at it: open becomes acknowledged, with who and when (a dashboard figure, set once).
+    Acknowledging an acknowledged alert changes nothing; a resolved one is a conflict."""
     alert = get_alert(actor=actor, alert_id=alert_id)
-    if alert.state == AlertState.RESOLVED:
-        raise Conflict("That alert is already resolved.")
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by_id = utcnow(), actor.id
-    alert.state = AlertState.ACKNOWLEDGED
+    now = utcnow()
+    moved = _move(alert_id, frm=[AlertState.OPEN], state=AlertState.ACKNOWLEDGED, acknowledged_at=now,
+                  acknowledged_by_id=actor.id)
     db.session.commit()
+    db.session.refresh(alert)
+    if not moved and alert.state == AlertState.RESOLVED:
+        raise Conflict("That alert is already resolved.")
     return alert
 
 
 def resolve_alert(*, actor: User, alert_id: int) -> SpikeAlert:
-    """Done; the same burst never reopens it (detect_spikes), a later one opens a new alert."""
-    alert = get_alert(actor=actor, alert_id=alert_id)
-    if alert.state == AlertState.RESOLVED:
-        raise Conflict("That alert is already resolved.")
+    """Done; the same burst never reopens it (detect_spikes), a later one opens a new alert. Resolving is also
+    looking at it: an alert nobody acknowledged is acknowledged now."""
+    get_alert(actor=actor, alert_id=alert_id)
     now = utcnow()
-    if alert.acknowledged_at is None:  # resolving is also looking at it
-        alert.acknowledged_at, alert.acknowledged_by_id = now, actor.id
-    alert.state, alert.resolved_at, alert.resolved_by_id = AlertState.RESOLVED, now, actor.id
+    moved = _move(alert_id, frm=[AlertState.OPEN, AlertState.ACKNOWLEDGED], state=AlertState.RESOLVED,
+                  resolved_at=now, resolved_by_id=actor.id,
+                  acknowledged_at=sa.func.coalesce(SpikeAlert.acknowledged_at, now),
+                  acknowledged_by_id=sa.case((SpikeAlert.acknowledged_at.is_(None), actor.id),
+                                             else_=SpikeAlert.acknowledged_by_id))
+    if not moved:
+        db.session.rollback()
+        raise Conflict("That alert is already resolved.")
     db.session.commit()
-    return alert
+    return get_alert(actor=actor, alert_id=alert_id)
+
+
+def _move(alert_id: int, *, frm: list[str], **values: Any) -> bool:
+    """One conditional UPDATE (… WHERE state IN frm): of two staff acting at once, the second sees the first's
+    state, never a copy read before it, so a state never goes back (resolved to acknowledged) nor is left twice.
+    True when this call moved it."""
+    result = db.session.execute(sa.update(SpikeAlert).where(SpikeAlert.id == alert_id, SpikeAlert.state.in_(frm))
+                                .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 # -- the alert page ------------------------------------------------------------------------------
@@ -227,26 +244,31 @@ class AlertPost:
     excerpt: str
     url: str
     posted_at: datetime
+    kind: str = "question"  # MatchKind
+    terms: list[str] = field(default_factory=list)  # a watch's words found in it, marked in the excerpt
+    thread_id: int | None = None  # a question or answer's thread: the notice form's default updates thread
 
 
-def matching_posts(alert: SpikeAlert, *, now: datetime | None = None) -> list[AlertPost]:
-    """The newest posts behind the alert (public ones only), at most MATCHING_POSTS."""
+def matching_posts(alert: SpikeAlert, *, viewer: User | None = None, now: datetime | None = None) -> list[AlertPost]:
+    """The newest posts behind the alert (public ones only: a watch's matches a moderator has hidden since are
+    left out for a viewer who may not see hidden posts), at most MATCHING_POSTS."""
     since = (now or utcnow()) - CHART_HOURS * HOUR
     if alert.watch_id is not None:
-        rows = db.session.execute(
-            sa.select(Match.title, Match.excerpt, Match.thread_id, Match.idea_id, Match.posted_at)
-            .where(Match.watch_id == alert.watch_id, Match.posted_at >= since)
-            .order_by(Match.posted_at.desc()).limit(MATCHING_POSTS))
-        return [AlertPost(title, excerpt, f"/questions/{thread_id}" if thread_id else f"/ideas/{idea_id}", at)
-                for title, excerpt, thread_id, idea_id, at in rows]
+        found = list(db.session.scalars(sa.select(Match).where(Match.watch_id == alert.watch_id,
+                                                               Match.posted_at >= since)
+                                        .order_by(Match.posted_at.desc()).limit(MATCHING_POSTS)))
+        hidden = matches.hidden_since(found, viewer) if viewer is not None else set()
+        return [AlertPost(m.title, m.excerpt, matches.source_url(m), m.posted_at, m.kind, list(m.terms or []),
+                          m.thread_id) for m in found if m.id not in hidden]
     rows = db.session.execute(
-        sa.select(Thread.title, Post.excerpt, Post.thread_id, Post.created_at)
+        sa.select(Thread.title, Post.excerpt, Post.thread_id, Post.created_at, Post.position)
         .select_from(Post).join(Thread, Thread.id == Post.thread_id)
         .join(thread_tags, thread_tags.c.thread_id == Post.thread_id)
         .where(thread_tags.c.tag_id == alert.tag_id, Post.created_at >= since, Post.is_hidden.is_(False),
                Post.is_staff_reply.is_(False), Thread.is_hidden.is_(False))
         .order_by(Post.created_at.desc()).limit(MATCHING_POSTS))
-    return [AlertPost(title, excerpt or "", f"/questions/{thread_id}", at) for title, excerpt, thread_id, at in rows]
+    return [AlertPost(title, excerpt or "", f"/questions/{thread_id}", at, "question" if position == 0 else "answer",
+                      thread_id=thread_id) for title, excerpt, thread_id, at, position in rows]
 
 
 def follow_tag(*, actor: User, tag_name: str, follow: bool = True) -> Tag:

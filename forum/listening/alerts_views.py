@@ -30,7 +30,8 @@ def alert_show(alert_id: int):
     alert = alerts.get_alert(actor=current_user, alert_id=alert_id)
     hours = alerts.hourly_counts(alert)
     return render_template("listening/alert.html", alert=alert, hours=hours, states=AlertState,
-                           chart=hourly_chart(hours, alert.baseline), posts=alerts.matching_posts(alert))
+                           chart=hourly_chart(hours, alert.baseline),
+                           posts=alerts.matching_posts(alert, viewer=current_user))
 
 
 @bp.post("/staff/alerts/<int:alert_id>/acknowledge")

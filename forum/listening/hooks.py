@@ -1,7 +1,9 @@
-"""Matching after commit, like search indexing: new questions, answers, ideas and idea comments (and posts a
-moderator releases from the pending queue) are noted at flush, forgotten on rollback, and matched once the
-write has committed, in an app context (and so a database session) of their own. A failure is logged and
-never reaches the member who posted.
+"""Matching after commit, like search indexing: new questions, answers, ideas and idea comments, posts a
+moderator releases from the pending queue, and edits of any of them (a question's title, category or tags, a
+post's, idea's or comment's text) are noted at flush, forgotten on rollback, and matched once the write has
+committed, in an app context (and so a database session) of their own. An edit is matched like a new post, and
+records only the watches that had not matched that post yet (forum/listening/matches.py). A failure is logged
+and never reaches the member who posted.
 """
 from __future__ import annotations
 
@@ -31,6 +33,17 @@ def _released(obj, session) -> bool:
     return bool(history.deleted) and any(v is not None for v in history.deleted) and obj.held_at is None
 
 
+# the columns whose change is an edit the watches read (what `matches._load_public` builds the text from)
+EDITED = {Post: ("body_html",), Thread: ("title", "category_id", "tags"), Idea: ("title", "body_html"),
+          IdeaComment: ("body_html",)}
+KINDS = {Post: "post", Thread: "thread", Idea: "idea", IdeaComment: "idea_comment"}
+
+
+def _edited(obj) -> bool:
+    attrs = sa.inspect(obj).attrs
+    return any(name in attrs and attrs[name].history.has_changes() for name in EDITED.get(type(obj), ()))
+
+
 def _after_flush(session, _context) -> None:
     if not has_app_context():
         return
@@ -44,10 +57,9 @@ def _after_flush(session, _context) -> None:
             elif isinstance(obj, IdeaComment):
                 pending.add(("idea_comment", obj.id))
         for obj in session.dirty:
-            if isinstance(obj, Post) and _released(obj, session):
-                pending.add(("post", obj.id))
-            elif isinstance(obj, Thread) and _released(obj, session):
-                pending.add(("thread", obj.id))
+            kind = KINDS.get(type(obj))
+            if kind is not None and (_edited(obj) or _released(obj, session)):
+                pending.add((kind, obj.id))
     except Exception:
         log.exception("listening: could not note new posts for matching")
 

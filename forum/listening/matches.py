@@ -125,8 +125,9 @@ def _post_source(post: Post | None) -> Source | None:
 
 
 def _write(source: Source, found: dict[int, list[str]]) -> list[Match]:
-    already = set(db.session.scalars(sa.select(Match.watch_id).where(
-        Match.kind == source.kind, Match.source_id == source.source_id, Match.watch_id.in_(list(found)))))
+    """A match and its followers' notifications per watch that has not matched this source before (an edit
+    is matched again: only the watches it newly satisfies are written, and told)."""
+    already = _already_matched(source, list(found))
     watches = {w.id: w for w in db.session.scalars(sa.select(Watch).where(Watch.id.in_(list(found))))}
     made = []
     for watch_id, terms in sorted(found.items()):
@@ -138,7 +139,11 @@ def _write(source: Source, found: dict[int, list[str]]) -> list[Match]:
                       category_id=source.category_id, author_id=source.author.id if source.author else None,
                       title=source.title[:150], terms=terms, posted_at=source.posted_at,
                       excerpt=matching.excerpt_around(source.body_text or source.title, terms))
-        db.session.add(match)
+        try:  # two edits of one post committed at once: the unique (watch, kind, source) keeps the first
+            with db.session.begin_nested():
+                db.session.add(match)
+        except sa.exc.IntegrityError:
+            continue  # the other writer's match stands, and its followers were told by it
         made.append(match)
         followers = db.session.scalars(sa.select(WatchFollower.user_id).join(User, User.id == WatchFollower.user_id)
                                        .where(WatchFollower.watch_id == watch_id, User.role.in_(STAFF_ROLES)))
@@ -146,6 +151,11 @@ def _write(source: Source, found: dict[int, list[str]]) -> list[Match]:
                    post_id=source.post_id, idea_id=source.idea_id, url=f"/staff/listening?watch={watch_id}",
                    text=f"Watch “{watch.name}” matched {', '.join(terms)} in “{source.title}”"[:300])
     return made
+
+
+def _already_matched(source: Source, watch_ids: list[int]) -> set[int]:
+    return set(db.session.scalars(sa.select(Match.watch_id).where(
+        Match.kind == source.kind, Match.source_id == source.source_id, Match.watch_id.in_(watch_ids))))
 
 
 def handle_on_staff_reply(*, thread_id: int | None = None, idea_id: int | None = None, staff: User,

@@ -1,10 +1,11 @@
 """Known-issue notices: staff publish a short text linked to an updates thread; everyone sees it as a banner until
 staff resolve it, and the ask form shows it to anyone whose title matches its terms.
 
-The banner is the same for everyone (it sits inside cached visitor pages and shared member pages, whose keys
-include the SITE scope, which publishing and resolving bump through forum/pagecache/scopes.py). Who dismissed
-what is never in a page: the browser hides dismissed ids (forum's static/js/notices.js), reading a member's
-from GET /api/v1/notices and a visitor's from localStorage.
+Visitors' banners are the same for everyone (they sit inside cached visitor pages, whose keys include the SITE
+scope, which publishing and resolving bump through forum/pagecache/scopes.py): a visitor's dismissal lives in
+localStorage and static/js/notices.js hides it. A member's banners are rendered with the header, the part of a
+page that is never shared (forum/pagecache/members.py), so the ones they dismissed are left out on the server
+and a plain form POST dismisses without JavaScript.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from whoosh.lang.porter import stem
 
 from forum.clock import utcnow
@@ -74,14 +76,38 @@ def matching(title: str) -> list[dict[str, Any]]:
     return found
 
 
+def dismissals_scope(user_id: int) -> str:
+    """One member's dismissals: their banners' memo (bumped by dismiss_notice)."""
+    return f"notice_dismissals:{user_id}"
+
+
+def prefetch_dismissals(user_id: int) -> None:
+    prefetch(dismissals_scope(user_id))
+
+
 def dismissed_ids(actor: User | None) -> list[int]:
+    """The active notices this member dismissed, kept until a notice or their dismissals change: a member's
+    page costs no statement for them once read."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return []
     active = [notice["id"] for notice in active_notices()]
     if not active:
         return []
-    return list(db.session.scalars(sa.select(NoticeDismissal.notice_id).where(
-        NoticeDismissal.user_id == actor.id, NoticeDismissal.notice_id.in_(active))))
+
+    def compute() -> list[int]:
+        return list(db.session.scalars(sa.select(NoticeDismissal.notice_id).where(
+            NoticeDismissal.user_id == actor.id, NoticeDismissal.notice_id.in_(active))))
+    return memo(f"notices:dismissed:{actor.id}", [NOTICES, dismissals_scope(actor.id)], compute)
+
+
+def banners_for(actor: User | None) -> list[dict[str, Any]]:
+    """The banners a page shows: every active notice for a visitor (the cached page is theirs all alike),
+    less the ones a member dismissed."""
+    banners = active_notices()
+    if not banners or actor is None or not getattr(actor, "is_authenticated", False):
+        return banners
+    dismissed = set(dismissed_ids(actor))
+    return [notice for notice in banners if notice["id"] not in dismissed]
 
 
 def _validated(text: Any, thread_id: Any, terms: Any) -> tuple[str, Thread | None, list[str]]:
@@ -164,13 +190,14 @@ def _askers(notice: Notice) -> list[int]:
 
 
 def dismiss_notice(*, actor: User, notice_id: int) -> None:
-    """Remembered for this member only; never changes a shared page."""
+    """Remembered for this member only, on every device; never changes a shared page (only their header)."""
     policy = Policy(actor)
     policy.ensure(policy.can_dismiss_notice(), "Please log in first.")
     if db.session.get(Notice, notice_id) is None:
         raise NotFound("That notice does not exist.")
     if db.session.get(NoticeDismissal, (notice_id, actor.id)) is None:
         db.session.add(NoticeDismissal(notice_id=notice_id, user_id=actor.id))
+        touch(db.session, dismissals_scope(actor.id))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # a second tab dismissed it at the same moment
@@ -178,6 +205,6 @@ def dismiss_notice(*, actor: User, notice_id: int) -> None:
 
 
 def list_notices(*, state: str = "active", limit: int = 50) -> list[Notice]:
-    query = sa.select(Notice)
+    query = sa.select(Notice).options(joinedload(Notice.created_by))  # the list names who published each
     query = query.where(Notice.resolved_at.is_(None) if state != "resolved" else Notice.resolved_at.is_not(None))
     return list(db.session.scalars(query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)))

@@ -1,10 +1,12 @@
-"""Known-issue notices in the browser: publish (from an alert or a thread), resolve, the staff list, and the
-banner every page shows (a context processor; dismissal is applied by static/js/notices.js, never in the page)."""
+"""Known-issue notices in the browser: publish (from an alert or a thread), resolve, the staff list, a member's
+dismissal (a plain form; static/js/notices.js does it in place), and the banner every page shows (a context
+processor; a visitor's dismissals are applied by static/js/notices.js, a member's on the server)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from forum.auth.redirects import safe_next
 from forum.errors import Invalid
 from forum.listening import bp, notices
 from forum.policy import Policy
@@ -13,12 +15,16 @@ from forum.policy import Policy
 @bp.app_context_processor
 def _notice_banners():
     """Lazy: a page that never renders the banner (JSON, errors before the layout) reads nothing."""
-    return {"active_notices": notices.active_notices}
+    return {"active_notices": notices.active_notices, "notice_banners": lambda: notices.banners_for(current_user),
+            "notice_hints": notices.matching}
 
 
 @bp.before_app_request
 def _prefetch_notices_version() -> None:
     notices.prefetch_version()
+    member = str(session.get("_user_id") or "").split(":")[0]  # a hint: the user is not loaded for this
+    if member.isdigit():
+        notices.prefetch_dismissals(int(member))
 
 
 @bp.get("/staff/notices")
@@ -54,3 +60,11 @@ def notice_resolve(notice_id: int):
     notices.resolve_notice(actor=current_user, notice_id=notice_id)
     flash("Notice resolved: its banner is gone, and everyone who asked about it has been told.", "success")
     return redirect(url_for("listening.notices_index"))
+
+
+@bp.post("/notices/<int:notice_id>/dismiss")
+@login_required
+def notice_dismiss(notice_id: int):
+    """Without JavaScript: the banner's own form; back to the page it was on, without the banner."""
+    notices.dismiss_notice(actor=current_user, notice_id=notice_id)
+    return redirect(safe_next(request.form.get("next")) or url_for("questions.index"))

@@ -2,6 +2,7 @@
 from forum.models.alerts import AlertState, Notice, NoticeDismissal, SpikeAlert, TagFollower
 from forum.models.escalations import Escalation, EscalationStatus
 from forum.models.ideas import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote
+from forum.models.idea_requests import IdeaQuestion, IdeaQuestionKind
 from forum.models.listening import (Match, MatchKind, MatchState, Watch, WatchFollower, WatchTerm, watch_categories,
                                     watch_tags)
 from forum.models.moderation import AuditEntry, Flag, FlagReason
@@ -10,7 +11,7 @@ from forum.models.notifications import (Delivery, Notification, NotificationPref
 from forum.models.pagecache import PageVersion
 from forum.models.rollups import (DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
                                   DashboardIdeaDay)
-from forum.models.search import SearchDocument, SearchQueueEntry
+from forum.models.search import SearchDocument, SearchQueueEntry, SearchSynonym
 from forum.models.site import SiteSettings
 from forum.models.threads import Category, CategorySlugRedirect, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
 from forum.models.users import ApiToken, Role, User, UserSession
@@ -20,7 +21,7 @@ __all__ = [
     "AlertState", "Notice", "NoticeDismissal", "SpikeAlert", "TagFollower",
     "ApiToken", "AuditEntry", "Category", "CategorySlugRedirect", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
     "DashboardIdeaDay", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
-    "IdeaComment", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Match", "MatchKind", "MatchState", "Watch", "WatchFollower",
+    "IdeaComment", "IdeaQuestion", "IdeaQuestionKind", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Match", "MatchKind", "MatchState", "Watch", "WatchFollower",
     "WatchTerm", "watch_categories", "watch_tags", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
-    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "UserSession", "Vote", "thread_tags",
+    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SearchSynonym", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "UserSession", "Vote", "thread_tags",
 ]

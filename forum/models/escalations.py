@@ -48,6 +48,7 @@ class Escalation(db.Model):
     first_staff_reply_at: Mapped[datetime | None]
     first_staff_reply_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))  # 0017
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
     request_count: Mapped[int] = mapped_column(default=1)  # later requests join the open escalation
 
@@ -56,6 +57,7 @@ class Escalation(db.Model):
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     first_staff_reply_by: Mapped[User | None] = relationship(foreign_keys=[first_staff_reply_by_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 
     @property
     def subject(self) -> Thread | Idea:

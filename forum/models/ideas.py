@@ -39,6 +39,10 @@ class Idea(db.Model):
     vote_count: Mapped[int] = mapped_column(default=0, index=True)
     comment_count: Mapped[int] = mapped_column(default=0)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    # Set while a new account's idea waits in the moderators' pending queue (forum/trust.py, 0013); hidden
+    # meanwhile, and hidden_reason is what its author reads (the queue's notice, or a moderator's reason)
+    held_at: Mapped[datetime | None] = mapped_column(index=True)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -73,11 +77,17 @@ class IdeaVote(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The question this vote was carried from (its upvote, watch or asking; issue 16), None for a vote cast here:
+    # the export counts the demand that was asked as questions (0014)
+    source_thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="SET NULL"),
+                                                         index=True)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),
                       sa.Index("ix_idea_votes_idea_time", "idea_id", "created_at"),
                       # trending: the last days' votes, read from the index alone (0003)
-                      sa.Index("ix_idea_votes_time_idea", "created_at", "idea_id"))
+                      sa.Index("ix_idea_votes_time_idea", "created_at", "idea_id"),
+                      # an idea's votes that came from questions, counted from the index alone (0014)
+                      sa.Index("ix_idea_votes_idea_source", "idea_id", "source_thread_id"))
 
 
 class IdeaComment(db.Model):
@@ -93,6 +103,8 @@ class IdeaComment(db.Model):
     is_official: Mapped[bool] = mapped_column(default=False)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    held_at: Mapped[datetime | None] = mapped_column(index=True)  # as Idea.held_at (0013)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()

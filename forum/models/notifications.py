@@ -21,6 +21,9 @@ class Subscription(db.Model):
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
     idea_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An idea's follower carried from a question's watchers (issue 16, 0014); None when they followed it here
+    source_thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="SET NULL"),
+                                                         index=True)
 
     __table_args__ = (sa.UniqueConstraint("user_id", "thread_id", "idea_id"),)
 

@@ -50,3 +50,16 @@ class SearchQueueEntry(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(8))       # "thread" | "idea"
     object_id: Mapped[int]
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchSynonym(db.Model):
+    """One group of words and phrases that mean the same to the similar-titles hints, e.g. "dark mode = night
+    theme = black theme". Admins edit the groups at /admin/synonyms; every change is audited (0015)."""
+
+    __tablename__ = "search_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[str] = mapped_column(sa.String(300))  # the members, normalized, joined by " = "
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -73,6 +73,7 @@ class Thread(db.Model):
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)  # a moderator's, shown to the asker (0017)
     # Set while a new account's question waits for a moderator (forum/trust.py); the thread is hidden meanwhile,
     # so every list, search, feed and cached page leaves it out, and its author sees it with a notice.
     held_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -106,9 +107,12 @@ class Thread(db.Model):
         # the question lists (0003): each order read from an index, visible threads only, the id breaking ties,
         # so a page (and a count) walks index entries only however large the forum is
         sa.Index("ix_threads_duplicate_of", "duplicate_of_id"),
-        sa.Index("ix_threads_visible_activity", "is_hidden", "last_activity_at", "id"),
-        sa.Index("ix_threads_visible_created", "is_hidden", "created_at", "id"),
-        sa.Index("ix_threads_visible_score", "is_hidden", "score", "created_at", "id"),
+        # pinned threads first on every list but "unanswered" (0016): each order's key leads with is_pinned
+        sa.Index("ix_threads_visible_activity", "is_hidden", "is_pinned", "last_activity_at", "id"),
+        sa.Index("ix_threads_visible_created", "is_hidden", "is_pinned", "created_at", "id"),
+        sa.Index("ix_threads_visible_score", "is_hidden", "is_pinned", "score", "created_at", "id"),
+        sa.Index("ix_threads_pinned_activity", "is_pinned", "last_activity_at", "id"),  # moderators see hidden too
+        sa.Index("ix_threads_pinned_created", "is_pinned", "created_at", "id"),
         # a category's lists put pinned threads first for everyone, moderators (who see hidden threads) too: so
         # is_hidden comes last, filtered from the index rather than splitting its order
         sa.Index("ix_threads_category_activity_list", "category_id", "is_pinned", "last_activity_at", "id",
@@ -116,7 +120,7 @@ class Thread(db.Model):
         sa.Index("ix_threads_category_created_list", "category_id", "is_pinned", "created_at", "id", "is_hidden"),
         sa.Index("ix_threads_category_score_list", "category_id", "is_pinned", "score", "created_at", "id",
                  "is_hidden"),
-        sa.Index("ix_threads_score_list", "score", "created_at", "id"),  # moderators' top list
+        sa.Index("ix_threads_score_list", "is_pinned", "score", "created_at", "id"),  # moderators' top list
         sa.Index("ix_threads_author_created", "author_id", "created_at"),
     )
 

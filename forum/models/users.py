@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     # profile and settings, but does not post, vote or flag. Accounts made by an admin or the CLI start confirmed.
     email_confirmed_at: Mapped[datetime | None]
     is_deleted: Mapped[bool] = mapped_column(default=False)
+    # Voting for an idea also follows it unless the member turned this off in their notification settings (0015).
+    follow_voted_ideas: Mapped[bool] = mapped_column(server_default=sa.true())  # no Python default: old migrations insert users
 
     __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
                       sa.Index("ix_users_role", "role"))  # the staff, among however many members (0003)

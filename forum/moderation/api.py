@@ -13,7 +13,8 @@ from forum.errors import NotFound
 from forum.escalations.queries import find_user
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, Post, Thread, User
-from forum.moderation import queries, services
+from forum.moderation import pending, queries, services
+from forum.moderation.audit import action_name
 from forum.policy import Policy
 # A module reference: questions.services may still be initialising when this domain is imported.
 from forum.questions import services as question_services
@@ -48,8 +49,21 @@ def thread_state_json(thread: Thread) -> dict[str, Any]:
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
     return {"id": entry.id, "actor": entry.actor.username if entry.actor else "system", "action": entry.action,
-            "target_type": entry.target_type, "target_id": entry.target_id, "target": entry.target_label,
+            "action_name": action_name(entry.action), "target_type": entry.target_type, "target_id": entry.target_id, "target": entry.target_label,
             "note": entry.note, "created_at": isoformat(entry.created_at)}
+
+
+def pending_json(entry: pending.PendingItem) -> dict[str, Any]:
+    return {"id": entry.key, "type": entry.type, "object_id": entry.item.id, "title": entry.title,
+            "author": user_json(entry.author), "body_html": entry.body_html, "url": entry.url,
+            "category": entry.category, "created_at": isoformat(entry.created_at),
+            "held_at": isoformat(entry.held_at)}
+
+
+def pending_state_json(item: pending.Held, action: str) -> dict[str, Any]:
+    return {"id": pending.key_of(item), "type": pending.type_of(item), "object_id": item.id,
+            "status": "approved" if action == "approve" else "rejected", "is_hidden": item.is_hidden,
+            "hidden_reason": item.hidden_reason}
 
 
 def _moderator() -> User:
@@ -75,6 +89,27 @@ def mod_flags():
     page = queries.flag_queue(queries.parse_int(request.args.get("page"), 1, maximum=100_000),
                               queries.parse_int(request.args.get("per_page"), queries.PER_PAGE, maximum=100))
     return jsonify(page_json(page, flagged_post_json))
+
+
+@bp.get("/mod/pending")
+def mod_pending():
+    """New accounts' held questions, answers, ideas and idea comments, longest waiting first."""
+    _moderator()
+    limit = queries.parse_int(request.args.get("per_page"), pending.PENDING_SHOWN, maximum=100)
+    return jsonify(items=[pending_json(entry) for entry in pending.pending_items(limit)], per_page=limit,
+                   total=pending.pending_count())
+
+
+@bp.post("/mod/pending/<key>/<any(approve, reject):action>")
+def mod_review_pending(key: str, action: str):
+    user = _moderator()
+    note = json_body().get("note", "") if action == "reject" else ""
+    item = pending.find_held(key)
+    if action == "approve":
+        pending.approve_held(actor=user, item=item)
+    else:
+        pending.reject_held(actor=user, item=item, note=note)
+    return jsonify(pending_state_json(item, action))
 
 
 @bp.post("/mod/flags/<int:flag_id>/dismiss")
@@ -153,6 +188,20 @@ OPENAPI_SCHEMAS = {
                         flags={"type": "array", "items": {"$ref": "#/components/schemas/Flag"}}),
     "FlaggedPostList": _list("#/components/schemas/FlaggedPost"),
     "ModNote": _obj([], note={"type": "string", "maxLength": 1000}),
+    "PendingItem": _obj(["id", "type", "object_id", "title", "author", "body_html", "url", "held_at"],
+                        id={"type": "string", "pattern": "^(post|idea|comment)-[0-9]+$",
+                            "description": "the address of the review operations: post-12, idea-3, comment-5"},
+                        type={"type": "string", "enum": ["question", "answer", "idea", "idea_comment"]},
+                        object_id=_I, title=_S, author={"$ref": "#/components/schemas/Author"}, body_html=_S,
+                        url=_S, category=_S, created_at=TIME, held_at=TIME),
+    "PendingList": _obj(["items", "per_page", "total"],
+                        items={"type": "array", "items": {"$ref": "#/components/schemas/PendingItem"}},
+                        per_page=_I, total={"type": "integer", "description": "everything waiting, of every type"}),
+    "PendingState": _obj(["id", "type", "object_id", "status", "is_hidden"],
+                         id={"type": "string", "pattern": "^(post|idea|comment)-[0-9]+$"},
+                         type={"type": "string", "enum": ["question", "answer", "idea", "idea_comment"]},
+                         object_id=_I, status={"type": "string", "enum": ["approved", "rejected"]}, is_hidden=_B,
+                         hidden_reason=_NS),
     "PostState": _obj(["id", "question_id", "is_hidden"], id=_I, question_id=_I, is_hidden=_B, hidden_reason=_NS),
     "ThreadState": _obj(["id", "is_locked", "is_pinned", "is_hidden"], id=_I, title=_S, status=_S, category=_S,
                         is_locked=_B, is_pinned=_B, is_hidden=_B, duplicate_of={"type": "integer", "nullable": True},
@@ -164,8 +213,12 @@ OPENAPI_SCHEMAS = {
                        reason={"type": "string", "minLength": 1, "maxLength": 1000}),
     "SuspensionState": _obj(["username", "is_suspended"], username=_S, is_suspended=_B, suspended_until=TIME,
                             suspension_reason=_NS),
-    "AuditEntry": _obj(["id", "actor", "action", "target_type", "target_id", "note", "created_at"], id=_I,
-                       actor={"type": "string", "description": "a username, or system"}, action=_S,
+    "AuditEntry": _obj(["id", "actor", "action", "action_name", "target_type", "target_id", "note", "created_at"], id=_I,
+                       actor={"type": "string", "description": "a username, or system"},
+                       action={"type": "string", "description": "the action's code, `<what>.<verb>` (thread.lock, "
+                               "idea.status, user.suspend): stable, and what the action filter takes"},
+                       action_name={"type": "string", "description": "the code as people read it "
+                                    "(\"Locked a question\"); wording may change, the code does not"},
                        target_type=_S, target_id={"type": "integer", "nullable": True}, target=_S, note=_S,
                        created_at=TIME),
     "AuditList": _list("#/components/schemas/AuditEntry"),
@@ -176,7 +229,27 @@ def _thread_op(summary: str, body: str = "ModNote") -> dict:
     return {"post": op(summary, "moderation", body=body, schema="ThreadState", auth=True, path_id=True)}
 
 
+def _pending_op(summary: str, operation_id: str, body: str | None = None) -> dict:
+    """A review operation: its path id is a pending item's key (post-12, idea-3, comment-5; a bare number is a
+    post), and its operationId is named here (one view answers both paths)."""
+    operation = op(summary, "moderation", body=body, schema="PendingState", auth=True, path_id=True)
+    operation["parameters"][0]["schema"] = {"type": "string", "pattern": "^((post|idea|comment)-)?[0-9]+$"}
+    if body:
+        operation["requestBody"]["required"] = False
+    return {"post": {**operation, "operationId": operation_id}}
+
+
 OPENAPI_PATHS = {
+    "/mod/pending": {"get": op("The pending queue: new accounts' held questions, answers, ideas and idea comments "
+                               "(more links than NEW_ACCOUNT_MAX_LINKS), longest waiting first; per_page of them, "
+                               "with the total", "moderation", params=["per_page"], schema="PendingList",
+                               auth=True)},
+    "/mod/pending/{id}/approve": _pending_op("Approve a held item: it is published as if just posted (counted, "
+                                             "indexed, its watchers and its author told); 409 when it is no "
+                                             "longer waiting", "mod_approve_pending"),
+    "/mod/pending/{id}/reject": _pending_op("Reject a held item: it stays hidden, and its author sees the note as "
+                                            "the reason; 409 when it is no longer waiting", "mod_reject_pending",
+                                            body="ModNote"),
     "/posts/{id}/flags": {"post": op("Flag a post (one open flag per member per post; not your own)", "moderation",
                                      body="NewFlag", schema="Flag", status="201", auth=True, path_id=True)},
     "/mod/flags": {"get": op("Flagged posts, oldest first, with their open flags", "moderation",
@@ -200,7 +273,8 @@ OPENAPI_PATHS = {
                                                  path_id="username")},
     "/mod/users/{username}/unsuspend": {"post": op("Lift a suspension", "moderation", body="ModNote",
                                                    schema="SuspensionState", auth=True, path_id="username")},
-    "/mod/audit": {"get": op("The audit log, newest first; actor (username or system), action (exact or prefix), "
+    "/mod/audit": {"get": op("The audit log, newest first; actor (username or system), action (a code such as "
+                             "thread.lock, or a family such as thread), "
                              "since (date or time)", "moderation", params=["actor", "action", "since", "page",
                                                                              "per_page"],
                              schema="AuditList", auth=True)},

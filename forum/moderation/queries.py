@@ -158,5 +158,7 @@ def target_url(entry: AuditEntry) -> str | None:
         return "/staff/escalations?status=resolved"
     if entry.target_type == "category":
         return "/admin/categories"
+    if entry.target_type == "idea":
+        return f"/ideas/{entry.target_id}"
     return None
 

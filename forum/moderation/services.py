@@ -50,9 +50,11 @@ def flag_post(*, actor: User, post: Post, reason: object, note: object = "") -> 
                   else "This post cannot be flagged.")
     errors = FieldErrors()
     if reason not in FlagReason.ALL:
-        errors.add("reason", "Choose a reason: spam, offensive, off_topic, duplicate or other.")
+        errors.add("reason", "Choose why moderators should look at it: spam or advertising, rude or offensive, "
+                             "off-topic, a duplicate, or something else.")
     note = errors.text("note", note, label="Note", min_len=1 if reason == FlagReason.OTHER else 0,
-                       max_len=NOTE_MAX, multiline=True)
+                       max_len=NOTE_MAX, multiline=True,
+                       hint="Tell moderators what is wrong: a note is needed for “something else”")
     errors.check()
     # Lock the post row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): concurrent
     # flaggers of one post then count and hide one after another, so a crossing of the threshold hides it
@@ -173,10 +175,28 @@ def _toggle_thread(actor: User, thread: Thread, action: str, note: object) -> Th
     if getattr(thread, attribute) == value:
         raise Conflict(message)
     setattr(thread, attribute, value)
+    if attribute == "is_hidden":
+        _tell_asker_hidden(thread, actor, note)
     record_audit(actor=actor, action=f"thread.{action}", target_type="thread", target_id=thread.id,
                  label=thread.title, note=note)
     db.session.commit()
     return thread
+
+
+THREAD_HIDDEN_REASON = "A moderator hid it from the community."
+
+
+def _tell_asker_hidden(thread: Thread, actor: User, note: str) -> None:
+    """The asker keeps seeing a hidden thread, with the moderator's reason (Policy.can_view_thread), and is told
+    when it is hidden and when it is back."""
+    thread.hidden_reason = (note or THREAD_HIDDEN_REASON) if thread.is_hidden else None
+    url = question_services.thread_url(thread)
+    if thread.is_hidden:
+        notify(user_id=thread.author_id, kind="post_hidden", actor=actor, thread_id=thread.id, url=url,
+               text=f"Your question “{thread.title}” was hidden: {thread.hidden_reason}")
+    else:
+        notify(user_id=thread.author_id, kind="post_restored", actor=actor, thread_id=thread.id, url=url,
+               text=f"Your question “{thread.title}” is visible again")
 
 
 def lock_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
@@ -189,7 +209,7 @@ def unlock_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
 
 
 def pin_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
-    """Pinned threads come first in their category's list."""
+    """Pinned threads come first on the home page and every question list but "unanswered"."""
     return _toggle_thread(actor, thread, "pin", note)
 
 

@@ -9,6 +9,7 @@ from forum.errors import Invalid
 from forum.escalations.queries import find_user
 from forum.models import FlagReason
 from forum.moderation import bp, pending, queries, services
+from forum.moderation.audit import action_groups, action_name
 from forum.policy import Policy
 from forum.questions.queries import open_categories
 # A module reference: questions.services may still be initialising when this domain is imported.
@@ -51,21 +52,28 @@ def flag(post_id: int):
 def flags():
     _ensure_moderator()
     page = queries.flag_queue(parse_int(request.args.get("page"), 1, maximum=100_000))
-    return render_template("moderation/flags.html", page=page, pending=pending.pending_posts())
+    return render_template("moderation/flags.html", page=page, pending=pending.pending_items(),
+                           pending_total=pending.pending_count())
 
 
-@bp.post("/mod/pending/<int:post_id>/<any(approve, reject):action>")
+@bp.post("/mod/pending/<key>/<any(approve, reject):action>")
 @login_required
-def review_held(post_id: int, action: str):
-    """New accounts' held posts (forum/moderation/pending.py), from the pending part of the flag queue."""
-    post = question_services.get_post(post_id, current_user)
+def review_held(key: str, action: str):
+    """New accounts' held posts, ideas and comments (forum/moderation/pending.py), from the pending part of the
+    flag queue; `key` is post-12, idea-3, comment-5 (or a post's bare number)."""
+    _ensure_moderator()
+    item = pending.find_held(key)
     if action == "approve":
-        pending.approve_held_post(actor=current_user, post=post)
-        flash("Post approved: it is public now, and the people watching were told.", "success")
-    else:
-        pending.reject_held_post(actor=current_user, post=post, note=request.form.get("note", ""))
-        flash("Post rejected: it stays hidden, and its author sees your reason.", "info")
-    return _back(url_for("moderation.flags"))
+        pending.approve_held(actor=current_user, item=item)
+        flash("Approved: it is public now, and the people watching were told.", "success")
+        return _back(url_for("moderation.flags", _anchor="pending"))
+    try:
+        pending.reject_held(actor=current_user, item=item, note=request.form.get("note", ""))
+    except Invalid as error:
+        return _action_page("Reject a held post", url_for("moderation.review_held", key=key, action=action), error,
+                            action=action)
+    flash("Rejected: it stays hidden, and its author sees your reason.", "info")
+    return _back(url_for("moderation.flags", _anchor="pending"))
 
 
 @bp.post("/mod/flags/<int:flag_id>/dismiss")
@@ -166,4 +174,5 @@ def audit():
         page, errors, status = queries.audit_log(filters), error.fields, 422
         filters.since = request.args.get("since", "")[:40]
     return render_template("moderation/audit.html", page=page, filters=filters, errors=errors,
-                           actions=queries.audit_actions(), target_url=queries.target_url), status
+                           action_groups=action_groups(queries.audit_actions()),
+                           action_name=action_name, target_url=queries.target_url), status

@@ -55,6 +55,33 @@ def watch_idea(idea_id: int):
     return jsonify(watching=change(actor=user, idea=idea_services.get_idea(idea_id, user)))
 
 
+def followed_json(item: queries.Followed) -> dict[str, Any]:
+    return {"type": item.kind, "id": item.target_id, "title": item.title, "url": item.url,
+            "since": isoformat(item.since)}
+
+
+@bp.get("/me/following")
+def list_following():
+    """Every question and idea the caller follows, newest first."""
+    user = require_user()
+    page = queries.followed(user, page=parse_int(request.args.get("page"), 1),
+                            per_page=parse_int(request.args.get("per_page"), queries.FOLLOWING_PER_PAGE, maximum=100))
+    return jsonify(page_json(page, followed_json))
+
+
+@bp.get("/me/follow-settings")
+def follow_settings():
+    """`follow_voted_ideas`: whether voting for an idea also follows it (true unless the member turned it off)."""
+    return jsonify(follow_voted_ideas=bool(require_user().follow_voted_ideas))
+
+
+@bp.patch("/me/follow-settings")
+def change_follow_settings():
+    user = require_user()
+    follow = services.set_follow_on_vote(actor=user, follow=json_body().get("follow_voted_ideas"))
+    return jsonify(follow_voted_ideas=follow)
+
+
 OPENAPI_PATHS = {
     "/notifications": {"get": op("Your notifications, newest first (`unread=1` for unread only)", "notifications",
                                  params=["unread", "page", "per_page"], schema="NotificationList", auth=True)},
@@ -63,6 +90,13 @@ OPENAPI_PATHS = {
     "/questions/{id}/watch": {
         "post": op("Watch a question", "notifications", schema="Watching", auth=True, path_id=True),
         "delete": op("Stop watching a question", "notifications", schema="Watching", auth=True, path_id=True),
+    },
+    "/me/following": {"get": op("The questions and ideas you follow, newest first", "notifications",
+                                params=["page", "per_page"], schema="FollowingList", auth=True)},
+    "/me/follow-settings": {
+        "get": op("Whether voting for an idea also follows it", "notifications", schema="FollowSettings", auth=True),
+        "patch": op("Choose whether voting for an idea also follows it", "notifications", body="FollowSettings",
+                    schema="FollowSettings", auth=True),
     },
     "/ideas/{id}/watch": {
         "post": op("Watch an idea", "notifications", schema="Watching", auth=True, path_id=True),
@@ -81,4 +115,10 @@ OPENAPI_SCHEMAS = {
                 "description": "absent or null: every notification"}}},
     "UnreadCount": _obj(["unread_count"], unread_count=INT),
     "Watching": _obj(["watching"], watching={"type": "boolean"}),
+    "Followed": _obj(["type", "id", "title", "url", "since"], type={"type": "string", "enum": ["question", "idea"]},
+                     id=INT, title=STR, url=STR, since=TIME),
+    "FollowingList": _obj(["items", "page", "per_page", "total"],
+                          items={"type": "array", "items": {"$ref": "#/components/schemas/Followed"}},
+                          page=INT, per_page=INT, total=INT),
+    "FollowSettings": _obj(["follow_voted_ideas"], follow_voted_ideas={"type": "boolean"}),
 }

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from forum.extensions import db
+from forum.links import site_root
 from forum.models import Idea, Notification, OutboxMail, Post, Thread, User
 from forum.notifications import kinds
 from forum.notifications.tokens import make_unsubscribe_token
@@ -32,7 +33,7 @@ class Message:
 
 
 def site_url() -> str:
-    return current_app.config.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return site_root()  # SITE_URL; in development without it, the request's host when there is a request
 
 
 def unsubscribe_url(user_id: int, scope: str) -> str:

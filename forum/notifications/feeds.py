@@ -5,6 +5,7 @@ Only what a visitor may read: hidden threads, hidden questions and hidden ideas 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, redirect, request
@@ -13,8 +14,9 @@ from sqlalchemy.orm import joinedload
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
+from forum.links import site_root
 from forum.markup import plain_text
-from forum.models import Category, Idea, IdeaStatus, IdeaStatusChange, Post, Thread
+from forum.models import Category, Idea, IdeaStatus, IdeaStatusChange, Post, Tag, Thread, thread_tags
 from forum.notifications import bp
 from forum.pagecache import IDEAS, QUESTIONS, visitor_page
 from forum.questions.queries import moved_category
@@ -34,7 +36,7 @@ def _author_name(user) -> str:
 def _feed(*, title: str, subtitle: str, page: str, entries: list[dict]) -> Response:
     from feedgen.feed import FeedGenerator  # here: feedgen and lxml (~2 MB) load in the workers that serve feeds
 
-    root = request.host_url.rstrip("/")
+    root = site_root()  # SITE_URL: a feed reader keeps these links long after the request (forum/links.py)
     feed = FeedGenerator()
     feed.id(root + request.full_path.rstrip("?"))
     feed.title(title)
@@ -71,11 +73,20 @@ def questions_feed():
         category = db.session.scalar(sa.select(Category).where(Category.slug == slug[:60]))
         moved = moved_category(slug[:60], []) if category is None else None
         if moved:  # a renamed or merged category: feed readers follow a permanent redirect
-            return redirect(f"/feeds/questions.atom?category={moved}", 301)
+            tag = request.args.get("tag", "").strip()
+            return redirect(f"/feeds/questions.atom?category={moved}" + (f"&tag={quote(tag)}" if tag else ""), 301)
         if category is None:
             raise NotFound("There is no category with that name, so there is no feed for it.")
         query = query.where(Thread.category_id == category.id)
         title, page = f"{site}: new questions in {category.name}", f"/questions?sort=newest&category={category.slug}"
+    name = request.args.get("tag", "").strip().lower().lstrip("#")
+    if name:  # like ?category=: a tag no question has is a 404, not an empty feed that looks like a quiet one
+        tag = db.session.scalar(sa.select(Tag).where(Tag.name == name[:30]))
+        if tag is None:
+            raise NotFound("There is no tag with that name, so there is no feed for it.")
+        query = query.where(Thread.id.in_(sa.select(thread_tags.c.thread_id).where(thread_tags.c.tag_id == tag.id)))
+        title = f"{title} tagged {tag.name}"
+        page = f"{page}&tag={quote(tag.name)}"
     rows = db.session.execute(query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(FEED_SIZE)).all()
     entries = [{"id": f"/questions/{thread.id}", "link": f"/questions/{thread.id}/{thread.slug}",
                 "title": thread.title, "author": _author_name(thread.author), "published": _aware(thread.created_at),

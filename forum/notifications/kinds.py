@@ -23,12 +23,15 @@ GROUPS: tuple[Group, ...] = (
           Delivery.DAILY, ("watched_answer",)),
     Group("accepted", "Your answer accepted", "An asker marks your answer as the one that solved it.",
           Delivery.IMMEDIATELY, ("answer_accepted",)),
-    Group("mentions", "Mentions", "Someone writes @your-username in a question or answer.",
+    Group("mentions", "Mentions",
+          "Someone writes @your-username in a question, an answer, an idea or a comment on one.",
           Delivery.IMMEDIATELY, ("mention",)),
-    Group("escalations", "Staff help", "An escalation is assigned to you, or staff answer or resolve your escalation.",
-          Delivery.IMMEDIATELY, ("escalation_assigned", "escalation_answered", "escalation_resolved")),
-    Group("ideas", "Ideas you voted for or watch", "A status change or an official comment on the idea.",
-          Delivery.DAILY, ("idea_status", "idea_comment")),
+    Group("escalations", "Staff help", "Your question reaches staff, staff answer or resolve your escalation, "
+          "or an escalation is assigned to you.", Delivery.IMMEDIATELY,
+          ("escalation_opened", "escalation_assigned", "escalation_answered", "escalation_resolved")),
+    Group("ideas", "Ideas you voted for or watch", "A status change or an official comment on the idea, or a "
+          "question you asked, upvoted or watch moving to the idea board.",
+          Delivery.DAILY, ("idea_status", "idea_comment", "idea_request")),
     Group("moderation", "Moderation of your posts", "A moderator hides or restores one of your posts (with the "
           "reason), closes your question as a duplicate, or suspends your account.", Delivery.IMMEDIATELY,
           ("post_hidden", "post_restored", "thread_duplicate", "suspended", "unsuspended")),

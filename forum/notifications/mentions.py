@@ -1,4 +1,6 @@
-"""@mentions: resolve the names in a post to members in one query, then tell the newly mentioned ones."""
+"""@mentions: resolve the names in a post, an idea or an idea comment to members in one query, then tell the newly
+mentioned ones. The same rules everywhere: nothing for hidden (or held) content, nobody told twice for one edit,
+and notify() skips the author and anyone who may not see it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,7 +9,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.markup import MAX_MENTIONS, extract_mentions
-from forum.models import Post, Thread, User
+from forum.models import Idea, IdeaComment, Post, Thread, User
 from forum.notifications.services import notify
 
 
@@ -41,3 +43,19 @@ def notify_mentions(*, actor: User, resolver: MentionResolver, thread: Thread, p
         notify(user_id=user.id, kind="mention", actor=actor, thread_id=thread.id, post_id=post.id,
                url=f"/questions/{thread.id}/{thread.slug}#post-{post.id}",
                text=f"{actor.username} mentioned you in {where} on “{thread.title}”")
+
+
+def notify_idea_mentions(*, actor: User, resolver: MentionResolver, idea: Idea, comment: IdeaComment | None = None,
+                         already: Iterable[str] = ()) -> None:
+    """As notify_mentions, for an idea's description or one of its comments. Hidden or held content tells
+    nobody (a held one tells when a moderator approves it: forum/moderation/pending.py)."""
+    if idea.is_hidden or (comment is not None and comment.is_hidden):
+        return
+    skip = set(already)
+    where = f"a comment on the idea “{idea.title}”" if comment is not None else f"the idea “{idea.title}”"
+    url = f"/ideas/{idea.id}" + (f"#comment-{comment.id}" if comment is not None else "")
+    for user in resolver.users[:MAX_MENTIONS]:
+        if user.username.lower() in skip:
+            continue
+        notify(user_id=user.id, kind="mention", actor=actor, idea_id=idea.id, url=url,
+               text=f"{actor.username} mentioned you in {where}")

@@ -1,6 +1,8 @@
 """Read side: a member's notifications (two queries per page), the unread count, watch state, email choices."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,6 +77,51 @@ def is_watching(user: User | None, *, thread_id: int | None = None, idea_id: int
     column, target = (Subscription.thread_id, thread_id) if thread_id is not None else (Subscription.idea_id, idea_id)
     return db.session.scalar(sa.select(Subscription.id).where(Subscription.user_id == user.id,
                                                               column == target).limit(1)) is not None
+
+
+FOLLOWING_PER_PAGE = 20
+FOLLOWING_PREVIEW = 10  # on /settings; the rest on /settings/following
+
+
+@dataclass
+class Followed:
+    """One thread or idea a member follows, as the settings list shows it."""
+
+    kind: str           # "question" | "idea"
+    target_id: int
+    title: str
+    url: str
+    since: datetime
+
+
+def followed(user: User, *, page: int = 1, per_page: int = FOLLOWING_PER_PAGE) -> Page:
+    """Every question and idea the member watches, newest watch first, a page at a time (a long-time member
+    may follow thousands). Read from the user_id index, whose entries are in id order already; a question or
+    idea the member may no longer see (hidden since) drops out of the list."""
+    see_hidden = Policy(user).can_view_hidden()
+    rows = (sa.select(Subscription.id, Subscription.thread_id, Subscription.idea_id, Subscription.created_at,
+                      Thread.title.label("thread_title"), Thread.slug, Idea.title.label("idea_title"))
+            .outerjoin(Thread, Thread.id == Subscription.thread_id).outerjoin(Idea, Idea.id == Subscription.idea_id)
+            .where(Subscription.user_id == user.id))
+    if not see_hidden:
+        rows = rows.where(sa.or_(Thread.id.is_(None), Thread.is_hidden.is_(False)),
+                          sa.or_(Idea.id.is_(None), Idea.is_hidden.is_(False)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(rows.subquery())) or 0
+    page = clamp(page, total, per_page)
+    found = db.session.execute(rows.order_by(Subscription.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    items = [Followed("question", row.thread_id, row.thread_title, f"/questions/{row.thread_id}/{row.slug}",
+                      row.created_at) if row.thread_id is not None else
+             Followed("idea", row.idea_id, row.idea_title, f"/ideas/{row.idea_id}", row.created_at)
+             for row in found]
+    return Page(items, page, per_page, total)
+
+
+def watched_idea_ids(user: User | None, idea_ids: list[int]) -> set[int]:
+    """Which of a page's ideas the member watches, in one statement (the board's Watch buttons)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not idea_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Subscription.idea_id).where(
+        Subscription.user_id == user.id, Subscription.idea_id.in_(idea_ids))))
 
 
 def email_choices(user: User, submitted: Any = None) -> list[dict[str, str]]:

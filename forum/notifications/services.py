@@ -137,6 +137,20 @@ def stop_watching(*, actor: User, thread: Thread | None = None, idea: Idea | Non
     return False
 
 
+def set_follow_on_vote(*, actor: User, follow: object) -> bool:
+    """Whether voting for an idea also follows it (on by default): some members vote for many ideas and only
+    want to hear about the few they choose to watch."""
+    policy = Policy(actor)
+    policy.ensure(policy.can_watch(), "Please log in first.")
+    if not isinstance(follow, bool):
+        errors = FieldErrors()
+        errors.add("follow_voted_ideas", "Choose yes or no.")
+        errors.check()
+    db.session.execute(sa.update(User).where(User.id == actor.id).values(follow_voted_ideas=follow))
+    db.session.commit()
+    return follow
+
+
 def _unread(user_id: int) -> int:
     from forum.notifications.queries import unread_count  # late: queries builds on this module
     return unread_count(db.session.get(User, user_id))
@@ -169,6 +183,21 @@ def mark_notifications_read(*, actor: User, ids: Any = None) -> int:
     if ids is not None:  # ids beyond the id column's range name nothing (and overflow SQLite's integer: a 500)
         query = query.where(Notification.id.in_([i for i in ids if 0 < i <= 2**31 - 1]))
     db.session.execute(query.values(read_at=utcnow()))
+    db.session.commit()
+    return _unread(actor.id)
+
+
+def mark_read_about(*, actor: User, thread_id: int | None = None, idea_id: int | None = None) -> int:
+    """Opening a thread or an idea marks the notifications about it read (issue 18): the page's script posts here
+    when the bell has something unread, so a GET never writes. Returns the unread count for the bell."""
+    policy = Policy(actor)
+    policy.ensure(policy.viewer is not None, "Please log in first.")
+    if (thread_id is None) == (idea_id is None):
+        raise ValueError("mark exactly one thread or idea")
+    about = Notification.thread_id == thread_id if thread_id is not None else Notification.idea_id == idea_id
+    db.session.execute(sa.update(Notification).where(Notification.user_id == actor.id,
+                                                     Notification.read_at.is_(None), about)
+                       .values(read_at=utcnow()))
     db.session.commit()
     return _unread(actor.id)
 

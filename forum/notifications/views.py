@@ -1,10 +1,11 @@
 """Notification pages: the centre, read marks, watch buttons, email settings and one-click unsubscribe."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.auth import profiles
+from forum.auth.redirects import safe_next
 from forum.errors import BadRequest, Invalid
 from forum.extensions import csrf
 from forum.ideas import services as idea_services
@@ -45,6 +46,18 @@ def read_one(notification_id: int):
     return redirect(url_for("notifications.index", page=page if page > 1 else None))
 
 
+@bp.post("/notifications/read/<any(thread, idea):about>/<int:target_id>")
+@login_required
+def read_about(about: str, target_id: int):
+    """The thread and idea pages' script posts here on opening (forum.js: [data-mark-seen]); without it the
+    notification centre's "Mark read" buttons do the same."""
+    target = {"thread_id": target_id} if about == "thread" else {"idea_id": target_id}
+    unread = services.mark_read_about(actor=current_user, **target)
+    if _wants_json():
+        return jsonify(unread_count=unread)
+    return redirect(url_for("notifications.index"))
+
+
 @bp.post("/questions/<int:thread_id>/watch")
 @bp.post("/questions/<int:thread_id>/unwatch")
 @login_required
@@ -70,7 +83,22 @@ def _watched(watching: bool, back: str, noun: str):
         return jsonify(watching=watching)
     flash(f"You are watching this {noun}: new activity shows up in your notifications." if watching
           else f"You no longer watch this {noun}.", "success" if watching else "info")
-    return redirect(back)
+    return redirect(safe_next(request.form.get("next")) or back)  # the settings list unfollows in place
+
+
+@bp.route("/settings/following", methods=["GET", "POST"])
+@login_required
+def following():
+    """Every question and idea you follow, a page at a time, with one-click unfollow; and whether voting for an
+    idea follows it."""
+    if request.method == "POST":
+        chosen = request.form.getlist("follow_voted_ideas")  # a hidden "0" then the checkbox's "1" when ticked
+        follow = services.set_follow_on_vote(actor=current_user, follow="1" in chosen)
+        flash("Voting for an idea now also follows it." if follow else
+              "Voting for an idea no longer follows it; use Watch on the ideas you want to hear about.", "success")
+        return redirect(safe_next(request.form.get("next")) or url_for("notifications.following"))
+    page = queries.followed(current_user, page=parse_int(request.args.get("page"), 1))
+    return render_template("notifications/following.html", page=page)
 
 
 @bp.post("/settings/notifications")
@@ -103,6 +131,21 @@ def unsubscribe(token: str):
 def is_watching(thread_id: int | None = None, idea_id: int | None = None) -> bool:
     """For the watch button partial: does the signed-in member watch this thread or idea?"""
     return queries.is_watching(current_user, thread_id=thread_id, idea_id=idea_id)
+
+
+@bp.app_template_global()
+def watch_assets_needed() -> bool:
+    """True once per page: the watch buttons' stylesheet and script load once however many buttons a list has."""
+    if g.get("_watch_assets_loaded"):
+        return False
+    g._watch_assets_loaded = True
+    return True
+
+
+@bp.app_template_global()
+def followed_preview() -> queries.Page:
+    """The first page of what the member follows, for the settings page's Following section."""
+    return queries.followed(current_user, page=1, per_page=queries.FOLLOWING_PREVIEW)
 
 
 @bp.app_template_global()

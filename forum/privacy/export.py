@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from forum.clock import isoformat, utcnow
 from forum.extensions import db
+from forum.links import absolute
 from forum.models import (ApiToken, Escalation, Flag, Idea, IdeaComment, IdeaVote, Notification, NotificationPreference,
                           Post, PostRevision, Subscription, Thread, User, Vote)
 
@@ -109,7 +110,7 @@ def _rows(query: sa.Select, url: str | None = None) -> Iterator[dict[str, Any]]:
     for row in db.session.execute(query.execution_options(yield_per=BATCH)).mappings():
         item = dict(row)
         if url:
-            item["url"] = url.format(**item)
+            item["url"] = absolute(url.format(**item))  # SITE_URL: the archive is read away from the site
         yield item
 
 
@@ -140,7 +141,8 @@ def _post(row: Any, revisions: list[dict]) -> dict[str, Any]:
     item = dict(row)
     slug = item.pop("slug")
     item["kind"] = "question" if item["position"] == 0 else "answer"
-    item["url"] = f"/questions/{item['thread_id']}/{slug}" + ("" if item["position"] == 0 else f"#post-{item['id']}")
+    item["url"] = absolute(f"/questions/{item['thread_id']}/{slug}"
+                           + ("" if item["position"] == 0 else f"#post-{item['id']}"))
     item["revisions"] = revisions
     return item
 

@@ -33,6 +33,14 @@ class PIIDetected(Invalid):
         self.findings = findings
 
 
+class Advisory(str):
+    """A field message that warns without refusing: the author may post anyway. The JSON error carries it like any
+    message; a form shows it once, in the warning panel with the three choices, and does not mark the field as an
+    error (templates/_macros/forms.html reads `advisory`)."""
+
+    advisory = True
+
+
 @dataclass
 class Screened:
     """The text to publish (redacted when sent privately) and the private note to keep, if any."""
@@ -76,8 +84,8 @@ def screen(values: dict[str, str], *, confirm_public: object = False, private_to
     every = [finding for found in findings.values() for finding in found]
     message = (f"This looks like it contains {describe(every)}. Posts are public: edit it out, post anyway, "
                "or send it privately to staff.")
-    fields = {name: f"Looks like {describe(found)}: {', '.join(f.text for f in found[:3])}. Anyone can read "
-                    "this once it is posted." for name, found in findings.items()}
+    fields = {name: Advisory(f"Looks like {describe(found)}: {', '.join(f.text for f in found[:3])}. Anyone can "
+                             "read this once it is posted.") for name, found in findings.items()}
     raise PIIDetected(message, fields, findings)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import jsonify, request
 
+from forum import trust
 from forum.api import bp
 from forum.api.openapi import op
 from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
@@ -57,7 +58,12 @@ def thread_status_json(thread: Thread) -> dict[str, Any]:
 def _full_question(thread: Thread) -> dict[str, Any]:
     page = queries.thread_page(thread, viewer())
     answers = [answer_json(post, page.my_votes.get(post.id, 0)) for post in page.answers]
-    return question_json(thread, page.my_votes.get(page.question.id, 0), answers)
+    data = question_json(thread, page.my_votes.get(page.question.id, 0), answers)
+    if page.idea_request is not None:  # the idea its demand went to (issue 16): present only when there is one
+        link, idea = page.idea_request, page.idea_request.idea
+        data["idea"] = {"id": idea.id, "title": idea.title, "url": f"/ideas/{idea.id}", "status": idea.status,
+                        "status_note": idea.status_note, "kind": link.kind}
+    return data
 
 
 @bp.get("/questions")
@@ -74,7 +80,7 @@ def ask():
                                    category=body.get("category"), tags=body.get("tags"),
                                    confirm_public=body.get("confirm_public"),
                                    private_to_staff=body.get("private_to_staff"))
-    return jsonify(_full_question(thread)), 201
+    return jsonify({**_full_question(thread), **trust.held_json(thread.question, "question")}), 201
 
 
 @bp.get("/questions/<int:thread_id>")
@@ -90,7 +96,7 @@ def answer(thread_id: int):
     post = services.post_answer(actor=user, thread=thread, body=body.get("body"),
                                 confirm_public=body.get("confirm_public"),
                                 private_to_staff=body.get("private_to_staff"))
-    return jsonify(answer_json(post)), 201
+    return jsonify({**answer_json(post), **trust.held_json(post, "answer")}), 201
 
 
 @bp.patch("/posts/<int:post_id>")

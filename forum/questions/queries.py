@@ -15,6 +15,7 @@ from forum.models import (
     CategorySlugRedirect,
     Escalation,
     EscalationStatus,
+    IdeaQuestion,
     Post,
     PostRevision,
     Role,
@@ -74,8 +75,8 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
         sa.select(sa.func.count()).select_from(ids.subquery())))
     page = clamp(filters.page, total, filters.per_page)
     order = ORDERS[filters.sort]
-    if filters.category:
-        order = [(Thread.is_pinned, True), *order]  # pinned first within its category
+    if filters.category or filters.sort != "unanswered":
+        order = [(Thread.is_pinned, True), *order]  # pinned first: a known issue is never buried at row 8
     page_ids = page_of_ids(ids, [*order, (Thread.id, True)], page, total, filters.per_page)
     question = selectinload(Thread.question)
     if not bodies:
@@ -114,13 +115,14 @@ class ThreadPage:
     escalation: Escalation | None = None  # the open one, else the latest resolved (escalation extras)
     duplicate_of: Thread | None = None  # the original this thread was closed as a duplicate of
     duplicates: list[Thread] = field(default_factory=list)  # threads closed as duplicates of this one
+    idea_request: IdeaQuestion | None = None  # the idea this question asked for (issue 16), with `.idea` loaded
 
 
 def thread_page(thread: Thread, viewer: Any, member: MemberView | None = None) -> ThreadPage:
     """The question, then the accepted answer, then answers by score and age; hidden ones only for those allowed.
     A member's votes come from `member` when the view has it already."""
     policy = Policy(viewer)
-    thread, escalation = _thread_with_escalation(thread)
+    thread, escalation, link = _thread_with_escalation(thread)
     posts = db.session.scalars(
         sa.select(Post).where(Post.thread_id == thread.id).options(joinedload(Post.author))
         .order_by(Post.position)).all()
@@ -133,7 +135,16 @@ def thread_page(thread: Thread, viewer: Any, member: MemberView | None = None) -
     original, duplicates = _duplicate_links(thread, policy)
     return ThreadPage(thread=thread, question=question, answers=answers,
                       my_votes=member.votes if member else my_votes(viewer, [post.id for post in visible]),
-                      escalation=escalation, duplicate_of=original, duplicates=duplicates)
+                      escalation=escalation, duplicate_of=original, duplicates=duplicates,
+                      idea_request=link if link is not None and policy.can_view_idea(link.idea) else None)
+
+
+def idea_request(thread_id: int, policy: Policy) -> IdeaQuestion | None:
+    """The idea this question's demand went to (moved there, or linked by staff), by the unique thread_id; an
+    idea hidden from the reader is left out. (The thread page reads it with the thread, in one statement.)"""
+    link = db.session.scalar(sa.select(IdeaQuestion).where(IdeaQuestion.thread_id == thread_id)
+                             .options(joinedload(IdeaQuestion.idea)))
+    return link if link is not None and policy.can_view_idea(link.idea) else None
 
 
 @dataclass(frozen=True)
@@ -182,9 +193,10 @@ def member_view(thread: Thread, viewer: Any) -> MemberView | None:
                       mine=tuple((row[0], bool(row[1]), row[2]) for row in rows if row[1] or row[2]))
 
 
-def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None]:
-    """One statement (re)loads the thread with its category and the escalation the page shows (the open one,
-    else the latest resolved one); a second, by primary keys, its tags. (A joined load of the tags had SQLite
+def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None, IdeaQuestion | None]:
+    """One statement (re)loads the thread with its category, the escalation the page shows (the open one,
+    else the latest resolved one) and the idea its demand went to (issue 16; thread_id is unique there); a second,
+    by primary keys, its tags. (A joined load of the tags had SQLite
     build the whole thread_tags-tags join first: a second at a million posts.)"""
     thread_id = sa.inspect(thread).identity[0]  # the thread may be expired by the view count's commit
     shown = (sa.select(Escalation.id).where(Escalation.thread_id == Thread.id)
@@ -192,11 +204,13 @@ def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None]:
                        Escalation.id.desc())
              .limit(1).correlate(Thread).scalar_subquery())
     row = db.session.execute(
-        sa.select(Thread, Escalation).outerjoin(Escalation, Escalation.id == shown).where(Thread.id == thread_id)
+        sa.select(Thread, Escalation, IdeaQuestion).outerjoin(Escalation, Escalation.id == shown)
+        .outerjoin(IdeaQuestion, IdeaQuestion.thread_id == Thread.id).where(Thread.id == thread_id)
         .options(joinedload(Thread.category), selectinload(Thread.tags), joinedload(Escalation.assignee),
-                 joinedload(Escalation.first_staff_reply_by))
+                 joinedload(Escalation.first_staff_reply_by), joinedload(Escalation.resolved_by),
+                 joinedload(IdeaQuestion.idea))
         .execution_options(populate_existing=True)).unique().one()
-    return row[0], row[1]
+    return row[0], row[1], row[2]
 
 
 def _duplicate_links(thread: Thread, policy: Policy) -> tuple[Thread | None, list[Thread]]:

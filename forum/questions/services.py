@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from slugify import slugify as transliterated_slug  # python-slugify, with text-unidecode's tables
 from forum import trust, viewcounts
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
 from forum.markup import render_markdown
-from forum.models import Category, Post, PostRevision, Tag, Thread, ThreadStatus, User, Vote
+from forum.models import (Category, IdeaQuestion, IdeaQuestionKind, Post, PostRevision, Tag, Thread, ThreadStatus,
+                          User, Vote)
 from forum.notifications.mentions import MentionResolver, notify_mentions, previous_mentions
 from forum.notifications.services import notify, notify_all, thread_watcher_ids, watch_thread
 from forum.policy import Policy
@@ -22,8 +24,8 @@ TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#.\-]{0,29}$")
 
 
 def slugify(title: str) -> str:
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)[:80].strip("-") or "question"
+    """Letters outside ASCII are transliterated ("Störung" -> "storung"), not dropped into "st-rung"."""
+    return transliterated_slug(title, max_length=80, word_boundary=True) or "question"
 
 
 def thread_url(thread: Thread, anchor: str = "") -> str:
@@ -88,8 +90,10 @@ def ask_question(*, actor: User, title: object, body: object, category: object, 
     policy.ensure_contributor()
     policy.ensure(policy.can_ask())
     errors = FieldErrors()
-    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
-    body = errors.text("body", body, label="Details", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX,
+                        hint="Sum up the problem in a sentence")
+    body = errors.text("body", body, label="Details", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True,
+                       hint="Describe what you tried and what happened")
     found_category = chosen_category(errors, category)
     tag_names = _parse_tags(errors, tags)
     errors.check()
@@ -120,6 +124,7 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
                 private_to_staff: object = False) -> Post:
     policy = Policy(actor)
     policy.ensure_contributor()
+    _ensure_not_moved_to_idea(thread)
     policy.ensure(policy.can_answer(thread), "This thread is locked: no new answers."
                   if thread.is_locked else "You cannot answer this thread.")
     errors = FieldErrors()
@@ -159,6 +164,16 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     watch_thread(user=actor, thread=thread)
     db.session.commit()
     return answer
+
+
+def _ensure_not_moved_to_idea(thread: Thread) -> None:
+    """A question turned into an idea (forum/ideas/requests.py) is closed to answers: its demand lives on the
+    idea board now, where votes and the team's decisions are counted."""
+    idea_id = db.session.scalar(sa.select(IdeaQuestion.idea_id).where(
+        IdeaQuestion.thread_id == thread.id, IdeaQuestion.kind == IdeaQuestionKind.CONVERTED))
+    if idea_id is not None:
+        raise Conflict(f"This question moved to the idea board and takes no new answers: vote for or comment on "
+                       f"idea #{idea_id} at /ideas/{idea_id} instead.")
 
 
 def _tell_about_answer(actor: User, thread: Thread, answer: Post) -> None:
@@ -312,7 +327,8 @@ def get_post(post_id: int, actor: User | None) -> Post:
 
 
 def get_thread(thread_id: int, actor: User | None) -> Thread:
+    """The thread, or a 404; its asker still opens it after a moderator hid it (Policy.can_open_thread)."""
     thread = db.session.get(Thread, thread_id)
-    if thread is None or not Policy(actor).can_view_thread(thread):
+    if thread is None or not Policy(actor).can_open_thread(thread):
         raise NotFound("That question does not exist.")
     return thread

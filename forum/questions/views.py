@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from forum.errors import Invalid
+from forum.errors import Invalid, PermissionDenied
 from forum.markup import render_markdown
 from forum.pagecache import QUESTIONS, thread_scope, visitor_page
 from forum.pagecache.members import shared_member_page
@@ -12,7 +13,7 @@ from forum.policy import Policy
 from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
 from forum.questions.services import thread_url
-from forum.trust import HELD_NOTICE
+from forum.trust import held_notice
 
 
 @bp.get("/")
@@ -41,10 +42,16 @@ def ask():
         except Invalid as error:
             return render_template("questions/ask.html", form=form, errors=error.fields, pii=pii_findings(error),
                                    categories=queries.open_categories()), error.status  # 422; 409, 429 (trust)
+        except PermissionDenied as error:  # suspended (or unconfirmed) meanwhile: the question typed is kept
+            return render_template("questions/ask.html", form=form, errors={}, refused=error.message,
+                                   categories=queries.open_categories()), error.status
         flash_if_private(form)
-        flash(HELD_NOTICE if thread.held_at else "Your question is posted. You will be notified when someone answers.",
+        flash(held_notice("question") if thread.held_at else
+              "Your question is posted. You will be notified when someone answers.",
               "info" if thread.held_at else "success")
         return redirect(thread_url(thread))
+    if request.args.get("title"):  # "ask about this" links, and the ask form's hint without JavaScript
+        form = MultiDict({"title": request.args["title"][:150]})
     return render_template("questions/ask.html", form=form, errors={}, categories=queries.open_categories())
 
 
@@ -93,9 +100,20 @@ def answer(thread_id: int):
         return _render_thread(thread, form=request.form, errors=error.fields, status=error.status,
                               pii=pii_findings(error))
     flash_if_private(request.form)
-    flash(HELD_NOTICE if post.held_at else "Thanks for helping! Your answer is posted.",
-          "info" if post.held_at else "success")
+    flash(held_notice("answer") if post.held_at else _answer_posted(post), "info" if post.held_at else "success")
     return redirect(thread_url(thread, f"post-{post.id}"))
+
+
+def _answer_posted(post) -> str:
+    """A staff answer that stopped an escalation's SLA clock says so: the author knows the case moved."""
+    from forum.escalations.queries import duration, first_reply_recorded  # late: escalations builds on questions
+    escalation = first_reply_recorded(post)
+    if escalation is None:
+        return "Thanks for helping! Your answer is posted."
+    timing = (f"{duration(escalation.due_at - post.created_at)} before the SLA ran out"
+              if post.created_at <= escalation.due_at else f"{duration(post.created_at - escalation.due_at)} late")
+    return (f"Your answer is posted and recorded as the escalation's first staff reply ({timing}); "
+            f"the asker is told.")
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

@@ -1,13 +1,14 @@
 """The query language a user types, read into a backend-neutral structure; nothing here can fail.
 
 Words, "exact phrases", -excluded words and the filters category:, tag:, is:solved, is:unanswered,
-type:question|idea and status:<idea or question status>. Everything else (unknown filters such as
+type:question|idea and status:<idea or question status> (also given as the URL's category=, tag=, status=). Everything else (unknown filters such as
 `visibility:hidden` or `author_id:3`, `*`, lone operators, an unclosed quote, control characters)
 is read as plain words, so no text a user types ever reaches an internal field.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 MAX_QUERY = 200      # characters read; the rest is ignored (parsers choke on huge tokens)
@@ -22,6 +23,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u20
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9+#.\-]{0,59}")
 _FILTER = re.compile(r"(category|tag|is|type|status):(.+)", re.IGNORECASE)
+_FILTER_KEY = re.compile(r"(category|tag):", re.IGNORECASE)
+_NAME = re.compile(r"[^\W_][\w+#.&'’/ \-]{0,59}")  # a category's name or slug as typed; never reaches a parser
+URL_FILTERS = ("category", "tag", "status")  # the /search URL's parameters that work like the typed filters
 
 
 @dataclass
@@ -34,6 +38,9 @@ class ParsedQuery:
     type: str | None = None          # "question" | "idea"
     status: str | None = None        # solved | unanswered | open | closed | an idea status
     text: str = ""                   # the cleaned text, echoed back in the search box
+    # (filter, value) pairs a person typed that name nothing known (is:maybe, status:later); category: and tag:
+    # values are checked against the database by forum/search/filters.py
+    unknown: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def has_text(self) -> bool:
@@ -63,11 +70,25 @@ def clean(text: object) -> str:
     return _CONTROL.sub(" ", text[:MAX_QUERY]).strip()
 
 
-def parse(text: object, *, type: str | None = None) -> ParsedQuery:
-    """Read user text; `type` (from a tab or the API's type=) applies unless the text names one."""
+def parse(text: object, *, type: str | None = None, filters: Mapping[str, object] | None = None) -> ParsedQuery:
+    """Read user text; `type` (from a tab or the API's type=) applies unless the text names one. `filters` are
+    the URL's category=, tag= and status= values, read as if typed (`category:wifi`), before the text's own."""
     cleaned = clean(text)
     query = ParsedQuery(text=cleaned, type=TYPES.get((type or "").lower()))
+    for key in URL_FILTERS:
+        value = clean((filters or {}).get(key))[:60]
+        if value:
+            _apply_filter(query, key, value)
+    pending = None  # `category:` right before a "quoted name" takes the name: category:"Wi-Fi and network"
     for token, quoted in _tokens(cleaned):
+        if pending and quoted:
+            _apply_filter(query, pending, token)
+            pending = None
+            continue
+        pending = None
+        if not quoted and (match := _FILTER_KEY.fullmatch(token)):
+            pending = match.group(1).lower()
+            continue
         if quoted:
             phrase = words(token)
             if len(phrase) > 1:
@@ -76,7 +97,7 @@ def parse(text: object, *, type: str | None = None) -> ParsedQuery:
                 query.terms += phrase
         elif token.startswith("-") and len(token) > 1 and (excluded := words(token[1:])):
             query.excluded += excluded
-        elif not _apply_filter(query, token):
+        elif not ((match := _FILTER.fullmatch(token)) and _apply_filter(query, match.group(1), match.group(2))):
             query.terms += words(token)
     _cap(query)
     return query
@@ -104,21 +125,22 @@ def _tokens(text: str):
         pos = end
 
 
-def _apply_filter(query: ParsedQuery, token: str) -> bool:
-    match = _FILTER.fullmatch(token)
-    if not match:
-        return False
-    key, value = match.group(1).lower(), match.group(2).lower().strip()
-    if key == "category" and _SLUG.fullmatch(value):
-        query.category = value
-    elif key == "tag" and _SLUG.fullmatch(value) and len(query.tags) < 5:
+def _apply_filter(query: ParsedQuery, key: str, value: str) -> bool:
+    """Apply one filter; a value no filter of that name could take is kept in `unknown`, to be named back to the
+    person ("No status called 'later'") rather than silently searched as words."""
+    key, value = key.lower(), " ".join(value.lower().split())
+    if key == "category" and _NAME.fullmatch(value):
+        query.category = value  # a slug, a name or a word of it: forum/search/filters.py finds which category
+    elif key == "tag" and _SLUG.fullmatch(value.lstrip("#")) and len(query.tags) < 5:
         query.tags.append(value.lstrip("#"))
     elif key == "is" and value in ("solved", "unanswered", "open", "closed"):
         query.status = value
     elif key == "type" and value in TYPES:
         query.type = TYPES[value]
-    elif key == "status" and value.replace("-", "_") in THREAD_STATUSES + IDEA_STATUSES:
-        query.status = value.replace("-", "_")
+    elif key == "status" and value.replace("-", "_").replace(" ", "_") in THREAD_STATUSES + IDEA_STATUSES:
+        query.status = value.replace("-", "_").replace(" ", "_")
+    elif value and _NAME.fullmatch(value) and len(query.unknown) < 3:
+        query.unknown.append((key, value))
     else:
         return False
     return True

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 
 from forum.policy import Policy
-from forum.search import documents, queue
+from forum.search import documents, queue, synonyms
 from forum.search.backend import Hit, SearchBackend
+from forum.search.filters import FilterNotice
+from forum.search.filters import resolve as resolve_filters
 from forum.search.query import ParsedQuery, parse
 
 PER_PAGE = 20
+SIMILAR_CANDIDATES = 40  # the backend's best matches that the similar-titles hints re-rank by meaning
 MAX_PAGE = 25  # 500 hits deep is enough for anyone; deeper pages only cost (Whoosh counts to 500)
 TYPES = {"questions": "question", "question": "question", "ideas": "idea", "idea": "idea"}
 
@@ -26,6 +29,7 @@ class SearchPage:
     total: int
     query: ParsedQuery
     type: str | None = None   # "questions" | "ideas" | None for both
+    notices: list[FilterNotice] = field(default_factory=list)  # filter values that name nothing (filters.py)
 
     @property
     def pages(self) -> int:
@@ -54,28 +58,39 @@ def tab_for(type_arg: Any) -> str | None:
     return {"question": "questions", "idea": "ideas"}.get(kind or "")
 
 
-def search(text: Any, *, viewer: Any, type: Any = None, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
-    """Ranked hits the viewer may see; hidden threads and merged or hidden ideas only for moderators."""
+def search(text: Any, *, viewer: Any, type: Any = None, page: int = 1, per_page: int = PER_PAGE,
+           filters: Mapping[str, Any] | None = None) -> SearchPage:
+    """Ranked hits the viewer may see; hidden threads and merged or hidden ideas only for moderators.
+    `filters`: the URL's category=, tag=, status=, read like the typed words; a value naming nothing is dropped
+    and explained in `notices`."""
     tab = tab_for(type)
-    parsed = parse(text, type=TYPES.get(tab or ""))
+    parsed = parse(text, type=TYPES.get(tab or ""), filters=filters)
+    notices = resolve_filters(parsed)
     page = max(1, min(page, MAX_PAGE))
     if parsed.is_empty:
-        return SearchPage([], 1, per_page, 0, parsed, tab)
+        return SearchPage([], 1, per_page, 0, parsed, tab, notices)
     queue.catch_up()
     results = get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(),
                                   offset=(page - 1) * per_page, limit=per_page)
-    return SearchPage(results.hits, page, per_page, results.total, parsed, tab)
+    return SearchPage(results.hits, page, per_page, results.total, parsed, tab, notices)
 
 
-def similar(text: Any, *, viewer: Any, type: str = "question", limit: int = 5) -> list[Hit]:
-    """Titles like the one being typed: any word may match; the best `limit` first."""
+def similar(text: Any, *, viewer: Any, type: str | None = "question", limit: int = 5,
+            catch_up: bool = True) -> list[Hit]:
+    """Titles that mean what the one being typed means: the query is widened with word forms, spellings and
+    synonyms (search/synonyms.py), any of them may match, and the candidates are re-ranked by shared meaning.
+    `catch_up=False` reads the index as it is (a page that must not write, such as the staff pickers)."""
     parsed = parse(text, type=type)
     parsed.status = None
     if not parsed.has_text:
         return []
-    queue.catch_up()
-    return get_backend().query(parsed, include_hidden=Policy(viewer).can_view_hidden(), offset=0,
-                               limit=limit, match_any=True).hits
+    if catch_up:
+        queue.catch_up()
+    lexicon = synonyms.lexicon()
+    wide = synonyms.expand(parsed, lexicon)
+    candidates = get_backend().query(wide, include_hidden=Policy(viewer).can_view_hidden(), offset=0,
+                                     limit=max(SIMILAR_CANDIDATES, limit), match_any=True).hits
+    return synonyms.rerank(parsed.all_words(), candidates, lexicon, limit)
 
 
 def reindex(progress: Callable[[int], None] | None = None) -> int:

@@ -1,10 +1,13 @@
-/* Known-issue notices: hides the banners this browser's reader dismissed, remembers a dismissal, and shows the
-   ask form's "We know about this" hint while a title is typed.
+/* Known-issue notices: dismisses a banner in place, and shows the ask form's "We know about this" hint while a
+   title is typed.
 
-   The banners are the same markup for everyone (pages are cached and shared), so who dismissed what is applied
-   here: a member's dismissals come from the server (GET /api/v1/notices, per account, on every device), a
-   visitor's from localStorage. A member never reads or writes localStorage, so two people sharing a browser
-   never hide each other's banners. */
+   A visitor's banners are the same markup for every visitor (their pages are cached and shared), so a visitor's
+   dismissals live in localStorage and are applied here; the Dismiss button is shown only when this runs. A
+   member's banners come from the server without the ones they dismissed, each with a plain form that works
+   without JavaScript: here that form posts through the API (per account, on every device) and the banner goes
+   at once. A member never reads or writes localStorage, so two people sharing a browser never hide each other's
+   banners. The ask form's hint is rendered on the server too (for a title sent or in ?title=); this keeps it
+   current while typing. */
 (function () {
   "use strict";
   var STORE = "forum.dismissedNotices";
@@ -20,16 +23,21 @@
     if (banner) { banner.hidden = true; }
   }
 
-  function dismiss(id) {
+  function dismissVisitor(id) {
     hide(id);
-    if (member) {
-      fetch("/api/v1/notices/" + id + "/dismiss", {method: "POST", credentials: "same-origin",
-        headers: {"X-CSRFToken": meta.getAttribute("content"), "Content-Type": "application/json"}, body: "{}"});
-    } else {
-      var ids = visitorDismissed();
-      if (ids.indexOf(id) < 0) { ids.push(id); }
-      try { window.localStorage.setItem(STORE, JSON.stringify(ids)); } catch (e) { /* private mode: this page only */ }
-    }
+    var ids = visitorDismissed();
+    if (ids.indexOf(id) < 0) { ids.push(id); }
+    try { window.localStorage.setItem(STORE, JSON.stringify(ids)); } catch (e) { /* private mode: this page only */ }
+  }
+
+  function dismissMember(form, id) {
+    hide(id);
+    function plain() { form.submit(); }  // the API refused or could not be reached: the form's own POST
+    // keepalive: the dismissal is saved even when the reader moves on at once
+    fetch("/api/v1/notices/" + id + "/dismiss", {method: "POST", credentials: "same-origin", keepalive: true,
+      headers: {"X-CSRFToken": meta.getAttribute("content"), "Content-Type": "application/json"}, body: "{}"})
+      .then(function (r) { if (!r.ok) { plain(); } })
+      .catch(plain);
   }
 
   function initBanners() {
@@ -37,16 +45,16 @@
     if (!banners.length) { return; }
     Array.prototype.forEach.call(document.querySelectorAll("[data-notice-dismiss]"), function (button) {
       button.hidden = false;
-      button.addEventListener("click", function () { dismiss(parseInt(button.getAttribute("data-notice-dismiss"), 10)); });
+      button.addEventListener("click", function () { dismissVisitor(parseInt(button.getAttribute("data-notice-dismiss"), 10)); });
     });
-    if (member) {
-      fetch("/api/v1/notices", {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : {items: []}; })
-        .then(function (data) { data.items.forEach(function (n) { if (n.dismissed) { hide(n.id); } }); })
-        .catch(function () {});
-    } else {
-      visitorDismissed().forEach(hide);
-    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-notice-dismiss-form]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.fetch || !member) { return; }  // the plain POST and its redirect do it
+        event.preventDefault();
+        dismissMember(form, parseInt(form.getAttribute("data-notice-dismiss-form"), 10));
+      });
+    });
+    if (!member) { visitorDismissed().forEach(hide); }
   }
 
   function initAskHint() {
@@ -60,13 +68,16 @@
         var p = document.createElement("p");
         p.className = "notice notice--info";
         p.setAttribute("data-notice-hint-item", n.id);
+        var span = document.createElement("span");  // one line of text, as the server renders it
         var strong = document.createElement("strong");
-        strong.textContent = n.text + " ";
+        strong.textContent = n.text;
         var a = document.createElement("a");
         a.href = n.url;
         a.textContent = "We know about this: follow the updates here";
-        p.appendChild(strong);
-        p.appendChild(a);
+        span.appendChild(strong);
+        span.appendChild(document.createTextNode(" "));
+        span.appendChild(a);
+        p.appendChild(span);
         box.appendChild(p);
       });
     }

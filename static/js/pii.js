@@ -4,7 +4,10 @@
      form[data-pii-check]            forms whose textarea[name=body] and input[name=title] are checked
      [data-pii-hint-for="id"]        where the notice goes (hidden while nothing is found)
      meta[name="pii-patterns"]       the company's PII_PATTERNS as JSON [{name, pattern}]
-     [data-pii-warning]              the server's warning: focused on load so it is read first
+     [data-pii-warning]              the server's warning: focused on load so it is read first. While it is on the
+                                     page it is the one place the warning shows (the as-you-type hint stays quiet),
+                                     and its "Post anyway" / "Send privately" forms send what the fields hold now,
+                                     so an edit made after the warning is never lost.
 */
 (function () {
   "use strict";
@@ -89,8 +92,9 @@
     var hint = body && document.querySelector('[data-pii-hint-for="' + body.id + '"]');
     if (!hint) { return; }
     var timer = null;
+    var panel = document.querySelector("[data-pii-warning]");
     function check() {
-      var labels = find(fields.map(function (f) { return f.value; }).join("\n"), custom);
+      var labels = panel ? [] : find(fields.map(function (f) { return f.value; }).join("\n"), custom);
       if (labels.length) {
         hint.textContent = "Heads up: this looks like it contains " + sentence(labels) +
           ". Posts are public, so consider leaving it out. You can still post; we will ask before it goes live.";
@@ -106,11 +110,25 @@
     check();
   }
 
+  /* The panel's choice forms carry the refused text in hidden inputs: send the fields' current values instead. */
+  function syncChoices(warning) {
+    Array.prototype.forEach.call(warning.querySelectorAll("form"), function (choice) {
+      choice.addEventListener("submit", function () {
+        Array.prototype.forEach.call(choice.querySelectorAll('input[type="hidden"]'), function (hidden) {
+          if (hidden.name === "csrf_token" || hidden.name === "confirm_public" || hidden.name === "private_to_staff") { return; }
+          var source = document.querySelector('form[data-pii-check] [name="' + hidden.name + '"]');
+          if (source) { hidden.value = source.value; }
+        });
+      });
+    });
+  }
+
   function start() {
     var custom = companyPatterns();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-pii-check]"), function (form) { wire(form, custom); });
     var warning = document.querySelector("[data-pii-warning]");
     if (warning) {
+      syncChoices(warning);
       warning.focus();
       // Moving to the form's #fragment after load takes focus away again: give it back once.
       window.addEventListener("load", function () {

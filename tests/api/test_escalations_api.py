@@ -120,7 +120,10 @@ def test_escalate_bad_input(client, app, world):
         moderation.hide_thread(actor=db.session.scalar(db.select(User).filter_by(username="mia")),
                                thread=db.session.get(Thread, ids["thread"]))
     hidden = call(client, "POST", f"/questions/{ids['thread']}/escalate", tokens["asker"], {"reason": "Please help"})
-    assert hidden.status_code == 404
+    # the asker still sees their hidden thread (issue 18), so the refusal says why rather than "not found"
+    assert hidden.status_code == 403 and hidden.get_json()["error"]["message"] == "This thread is hidden."
+    assert call(client, "POST", f"/questions/{ids['thread']}/escalate", tokens["member"],
+                {"reason": "Please help"}).status_code == 404
     assert call(client, "POST", f"/questions/{ids['thread']}/escalate", tokens["mod"],
                 {"reason": "Please help"}).status_code == 403
     with app.app_context():

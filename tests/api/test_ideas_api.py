@@ -146,17 +146,18 @@ def test_merge_arithmetic_and_refusals(app, client, data):
         client.post(f"/api/v1/ideas/{data['idea']}/vote", json={"value": 1}, headers=data["h"][who])
     client.post(f"/api/v1/ideas/{target}/vote", json={"value": 1}, headers=data["h"]["member"])
     url = f"/api/v1/ideas/{data['idea']}/merge"
-    assert client.post(url, json={"into": target}, headers=data["h"]["member"]).status_code == 403
-    itself = client.post(url, json={"into": data["idea"]}, headers=data["h"]["staff"])
+    assert client.post(url, json={"into": target, "note": "Same."}, headers=data["h"]["member"]).status_code == 403
+    itself = client.post(url, json={"into": data["idea"], "note": "Same."}, headers=data["h"]["staff"])
     assert itself.status_code == 422 and "itself" in itself.get_json()["error"]["fields"]["into"]
-    assert client.post(url, json={"into": 424242}, headers=data["h"]["staff"]).status_code == 422
-    merged = client.post(url, json={"into": target}, headers=data["h"]["staff"])
+    assert client.post(url, json={"into": 424242, "note": "Same."}, headers=data["h"]["staff"]).status_code == 422
+    merged = client.post(url, json={"into": target, "note": "Same."}, headers=data["h"]["staff"])
     assert merged.status_code == 200
     assert merged.get_json()["status"] == "duplicate" and merged.get_json()["merged_into"] == target
     assert client.get(f"/api/v1/ideas/{target}").get_json()["vote_count"] == 2  # member counted once
-    again = client.post(url, json={"into": third}, headers=data["h"]["staff"])
+    again = client.post(url, json={"into": third, "note": "Same."}, headers=data["h"]["staff"])
     assert again.status_code == 409 and "already merged" in again.get_json()["error"]["message"]
-    into_merged = client.post(f"/api/v1/ideas/{third}/merge", json={"into": data["idea"]}, headers=data["h"]["staff"])
+    into_merged = client.post(f"/api/v1/ideas/{third}/merge", json={"into": data["idea"], "note": "Same."},
+                              headers=data["h"]["staff"])
     assert into_merged.status_code == 409 and f"#{target}" in into_merged.get_json()["error"]["message"]
 
 

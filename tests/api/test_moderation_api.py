@@ -148,7 +148,8 @@ def test_audit_list_and_filters(client, world):
     body = call(client, "GET", "/mod/audit", tokens["mod"]).get_json()
     assert body["total"] == 2 and set(body) == {"items", "page", "per_page", "total"}
     assert body["items"][1] | {"id": 0, "created_at": ""} == {
-        "id": 0, "actor": "mia", "action": "thread.lock", "target_type": "thread", "target_id": ids["thread"],
+        "id": 0, "actor": "mia", "action": "thread.lock", "action_name": "Locked a question",
+        "target_type": "thread", "target_id": ids["thread"],
         "target": "Hub keeps rebooting every night", "note": "heated", "created_at": ""}
     assert [i["action"] for i in call(client, "GET", "/mod/audit?actor=ada", tokens["mod"]).get_json()["items"]] == ["thread.pin"]
     assert call(client, "GET", "/mod/audit?action=thread.lock", tokens["mod"]).get_json()["total"] == 1

@@ -268,8 +268,7 @@ def test_only_moderators_review_held_posts(app, client):
     with app.app_context():
         assert db.session.get(Post, ids["answer"]).held_at is not None
         with pytest.raises(Exception):
-            pending.approve_held_post(actor=db.session.get(User, ids["asker"]),
-                                      post=db.session.get(Post, ids["answer"]))
+            pending.approve_held(actor=db.session.get(User, ids["asker"]), item=db.session.get(Post, ids["answer"]))
 
 
 def test_ideas_are_rate_limited_too(ctx):

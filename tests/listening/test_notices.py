@@ -73,11 +73,13 @@ def test_one_members_dismissal_never_reaches_another(client, data):
     alice, bob = _as(client, data["alice"]), _as(client, data["bob"])
     assert alice.post(f"/api/v1/notices/{notice['id']}/dismiss", json={}).status_code == 200
     assert alice.get("/api/v1/notices").get_json()["items"][0]["dismissed"] is True
+    bob_page = bob.get(f"/questions/{data['thread']}", follow_redirects=True).get_data(as_text=True)
     alice_page = alice.get(f"/questions/{data['thread']}", follow_redirects=True).get_data(as_text=True)
     assert bob.get("/api/v1/notices").get_json()["items"][0]["dismissed"] is False
-    bob_page = bob.get(f"/questions/{data['thread']}", follow_redirects=True).get_data(as_text=True)
-    # the shared page carries the banner for both: hiding is the browser's, from each member's own list
-    assert _banner_ids(alice_page) == _banner_ids(bob_page) == [str(notice["id"])]
+    # the thread page is shared between members, its header (with the banners) is each member's own
+    assert _banner_ids(alice_page) == [] and _banner_ids(bob_page) == [str(notice["id"])]
+    assert _banner_ids(bob.get(f"/questions/{data['thread']}", follow_redirects=True).get_data(as_text=True)) == [
+        str(notice["id"])]
     assert client.get("/api/v1/notices").get_json()["items"][0]["dismissed"] is False  # visitors: localStorage
     assert _banner_ids(client.get("/questions").get_data(as_text=True)) == [str(notice["id"])]
     with client.application.app_context():
@@ -158,3 +160,50 @@ def test_the_banner_costs_no_statement_once_read(client, data):
         page = alice.get("/questions?sort=newest").get_data(as_text=True)
     assert "data-notice-id" in page
     assert not [s for s in statements if "FROM notices" in s or "notice_dismissals" in s]
+
+
+def test_a_member_dismisses_without_javascript_and_comes_back_to_the_page(client, data):
+    notice = _publish(client, data).get_json()
+    alice, bob = _as(client, data["alice"]), _as(client, data["bob"])
+    page = alice.get("/questions?sort=newest").get_data(as_text=True)
+    assert f'action="/notices/{notice["id"]}/dismiss"' in page and 'name="next" value="/questions?sort=newest"' in page
+    response = alice.post(f"/notices/{notice['id']}/dismiss", data={"next": "/questions?sort=newest"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/questions?sort=newest")
+    for path in ("/questions?sort=newest", "/", f"/questions/{data['thread']}"):
+        assert _banner_ids(alice.get(path, follow_redirects=True).get_data(as_text=True)) == [], path
+        assert _banner_ids(bob.get(path, follow_redirects=True).get_data(as_text=True)) == [str(notice["id"])], path
+    # visitors' cached pages are the same for every visitor: no form (no token), the script's button only
+    visitor = client.get("/questions?sort=newest").get_data(as_text=True)
+    assert _banner_ids(visitor) == [str(notice["id"])] and "/dismiss" not in visitor
+    assert "data-notice-dismiss=" in visitor
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example", ""])
+def test_the_dismiss_form_never_leaves_the_site(client, data, target):
+    notice = _publish(client, data).get_json()
+    alice = _as(client, data["alice"])
+    response = alice.post(f"/notices/{notice['id']}/dismiss", data={"next": target})
+    assert response.status_code == 302 and response.headers["Location"] in ("/questions", "http://localhost/questions")
+
+
+def test_dismissing_a_missing_notice_is_a_404_and_visitors_are_sent_to_log_in(client, data):
+    notice = _publish(client, data).get_json()
+    assert _as(client, data["alice"]).post("/notices/9999/dismiss").status_code == 404
+    response = client.post(f"/notices/{notice['id']}/dismiss")
+    assert response.status_code in (302, 401) and "/login" in response.headers.get("Location", "/login")
+    with client.application.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NoticeDismissal)) == 0
+
+
+def test_the_ask_form_shows_the_hint_without_javascript(client, data):
+    notice = _publish(client, data).get_json()
+    alice = _as(client, data["alice"])
+    hint = f'data-notice-hint-item="{notice["id"]}"'
+    assert hint not in alice.get("/questions/ask").get_data(as_text=True)
+    linked = alice.get("/questions/ask?title=My+hub+went+offline").get_data(as_text=True)
+    assert hint in linked and 'value="My hub went offline"' in linked and "follow the updates here" in linked
+    failed = alice.post("/questions/ask", data={"title": "Hubs offline again today", "body": "", "category": ""})
+    page = failed.get_data(as_text=True)
+    assert failed.status_code == 422 and hint in page and 'value="Hubs offline again today"' in page
+    other = alice.post("/questions/ask", data={"title": "How do I rename a sensor?", "body": ""})
+    assert other.status_code == 422 and hint not in other.get_data(as_text=True)

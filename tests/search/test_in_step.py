@@ -132,7 +132,7 @@ def test_ideas_found_with_status_and_merged_ones_disappear(ctx):
     assert sorted(found("type:idea app")) == sorted([("idea", first.id), ("idea", second.id)])
     ideas.set_idea_status(actor=staff, idea=first, status="planned", note="On the roadmap.")
     assert found("status:planned app") == [("idea", first.id)]
-    ideas.merge_ideas(actor=staff, idea=second, into=first.id)
+    ideas.merge_ideas(actor=staff, idea=second, into=first.id, note="Same idea.")
     assert found("palette") == []
     assert found("palette", viewer=make_user(role=Role.MODERATOR)) == [("idea", second.id)]
 

@@ -35,8 +35,6 @@ def test_known_filters(text, status, kind):
     ("NOT AND OR", ["not", "and", "or"]),
     ('"unclosed quote here', ["unclosed", "quote", "here"]),
     ("hub\x00\x1b[31moffline\x07", ["hub", "31moffline"]),
-    ("status:hidden", ["status", "hidden"]),
-    ("is:deleted", ["is", "deleted"]),
     ("title:foo^10 body:(a OR b)", ["title", "foo", "10", "body", "a", "or", "b"]),
 ])
 def test_anything_else_is_plain_words(text, terms):
@@ -66,3 +64,20 @@ def test_any_text_parses_to_safe_words(text):
     for word in query.all_words() + query.excluded:
         assert word and word.isalnum() or "'" in word or "’" in word
     assert len(query.text) <= MAX_QUERY
+
+
+@pytest.mark.parametrize("text, unknown", [("status:hidden", [("status", "hidden")]), ("is:deleted", [("is", "deleted")]),
+                                           ("hub type:poll", [("type", "poll")])])
+def test_a_known_filter_with_an_unknown_value_is_kept_to_be_named_back(text, unknown):
+    """Named back to the person ("No status called 'hidden'"), never searched as words nor reaching a backend."""
+    query = parse(text)
+    assert query.unknown == unknown
+    assert "hidden" not in query.terms and "deleted" not in query.terms and query.status is None
+
+
+def test_category_takes_a_quoted_name_and_url_filters_read_like_typed_ones():
+    query = parse('hub category:"Connectivity and Wi-Fi"')
+    assert (query.terms, query.category) == (["hub"], "connectivity and wi-fi")
+    query = parse("hub", filters={"category": "wifi", "tag": "#Router", "status": "solved"})
+    assert (query.category, query.tags, query.status) == ("wifi", ["router"], "solved")
+    assert parse("hub category:devices", filters={"category": "wifi"}).category == "devices"  # the typed one wins

@@ -47,8 +47,8 @@ def _api(client, **params):
 
 def test_api_returns_ranked_hits_in_the_list_format(client, data):
     body = _api(client, q="hub")
-    assert set(body) == {"items", "page", "per_page", "total"}
-    assert body["total"] == 2 and body["page"] == 1
+    assert set(body) == {"items", "page", "per_page", "total", "notices"}
+    assert body["total"] == 2 and body["page"] == 1 and body["notices"] == []
     assert [item["id"] for item in body["items"]] == [data["solved"], data["open"]] or \
         {item["id"] for item in body["items"]} == {data["solved"], data["open"]}
     hit = next(item for item in body["items"] if item["id"] == data["solved"])
@@ -179,7 +179,7 @@ def test_similar_ideas_come_from_search(client, app):
                                  category="app").id
         merged = ideas.submit_idea(actor=make_user(), title="Dark theme for the app at night", body="Please, my eyes hurt.",
                                    category="app")
-        ideas.merge_ideas(actor=staff, idea=merged, into=kept)
+        ideas.merge_ideas(actor=staff, idea=merged, into=kept, note="Same idea.")
     items = client.get("/search/similar?type=ideas&q=dark mode please").get_json()["items"]
     assert [item["id"] for item in items] == [kept]
     assert [item["id"] for item in client.get("/ideas/similar?q=dark mode please").get_json()["items"]] == [kept]

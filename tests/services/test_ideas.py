@@ -194,7 +194,7 @@ def test_pinned_official_comment_comes_first(ctx):
     official = services.comment_on_idea(actor=staff, idea=idea, body="Official answer")
     services.pin_idea_comment(actor=staff, comment=official, pinned=True)
     assert [c.id for c in queries.idea_page(idea, None).comments] == [official.id, first.id]
-    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_id == idea.id)) == "idea_comment_pin"
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_id == idea.id)) == "idea_comment.pin"
     with pytest.raises(Conflict):
         services.pin_idea_comment(actor=staff, comment=official, pinned=True)
 
@@ -227,10 +227,10 @@ def test_status_change_is_public_history_and_notifies_voters_and_watchers(ctx):
     clock.freeze(NOW + timedelta(days=1))
     services.set_idea_status(actor=staff, idea=idea, status="planned", note="Coming in the spring release.")
     clock.freeze(NOW + timedelta(days=9))
-    services.set_idea_status(actor=staff, idea=idea, status="in_progress")
+    services.set_idea_status(actor=staff, idea=idea, status="in_progress", note="Started.")
     history = queries.idea_page(idea, None).history
     assert [(h.from_status, h.to_status, h.note, h.actor_id) for h in history] == [
-        ("new", "planned", "Coming in the spring release.", staff.id), ("planned", "in_progress", "", staff.id)]
+        ("new", "planned", "Coming in the spring release.", staff.id), ("planned", "in_progress", "Started.", staff.id)]
     assert history[0].created_at == NOW + timedelta(days=1)
     assert idea.status == "in_progress" and idea.status_changed_at == NOW + timedelta(days=9)
     assert _notified("idea_status", idea.id) == {voters[0].id, voters[1].id, idea.author_id}
@@ -238,7 +238,7 @@ def test_status_change_is_public_history_and_notifies_voters_and_watchers(ctx):
                              .order_by(Notification.id))
     assert "planned" in text and "spring release" in text
     actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.target_id == idea.id)).all()
-    assert actions == ["idea_status", "idea_status"]
+    assert actions == ["idea.status", "idea.status"]
 
 
 def test_declining_needs_a_note(ctx):
@@ -260,10 +260,10 @@ def test_unknown_status_is_refused(ctx, status):
 
 def test_same_status_without_note_is_a_conflict_but_with_a_note_is_an_update(ctx):
     idea, staff = make_idea(), make_user(role=Role.STAFF)
-    services.set_idea_status(actor=staff, idea=idea, status="planned")
+    services.set_idea_status(actor=staff, idea=idea, status="under_review")
     with pytest.raises(Conflict):
-        services.set_idea_status(actor=staff, idea=idea, status="planned")
-    services.set_idea_status(actor=staff, idea=idea, status="planned", note="Now targeted for June.")
+        services.set_idea_status(actor=staff, idea=idea, status="under_review")
+    services.set_idea_status(actor=staff, idea=idea, status="under_review", note="Now targeted for June.")
     assert idea.status_note == "Now targeted for June."
 
 
@@ -301,7 +301,8 @@ def test_merge_counts_overlapping_voters_once(ctx):
         services.vote_idea(actor=voter, idea=target, value=1)
     watcher = make_user()
     services.comment_on_idea(actor=watcher, idea=source, body="Same as the other one")
-    merged = services.merge_ideas(actor=staff, idea=source, into=str(target.id))
+    merged = services.merge_ideas(actor=staff, idea=source, into=str(target.id),
+                                  note=f"The same request as #{target.id}.")
     assert merged.status == IdeaStatus.DUPLICATE and merged.merged_into_id == target.id
     assert _votes(target.id) == {both.id, only_source.id, only_target.id, other.id}
     assert _count(target.id) == 4
@@ -315,7 +316,7 @@ def test_merge_counts_overlapping_voters_once(ctx):
     history = queries.idea_page(source, None).history
     assert history[-1].to_status == "duplicate" and f"#{target.id}" in history[-1].note
     assert [c.body_md for c in queries.idea_page(source, None).comments] == ["Same as the other one"]
-    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_id == source.id)) == "idea_merge"
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_id == source.id)) == "idea.merge"
     # a merged voter withdrawing on the target takes exactly one vote off
     services.vote_idea(actor=only_source, idea=target, value=0)
     assert _count(target.id) == 3
@@ -325,7 +326,7 @@ def test_merged_voter_voting_again_on_target_does_not_double_count(ctx):
     staff, voter = make_user(role=Role.STAFF), make_user()
     source, target = make_idea(), make_idea()
     services.vote_idea(actor=voter, idea=source, value=1)
-    services.merge_ideas(actor=staff, idea=source, into=target.id)
+    services.merge_ideas(actor=staff, idea=source, into=target.id, note="Same idea.")
     assert services.vote_idea(actor=voter, idea=target, value=1) == (1, 1)
 
 
@@ -333,18 +334,18 @@ def test_merge_refusals(ctx):
     staff = make_user(role=Role.STAFF)
     a, b, c = make_idea(), make_idea(), make_idea()
     with pytest.raises(Invalid) as error:
-        services.merge_ideas(actor=staff, idea=a, into=a.id)
+        services.merge_ideas(actor=staff, idea=a, into=a.id, note="Same idea.")
     assert "itself" in error.value.fields["into"]
     for bad in ("", "abc", None, 999_999):
         with pytest.raises(Invalid):
-            services.merge_ideas(actor=staff, idea=a, into=bad)
-    services.merge_ideas(actor=staff, idea=b, into=c.id)
+            services.merge_ideas(actor=staff, idea=a, into=bad, note="Same idea.")
+    services.merge_ideas(actor=staff, idea=b, into=c.id, note="Same idea.")
     with pytest.raises(Conflict, match="itself merged into"):
-        services.merge_ideas(actor=staff, idea=a, into=b.id)  # into a merged idea
+        services.merge_ideas(actor=staff, idea=a, into=b.id, note="Same idea.")  # into a merged idea
     with pytest.raises(Conflict, match="already merged"):
-        services.merge_ideas(actor=staff, idea=b, into=a.id)  # a merged idea again
+        services.merge_ideas(actor=staff, idea=b, into=a.id, note="Same idea.")  # a merged idea again
     with pytest.raises(PermissionDenied):
-        services.merge_ideas(actor=make_user(), idea=a, into=c.id)
+        services.merge_ideas(actor=make_user(), idea=a, into=c.id, note="Same idea.")
     with pytest.raises(PermissionDenied):
         services.vote_idea(actor=make_user(), idea=b, value=1)  # voting closed on a duplicate
     with pytest.raises(Conflict):
@@ -374,7 +375,7 @@ def test_board_sorts_top_trending_new_and_filters(ctx):
     assert ids(sort="trending") == [fresh.id, old_popular.id, newest.id]
     assert ids(sort="new") == [newest.id, fresh.id, old_popular.id]
     assert ids(category="app") == [fresh.id]
-    services.set_idea_status(actor=make_user(role=Role.STAFF), idea=newest, status="planned")
+    services.set_idea_status(actor=make_user(role=Role.STAFF), idea=newest, status="planned", note="Soon.")
     assert ids(status="planned") == [newest.id]
     assert ids(status="bogus") == ids()  # the browsed board falls back instead of failing
 
@@ -390,10 +391,10 @@ def test_roadmap_columns_with_newest_shipped_first(ctx):
     staff = make_user(role=Role.STAFF)
     first, second, planned = make_idea(), make_idea(), make_idea()
     clock.freeze(NOW)
-    services.set_idea_status(actor=staff, idea=first, status="shipped")
+    services.set_idea_status(actor=staff, idea=first, status="shipped", note="Shipped.")
     clock.freeze(NOW + timedelta(days=2))
-    services.set_idea_status(actor=staff, idea=second, status="shipped")
-    services.set_idea_status(actor=staff, idea=planned, status="planned")
+    services.set_idea_status(actor=staff, idea=second, status="shipped", note="Shipped.")
+    services.set_idea_status(actor=staff, idea=planned, status="planned", note="Soon.")
     columns = queries.roadmap(None)
     assert list(columns) == ["planned", "in_progress", "shipped"]
     assert [i.id for i in columns["shipped"]] == [second.id, first.id]

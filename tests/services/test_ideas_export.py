@@ -98,7 +98,7 @@ def test_default_limit_is_100(ctx):
 
 
 def test_duplicates_only_when_asked_for(board):
-    services.merge_ideas(actor=board["staff"], idea=board["quiet"], into=board["old"].id)
+    services.merge_ideas(actor=board["staff"], idea=board["quiet"], into=board["old"].id, note="Same idea.")
     assert board["quiet"].id not in [item["id"] for item in _json(board["staff"])]
     assert [item["id"] for item in _json(board["staff"], status="duplicate")] == [board["quiet"].id]
 

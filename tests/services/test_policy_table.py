@@ -65,6 +65,9 @@ def answer_on(parent: Thread, by: User = OTHER) -> Post:
 TABLE = [
     ("any thread", "can_view_thread", lambda: (thread(),), "1111111"),
     ("hidden thread", "can_view_thread", lambda: (thread(hidden=True),), "0000011"),
+    ("any thread's page", "can_open_thread", lambda: (thread(),), "1111111"),
+    ("hidden thread's page (its asker reads the reason)", "can_open_thread", lambda: (thread(hidden=True),),
+     "0010011"),
     ("visible answer", "can_view_post", lambda: (post(),), "1111111"),
     ("hidden answer (author sees it)", "can_view_post", lambda: (post(hidden=True),), "0010011"),
     ("hidden content", "can_view_hidden", lambda: (), "0000011"),
@@ -113,6 +116,13 @@ TABLE = [
     # -- ideas
     ("visible idea", "can_view_idea", lambda: (idea(),), "1111111"),
     ("hidden idea", "can_view_idea", lambda: (idea(is_hidden=True),), "0000011"),
+    ("held idea (its author too)", "can_view_idea",
+     lambda: (idea(is_hidden=True, held_at=NOW, hidden_reason="Waiting for a moderator"),), "0010011"),
+    ("visible idea comment", "can_view_idea_comment",
+     lambda: (IdeaComment(id=40, idea_id=30, author_id=AUTHOR.id, is_hidden=False),), "1111111"),
+    ("held idea comment (its author only)", "can_view_idea_comment",
+     lambda: (IdeaComment(id=40, idea_id=30, author_id=AUTHOR.id, is_hidden=True, held_at=NOW,
+                          hidden_reason="Waiting for a moderator"),), "0010000"),
     ("an idea", "can_submit_idea", lambda: (), "0110111"),
     ("open idea", "can_vote_idea", lambda: (idea(),), "0110111"),
     ("shipped idea", "can_vote_idea", lambda: (idea(status="shipped"),), "0000000"),
@@ -124,6 +134,11 @@ TABLE = [
     ("merged idea's status", "can_set_idea_status", lambda: (idea(merged_into_id=1),), "0000000"),
     ("ideas", "can_merge_ideas", lambda: (), "0000111"),
     ("ideas export", "can_export_ideas", lambda: (), "0000111"),
+    ("an unsolved question to an idea", "can_convert_question", lambda: (thread(),), "0010111"),
+    ("a solved question to an idea", "can_convert_question", lambda: (thread(solved=True),), "0000111"),
+    ("a locked question to an idea", "can_convert_question", lambda: (thread(locked=True),), "0000000"),
+    ("a hidden question to an idea", "can_convert_question", lambda: (thread(hidden=True),), "0000000"),
+    ("a question linked to an idea", "can_link_question", lambda: (), "0000111"),
     # -- dashboard
     ("the community dashboard", "can_view_dashboard", lambda: (), "0000111"),
     # -- listening watches and matches
@@ -138,6 +153,7 @@ TABLE = [
     ("categories", "can_manage_categories", lambda: (), "0000001"),
     ("people and roles", "can_manage_people", lambda: (), "0000001"),
     ("the site settings", "can_edit_site_settings", lambda: (), "0000001"),
+    ("the search synonym list", "can_manage_synonyms", lambda: (), "0000001"),
     # -- privacy
     ("a public profile", "can_view_profile", lambda: (author_with("public"),), "1111111"),
     ("a members-only profile", "can_view_profile", lambda: (author_with("members"),), "0111111"),

@@ -111,7 +111,7 @@ def test_member_flags_with_the_form(client, app, world):
     page = client.get(f"/questions/{world['thread']}/{world['slug']}").get_data(as_text=True)
     assert f'action="/posts/{world["answer"]}/flags"' in page
     bad = client.post(f"/posts/{world['answer']}/flags", data={"reason": "other", "note": ""})
-    assert bad.status_code == 422 and "Note is required" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "a note is needed for “something else”" in bad.get_data(as_text=True)
     assert client.post(f"/posts/{world['answer']}/flags", data={"reason": "spam"}).status_code == 302
     assert client.post(f"/posts/{world['answer']}/flags", data={"reason": "spam"}).status_code == 409
     with app.app_context():
@@ -171,6 +171,9 @@ def test_audit_page_filters_and_bad_date(client, app, world):
     mod = as_(client, world, "moderator")
     page = mod.get("/mod/audit?actor=moderator").get_data(as_text=True)
     assert "user.suspend" in page and "Rude replies" in page
+    # issue 18: the readable name, the raw code as the filter's value and as a link to only this action
+    assert "Suspended a member" in page and '<option value="user.suspend">Suspended a member</option>' in page
+    assert 'href="/mod/audit?action=user.suspend"' in page
     assert "Rude replies" not in mod.get("/mod/audit?actor=system").get_data(as_text=True)
     bad = mod.get("/mod/audit?since=soon")
     assert bad.status_code == 422 and "Use a date like" in bad.get_data(as_text=True)

@@ -59,7 +59,7 @@ def test_board_lists_ideas_with_status_badges_sorts_and_filters(app, client, dat
     with app.app_context():
         other = make_idea(title="Battery level on the home screen").id
         services.set_idea_status(actor=db.session.get(User, data["staff"]),
-                                 idea=db.session.get(Idea, other), status="planned")
+                                 idea=db.session.get(Idea, other), status="planned", note="Next quarter.")
     page = _text(client.get("/ideas"))
     assert "Dark mode for the mobile app" in page and "Battery level on the home screen" in page
     assert 'class="idea-status idea-status--planned' in page
@@ -211,7 +211,7 @@ def test_who_can_set_status(app, client, data, who, allowed):
 def test_status_form_errors_come_back_with_the_input(app, client, data):
     login_as(client, data["staff"])
     response = client.post(f"/ideas/{data['idea']}/status", data={"status": "declined", "note": ""})
-    assert response.status_code == 422 and "Say why the idea is declined" in _text(response)
+    assert response.status_code == 422 and "Explain the decision to move it to declined" in _text(response)
     response = client.post(f"/ideas/{data['idea']}/status", data={"status": "teleported", "note": "kept text"})
     assert response.status_code == 422 and "kept text" in _text(response)
     assert _idea(app, data["idea"]).status == "new"
@@ -230,14 +230,14 @@ def test_merge_form(app, client, data):
     with app.app_context():
         target = make_idea(title="Night theme for all screens").id
     login_as(client, data["member"])
-    assert client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target)}).status_code == 403
+    assert client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target), "note": "Same."}).status_code == 403
     login_as(client, data["staff"])
-    itself = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(data["idea"])})
+    itself = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(data["idea"]), "note": "Same."})
     assert itself.status_code == 422 and "cannot be merged into itself" in _text(itself)
-    response = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target)})
+    response = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target), "note": "Same."})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/ideas/{target}")
     assert "was merged into" in _text(client.get(f"/ideas/{data['idea']}"))
-    again = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target)})
+    again = client.post(f"/ideas/{data['idea']}/merge", data={"into": str(target), "note": "Same."})
     assert again.status_code == 409 and "already merged" in _text(again)
 
 
@@ -293,7 +293,7 @@ def test_roadmap_columns_are_bounded_and_link_to_the_rest(app, client):
         staff, author = make_user(role=Role.STAFF), make_user()
         for n in range(ROADMAP_LIMIT + 3):
             services.set_idea_status(actor=staff, idea=make_idea(author, title=f"Planned idea number {n}"),
-                                     status="planned")
+                                     status="planned", note="Next quarter.")
     page = client.get("/ideas/roadmap").get_data(as_text=True)
     assert page.count('class="roadmap__card"') == ROADMAP_LIMIT
     assert f"See all {ROADMAP_LIMIT + 3} planned ideas" in page

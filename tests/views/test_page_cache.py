@@ -79,7 +79,7 @@ WRITES = {
     "idea vote (list)": (lambda w: "/ideas", lambda w: ideas.vote_idea(actor=_user(w.mod),
                                                                         idea=db.session.get(Idea, w.idea), value=1)),
     "merge": (lambda w: f"/ideas/{w.twin}", lambda w: ideas.merge_ideas(
-        actor=_user(w.staff), idea=db.session.get(Idea, w.twin), into=w.idea)),
+        actor=_user(w.staff), idea=db.session.get(Idea, w.twin), into=w.idea, note="Same idea.")),
     "new question (feed)": (lambda w: "/feeds/questions.atom", lambda w: make_thread(
         _user(w.helper), title="Doorbell chime is silent")),
     "status change (feed)": (lambda w: "/feeds/ideas.atom", lambda w: ideas.set_idea_status(

@@ -188,8 +188,8 @@ def test_ask_bad_input_keeps_everything_typed(client, thread_ids):
     assert 'value="short &lt;b&gt;"' in text and "Body I typed\nwith &lt;lines&gt;" in text
     assert 'value="a b c d e f"' in text
     plain = html.unescape(text)
-    assert "Title must be at least 10 characters." in plain and "That category does not exist." in plain
-    assert "Use at most 5 tags." in plain
+    assert "Sum up the problem in a sentence: at least 10 characters (it has 9)." in plain
+    assert "That category does not exist." in plain and "Use at most 5 tags." in plain
 
 
 def test_ask_refused_for_suspended_member(app, client, thread_ids):

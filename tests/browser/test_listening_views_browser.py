@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from forum.models import Role
-from tests.browser.conftest import browser, live_server, log_in, new_page, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import log_in, new_page
 from tests.factories import PASSWORD, make_category, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.config(MAIL_DELIVERY="cron")]
 TITLE = "The thermostat app keeps crashing at night"
 
 
-def test_staff_watch_member_question_listening_page_claim(page, browser, live_server, tmp_path):  # noqa: F811
+def test_staff_watch_member_question_listening_page_claim(page, browser, live_server, tmp_path):
     live_server.app.config["MAIL_DELIVERY"] = "cron"
     with live_server.app.app_context():
         make_category("thermostats", "Thermostats")

@@ -1,0 +1,94 @@
+"""Pinned threads first on the home page and every question list (issue 18), read from an index in that order."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Role, Thread, User
+from forum.moderation.services import pin_thread
+from forum.questions.queries import ListFilters, list_questions
+from tests.conftest import login_as
+from tests.factories import make_answer, make_thread, make_user
+
+
+@pytest.fixture
+def forum(app):
+    """Twelve questions; the oldest, least active, lowest scored one is pinned: it would be buried at row 12."""
+    with app.app_context():
+        moderator = make_user("mod", role=Role.MODERATOR)
+        threads = [make_thread(title=f"Question number {n} about the hub", tags=["hub"]) for n in range(12)]
+        long_ago = utcnow() - timedelta(days=30)
+        for n, thread in enumerate(threads):
+            thread.created_at = thread.last_activity_at = long_ago + timedelta(hours=n)
+            thread.score = n
+        db.session.commit()
+        known_issue = threads[0]
+        pin_thread(actor=moderator, thread=known_issue)
+        make_answer(threads[5])  # answered: not on the unanswered list
+        return {"pinned": known_issue.id, "moderator": moderator.id}
+
+
+@pytest.mark.parametrize("args", [{}, {"sort": "newest"}, {"sort": "top"}, {"status": "unsolved"}, {"tag": "hub"},
+                                  {"category": "general"}, {"sort": "top", "page": "1", "per_page": "5"}])
+def test_pinned_thread_comes_first(ctx, forum, args):
+    for viewer in (None, db.session.get(Thread, forum["pinned"]).author):
+        page = list_questions(ListFilters.from_args(args), viewer)
+        assert page.items[0].id == forum["pinned"], (args, [t.id for t in page.items])
+        assert [t.id for t in page.items].count(forum["pinned"]) == 1
+
+
+def test_pinned_first_for_moderators_too(ctx, forum):
+    moderator = db.session.get(User, forum["moderator"])
+    assert list_questions(ListFilters.from_args({}), moderator).items[0].id == forum["pinned"]
+
+
+def test_the_last_page_is_still_the_oldest_unpinned(ctx, forum):
+    """Pages read from the far end (past the middle) reverse the order: the pinned row must not move there."""
+    page = list_questions(ListFilters.from_args({"page": "3", "per_page": "5"}), None)
+    assert forum["pinned"] not in [t.id for t in page.items]
+    assert [t.title for t in page.items] == ["Question number 2 about the hub", "Question number 1 about the hub"]
+
+
+def test_unanswered_keeps_its_own_order(ctx, forum):
+    """The unanswered list is a queue for helpers: oldest-waiting order by creation, pinned or not."""
+    page = list_questions(ListFilters.from_args({"sort": "unanswered"}), None)
+    assert page.items[0].id != forum["pinned"]
+
+
+def test_home_page_shows_the_pinned_thread_first(client, forum):
+    page = client.get("/").get_data(as_text=True)
+    rows = re.findall(r'<li class="q-row[^"]*"', page)
+    assert "q-row--pinned" in rows[0] and all("q-row--pinned" not in row for row in rows[1:])
+
+
+def test_the_page_order_is_read_from_an_index(app, client, forum, backend):
+    """No sort step: the ids of a page come in index order for visitors and moderators (at a million threads a
+    sort of every visible row would be the cost of the page)."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN names the sort step; test_query_plans covers PostgreSQL")
+    with app.app_context():
+        engine = db.engine
+    for user_id in (None, forum["moderator"]):
+        if user_id:
+            login_as(client, user_id)
+        for args in ("", "?sort=newest", "?sort=top"):
+            statements: list[tuple[str, tuple]] = []
+            listener = lambda conn, cursor, statement, parameters, *rest: statements.append((statement, parameters))  # noqa: E731
+            sa.event.listen(engine, "before_cursor_execute", listener)
+            try:
+                assert client.get(f"/questions{args}").status_code == 200
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", listener)
+            ids = [(s, p) for s, p in statements if re.match(r"\s*SELECT threads\.id\s+FROM threads", s)
+                   and "ORDER BY threads.is_pinned" in s]
+            assert ids, (args, [s for s, _ in statements])
+            with engine.connect() as conn:
+                for statement, parameters in ids:
+                    plan = " | ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                             parameters))
+                    assert "TEMP B-TREE" not in plan and "USING" in plan, (args, user_id, plan)

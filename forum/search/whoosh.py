@@ -36,6 +36,7 @@ MAX_SEGMENTS = 12         # a drain commits without merging until the index has 
 # into a private BytesIO copy (anonymous memory in each worker, per searcher: the length columns alone were
 # 9 MB at 100,000 posts), while a plain file is read through the page cache that all workers share.
 COMPOUND = False
+OPEN_ATTEMPTS = 5         # reads of the newest table of contents while other workers commit
 SNIPPET_SIZE = 240        # characters of body text shown around the first match
 
 
@@ -102,14 +103,27 @@ class WhooshBackend:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _open(self, create: bool = True):
-        if index.exists_in(self.directory):
-            return index.open_dir(self.directory)
+        existing = self._open_existing()
+        if existing is not None:
+            return existing
         if not create:
             raise FileNotFoundError(f"no search index in {self.directory}")
         with self._create_lock():
             if not index.exists_in(self.directory):
                 return index.create_in(self.directory, schema())
-        return index.open_dir(self.directory)
+        return self._open_existing()
+
+    def _open_existing(self):
+        """Another worker's commit deletes the previous generation's table of contents, so the one just
+        found may be gone when it is read: read the newest again, a few times, before giving up."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return index.open_dir(self.directory) if index.exists_in(self.directory) else None
+            except FileNotFoundError:
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        return None
 
     # -- writing -------------------------------------------------------------------------------
     def _fields(self, doc: Document) -> dict:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test bench lint install install-dev clean
+.PHONY: run test bench lint translations install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/python -m compileall -q forum tests bench config.py wsgi.py
+
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o forum/translations/messages.pot .
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d forum/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache

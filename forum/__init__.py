@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
-from forum import cli, errors, pagecache, requestlog, search, staticfiles, web
+from forum import cli, errors, i18n, pagecache, requestlog, search, staticfiles, web
 from forum.database import configure_engine, engine_options
 from forum.extensions import csrf, db, limiter, login_manager, mail
 
@@ -25,6 +25,7 @@ def create_app(config: object | str | None = None) -> Flask:
         init_migrations(app)
     with app.app_context():
         configure_engine(db.engine)
+    i18n.init_app(app)
     pagecache.init_app(app)
     search.init_app(app)
     web.register(app)

@@ -1,4 +1,5 @@
 # make run: a working forum on http://127.0.0.1:5000 · make test: the whole suite · make bench: benchmarks
+# make lint: ruff, mypy on forum/, import-linter's layer contracts (pyproject.toml, .importlinter), compileall
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +34,9 @@ bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy forum
+	$(BIN)/lint-imports
 	$(BIN)/python -m compileall -q forum tests bench config.py wsgi.py
 
 translations: install-dev

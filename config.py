@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
@@ -42,7 +43,7 @@ TRUST_RATE_SETTINGS = ("REGISTER_LIMIT", "CONFIRM_RESEND_LIMIT", "LOGIN_LIMIT_PE
 class Config:
     """Shared defaults; subclasses read the environment in __init__ so imports stay side-effect free."""
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 1024 * 1024  # bounds ordinary form fields too, which Flask's form limits do not
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -122,7 +123,7 @@ class Config:
         # baseline (the same hour's average over the previous seven days)
         self.SPIKE_MIN_POSTS = _env_int("SPIKE_MIN_POSTS", 5)
         self.SPIKE_FACTOR = _env_float("SPIKE_FACTOR", 3.0)
-        # A JSON list of {"name", "pattern"} or one regex per line; bad ones are skipped (forum/privacy/pii.py).
+        # A JSON list of {"name", "pattern"} or one regex per line; bad ones are skipped (forum/pii.py).
         self.PII_PATTERNS = env.get("PII_PATTERNS", "")
         self.SECRET_KEY = env.get("SECRET_KEY") or self._default_secret_key()
         # Issue 17's limits: each class default above may be overridden by an environment variable of its name

@@ -23,7 +23,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,10 +187,10 @@ def load(engine: sa.Engine, generator: Generator) -> dict[str, int]:
             columns = list(given) + list(extra) + names
             tail = list(extra.values()) + values
             if postgres:
-                with conn.connection.cursor() as cursor:
-                    with cursor.copy(f'COPY {name} ({", ".join(columns)}) FROM STDIN') as copy:
-                        for row in rows[name]:
-                            copy.write_row(tuple(row) + tuple(tail))
+                with conn.connection.cursor() as cursor, \
+                        cursor.copy(f'COPY {name} ({", ".join(columns)}) FROM STDIN') as copy:
+                    for row in rows[name]:
+                        copy.write_row(tuple(row) + tuple(tail))
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                      f"(SELECT COALESCE(MAX(id), 1) FROM {name}))")
             else:
@@ -281,7 +281,7 @@ def run(url: str, questions: int, posts: int, runs: int, skip_scan: bool = False
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        counts = load(db.engine, Generator(questions, posts, datetime.utcnow().replace(microsecond=0)))
+        counts = load(db.engine, Generator(questions, posts, datetime.now(UTC).replace(tzinfo=None, microsecond=0)))
         print(f"{db.engine.dialect.name}: loaded {counts['threads']:,} questions, {counts['posts']:,} posts, "
               f"{counts['escalations']:,} escalations, {counts['flags']:,} flags, {counts['idea_votes']:,} idea "
               f"votes in {time.perf_counter() - started:.1f} s", flush=True)

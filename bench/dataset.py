@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,7 @@ def load(url: str, posts: int, *, plan: Plan | None = None, progress: Callable[[
         else:
             flask_migrate.upgrade()
             progress(f"  schema migrated to {_alembic_head()} in {time.perf_counter() - started:.1f} s")
-        generator = Generator(plan, datetime.utcnow())
+        generator = Generator(plan, datetime.now(UTC).replace(tzinfo=None))
         password_hash = hash_password(PASSWORD)
         engine = db.engine
         dialect = engine.dialect.name
@@ -199,7 +199,8 @@ def load(url: str, posts: int, *, plan: Plan | None = None, progress: Callable[[
     manifest = Manifest(key="", size="", posts=counts.get("posts", 0), counts=counts, thread_id=generator.thread_id,
                         idea_id=plan.ideas // 2, member=_busiest_member(url), staff=generator.username(
                             generator.staff_ids[0]), build_seconds=round(time.perf_counter() - started, 1),
-                        built_at=datetime.utcnow().isoformat(timespec="seconds"), commands_done=done)
+                        built_at=datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
+                        commands_done=done)
     return manifest
 
 
@@ -410,7 +411,7 @@ def _pg_manifest(url: str) -> Manifest | None:
     try:
         with engine.connect() as conn:
             return Manifest.from_json(conn.execute(sa.text("SELECT manifest FROM bench_manifest")).scalar_one())
-    except Exception:  # no such database or table yet: build it
+    except Exception:  # noqa: BLE001 - no such database or table yet (or an unreadable manifest): build it
         return None
     finally:
         engine.dispose()

@@ -150,7 +150,7 @@ class Generator:
 
     def __init__(self, plan: Plan, now: datetime, seed: int = SEED) -> None:
         self.plan, self.now, self.rng = plan, now.replace(microsecond=0), random.Random(seed)
-        fill = lambda rng: {"d": rng.choice(DEVICES), "p": rng.choice(PROBLEMS), "c": rng.choice(CONTEXTS),  # noqa
+        fill = lambda rng: {"d": rng.choice(DEVICES), "p": rng.choice(PROBLEMS), "c": rng.choice(CONTEXTS),
                             "x": rng.choice(IDEA_WISHES)}
         self.question_bodies = _render(QUESTION_BODIES, fill, 40, self.rng)
         self.answer_bodies = _render(ANSWER_BODIES, fill, 96, self.rng)

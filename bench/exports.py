@@ -102,8 +102,7 @@ def main(argv: list[str]) -> int:
         tracemalloc.start()
         started = time.perf_counter()
         with open(folder / "ideas.csv", "w", encoding="utf-8") as handle:
-            for chunk in idea_export.stream(filters):
-                handle.write(chunk)
+            handle.writelines(idea_export.stream(filters))
         elapsed, (_, peak) = time.perf_counter() - started, tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"          idea export: {IDEAS:,} rows as CSV in {elapsed:.1f} s (traced), peak Python memory during "

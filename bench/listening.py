@@ -130,8 +130,8 @@ def main(argv: list[str]) -> int:
             cold = _time(lambda p: matcher.match(p[0], p[1], ()), posts)
             warm = _time(lambda p: matcher.match(p[0], p[1], ()), posts)
             hits = sum(len(matcher.match(p[0], p[1], ())) for p in posts) / len(posts)
-            regexes = [[re.compile(r"\b" + r"\s+".join(map(re.escape, t.split())) + r"\w*", re.I) for t in terms]
-                       for terms in all_terms]
+            regexes = [[re.compile(r"\b" + r"\s+".join(map(re.escape, t.split())) + r"\w*", re.IGNORECASE)
+                        for t in terms] for terms in all_terms]
             naive = _time(lambda p: [w for w, rs in enumerate(regexes) if any(r.search(p[0]) for r in rs)],
                           posts[:100])
             if args.database_url:

@@ -96,7 +96,8 @@ def drive(target: Target, args: argparse.Namespace) -> Run:
     for name, value in target.headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{target.port}{target.path}")
-    output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 120).stdout
+    output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 120,
+                            check=False).stdout
     try:
         return parse_wrk(output)
     except (AttributeError, KeyError) as error:
@@ -245,7 +246,7 @@ def post_answers(port: int, env: dict[str, str], database_url: str, manifest: da
 
 def create_token(env: dict[str, str], username: str) -> str:
     done = subprocess.run([sys.executable, "-m", "flask", "forum", "create-token", username, "--name", "bench"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     words = done.stdout.split()
     if done.returncode or not words:
         print(f"  create-token failed: {done.stderr.strip()[-400:]}", flush=True)
@@ -291,7 +292,7 @@ def cached_index(size: str, database_url: str, manifest: dataset.Manifest, cache
     env = app_env(database_url, str(folder), None)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "flask", "forum", "reindex"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode:
         shutil.rmtree(folder, ignore_errors=True)
@@ -357,7 +358,7 @@ def run_backend(backend: str, args: argparse.Namespace, cache_dir: Path, ceiling
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench pages", description=__doc__.splitlines()[0])
-    listed = lambda text: [part.strip().lower() for part in text.split(",") if part.strip()]  # noqa: E731
+    listed = lambda text: [part.strip().lower() for part in text.split(",") if part.strip()]
     parser.add_argument("--sizes", type=listed, default=["10k", "100k", "1m"], help="e.g. 10k,100k,1m")
     parser.add_argument("--pages", type=listed, default=[],
                         help="some of: " + ", ".join(spec.name for spec in PAGES + OPTIONAL_PAGES))

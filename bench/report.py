@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 from dataclasses import dataclass, field
@@ -55,16 +56,16 @@ def _percentile(values: list[float], pct: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _median(values: list[float]) -> float:
-    values = [value for value in values if value == value]  # runs where nothing finished have no latency
+    values = [value for value in values if not math.isnan(value)]  # runs where nothing finished have no latency
     return statistics.median(values) if values else float("nan")
 
 
 def _ms_text(value: float) -> str:
-    return "none done" if value != value else f"{value:,.1f}"  # NaN: no request finished in a run
+    return "none done" if math.isnan(value) else f"{value:,.1f}"  # NaN: no request finished in a run
 
 
 def table(results: list[SizeResult]) -> str:

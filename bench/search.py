@@ -151,7 +151,7 @@ def queries(count: int, seed: int = 2) -> list[str]:
 
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def run(name: str, backend, docs: list[Document], query_texts: list[str], posts: int) -> dict:

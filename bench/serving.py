@@ -58,7 +58,7 @@ class Server:
                     status = (entry / "status").read_text()
                 except OSError:
                     continue
-                if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.M):
+                if re.search(rf"^PPid:\s+{self.process.pid}$", status, re.MULTILINE):
                     pids.append(int(entry.name))
         return sorted(pids)
 
@@ -70,7 +70,7 @@ class Server:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
-            values = dict(re.findall(r"^(RssAnon|VmRSS):\s+(\d+) kB", status, re.M))
+            values = dict(re.findall(r"^(RssAnon|VmRSS):\s+(\d+) kB", status, re.MULTILINE))
             found.append({"pid": pid, "rss_anon_kb": int(values.get("RssAnon", 0)),
                           "rss_kb": int(values.get("VmRSS", 0))})
         return found
@@ -170,7 +170,7 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> Run:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s|m))\s*$", output, re.MULTILINE))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)

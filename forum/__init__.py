@@ -59,7 +59,8 @@ def _trust_proxies(app: Flask) -> None:
     and redirects see the client and its scheme; with 0 the headers are ignored (a client could forge them)."""
     hops = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # wrapping app.wsgi_app is Flask's documented middleware hook, which mypy reads as assigning to a method
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _warn_without_mail_server(app: Flask) -> None:

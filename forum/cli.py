@@ -5,6 +5,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from forum import lookup
 from forum.cli_group import fail, forum_cli
 from forum.errors import DomainError
 from forum.extensions import db
@@ -25,7 +26,7 @@ def seed_demo(force: bool) -> None:
         click.echo("The database already has data; demo not loaded (use --force to add it anyway).")
         return
     logins = demo.seed()
-    click.echo("Demo community loaded. Log in with any of these (password for all: %s):" % demo.PASSWORD)
+    click.echo(f"Demo community loaded. Log in with any of these (password for all: {demo.PASSWORD}):")
     for username, role in logins:
         click.echo(f"  {role:<10} {username}")
 
@@ -169,9 +170,9 @@ def export_user(username: str, output: str) -> None:
     """Write everything the forum holds about USERNAME as a ZIP of JSON files (a data-access request)."""
     import sys
 
-    from forum.privacy import export, services
+    from forum.privacy import export
     try:
-        user = services.find_member(username)
+        user = lookup.find_member(username)
     except DomainError as error:
         fail(error)
     if output == "-":

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -136,8 +137,8 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
                                  category=spec["category"])
         life = now - timedelta(hours=1) - created
         steps = _IDEA_PATHS[spec["status"]]
-        events = [(created + life * (0.45 + 0.4 * (i + 1) / (len(steps) + 1)), "status", step)
-                  for i, step in enumerate(steps)]
+        events: list[tuple[datetime, str, Any]] = [
+            (created + life * (0.45 + 0.4 * (i + 1) / (len(steps) + 1)), "status", step) for i, step in enumerate(steps)]
         votes_until = events[-1][0] if spec["status"] in ("shipped", "declined") else now - timedelta(hours=1)
         for i, voter in enumerate(_voters(members, users[spec["author"]], spec["voters"], number * 3)):
             events.append((created + (votes_until - created) * ((i + 1) / (spec["voters"] + 1)), "vote", voter))
@@ -162,8 +163,8 @@ def _seed_ideas(users: dict[str, User], members: list[User], now) -> None:
 
 def _seed_private_idea_comment(users: dict[str, User], now) -> None:
     """A member who offered to beta test and sent their phone number privately: the idea board's escalation."""
-    idea = db.session.scalar(sa.select(Idea).where(Idea.status.in_((IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED)))
-                             .order_by(Idea.vote_count.desc(), Idea.id).limit(1))
+    idea = db.session.execute(sa.select(Idea).where(Idea.status.in_((IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED)))
+                              .order_by(Idea.vote_count.desc(), Idea.id).limit(1)).scalar_one()
     member = next(user for user in users.values() if user.role == "member" and user.id != idea.author_id)
     clock.freeze(now - timedelta(hours=4))
     ideas.comment_on_idea(actor=member, idea=idea, private_to_staff=True, body=(

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from forum.extensions import db
+from forum.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
@@ -19,23 +20,23 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+        super().__init__(str(message or self.default_message))
+        self.message = str(message or self.default_message)  # a lazy default speaks the request's language
         self.fields = fields or {}
 
-    default_message = "The request could not be processed."
+    default_message = _l("The request could not be processed.")
 
 
 class NotFound(DomainError):
-    status, code, default_message = 404, "not_found", "That page or item does not exist."
+    status, code, default_message = 404, "not_found", _l("That page or item does not exist.")
 
 
 class PermissionDenied(DomainError):
-    status, code, default_message = 403, "forbidden", "You are not allowed to do that."
+    status, code, default_message = 403, "forbidden", _l("You are not allowed to do that.")
 
 
 class Conflict(DomainError):
-    status, code, default_message = 409, "conflict", "That conflicts with the current state."
+    status, code, default_message = 409, "conflict", _l("That conflicts with the current state.")
 
 
 class Invalid(DomainError):
@@ -44,7 +45,7 @@ class Invalid(DomainError):
     Fields the request guard cleaned of hostile text (forum/web.py) and no field check claimed are added, so
     a form that comes back for any reason also says why its text lost characters."""
 
-    status, code, default_message = 422, "invalid", "Some fields need attention."
+    status, code, default_message = 422, "invalid", _l("Some fields need attention.")
 
     def __init__(self, message: str = "", fields: dict[str, str] | None = None) -> None:
         refused = g.pop("refused_fields", None) if has_app_context() else None
@@ -52,14 +53,15 @@ class Invalid(DomainError):
 
 
 class BadRequest(DomainError):
-    status, code, default_message = 400, "bad_request", "The request is malformed."
+    status, code, default_message = 400, "bad_request", _l("The request is malformed.")
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None) -> tuple[Response, int]:
+def error_response(status: int, code: str, message: str, fields: dict | None = None) -> tuple[Response | str, int]:
+    message = str(message)  # a lazy text (_l) in the request's language
     if wants_json():
         body: dict = {"code": code, "message": message}
         if fields:
@@ -72,10 +74,10 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
                429: "rate_limited"}
 _HTTP_MESSAGES = {
-    401: "Please log in first.",
-    404: "That page or item does not exist.",
-    413: "The request is too large (the limit is 1 MB).",
-    429: "Too many attempts. Please wait a minute and try again.",
+    401: _l("Please log in first."),
+    404: _l("That page or item does not exist."),
+    413: _l("The request is too large (the limit is 1 MB)."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
 }
 
 
@@ -91,7 +93,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return error_response(400, "csrf", "The form expired or was not sent from this site. Please try again.")
+        return error_response(400, "csrf", _("The form expired or was not sent from this site. Please try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -100,8 +102,8 @@ def register(app: Flask) -> None:
             return error.response
         limit = getattr(error, "limit", None)  # Flask-Limiter's 429 carries the limit's own plain message
         custom = getattr(limit, "error_message", None) if status == 429 else None
-        message = (custom if isinstance(custom, str) else None) or _HTTP_MESSAGES.get(status) \
-            or error.description or "Request failed."
+        message = (str(custom) if custom else None) or _HTTP_MESSAGES.get(status) \
+            or error.description or _("Request failed.")
         response, status = error_response(status, _HTTP_CODES.get(status, "error"), message)
         allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the address takes
         if status == 405 and allowed:
@@ -113,11 +115,11 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
         _rollback()  # on PostgreSQL a failed statement aborts the transaction the error page would query in
-        return error_response(500, "server_error", "Something went wrong on our side. It has been logged.")
+        return error_response(500, "server_error", _("Something went wrong on our side. It has been logged."))
 
 
 def _rollback() -> None:
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the error page must still render
+    except Exception:  # the error page must still render
         log.exception("Rollback after an unhandled error failed")

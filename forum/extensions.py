@@ -1,6 +1,8 @@
 """Unbound extension singletons; create_app binds them."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`. At run time it is db.Model, a subclass of Base that Flask-SQLAlchemy builds (adding its
+# bind and table-name mixins); the type checker cannot see through that attribute, so it is told Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()

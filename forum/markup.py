@@ -54,7 +54,7 @@ def _scan_link_label(state: StateInline, start: int, disableNested: bool = False
 # maxNesting stays at the preset's 20: deeper quotes and lists are cut, never a RecursionError.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
 _md.enable(["table", "strikethrough", "linkify"])
-_md.helpers = SimpleNamespace(  # this instance only; markdown_it's module stays untouched
+_md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this instance only; markdown_it's module stays untouched
     **{name: getattr(helpers, name) for name in helpers.__all__}
     | {"parseLinkLabel": _scan_link_label})
 
@@ -218,7 +218,7 @@ def render_markdown(
     text = _valid(text)
     try:
         tokens = _md.parse(text)
-    except Exception:  # a post must always save and show, even if the parser trips
+    except Exception:  # noqa: BLE001 - a post must always save and show, even if the parser trips
         return _escaped(text)
     if mention_resolver is not None and (names := _candidates(tokens)):
         _link_mentions(tokens, names, mention_resolver)  # its (database) errors are the caller's
@@ -227,7 +227,7 @@ def render_markdown(
             if token.type in ("th_open", "td_open") and "style" in token.attrs:
                 token.attrs["align"] = str(token.attrs.pop("style")).removeprefix("text-align:")
         return _post_cleaner.clean(_md.renderer.render(tokens, _md.options, {}))
-    except Exception:
+    except Exception:  # noqa: BLE001 - as above: the renderer tripping shows the text escaped
         return _escaped(text)
 
 

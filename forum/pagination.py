@@ -21,11 +21,18 @@ def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
     gap. Built from the window alone, so a list of 5,000 pages renders what a list of 5 does."""
     shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
     numbers: list[int | None] = []
+    previous: int | None = None
     for n in shown:
-        if numbers and n != numbers[-1] + 1:
+        if previous is not None and n != previous + 1:
             numbers.append(None)
         numbers.append(n)
+        previous = n
     return numbers
+
+
+def count_rows(query: sa.Select[Any]) -> int:
+    """How many rows `query` selects: COUNT(*) over it as a subquery (a count always has its one row)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
 def clamp(page: int, total: int, per_page: int) -> int:

@@ -1,4 +1,5 @@
-"""Every permission rule. can_* answers (templates, views, API); ensure() enforces (services)."""
+"""Every permission rule and its reason. check_* decides (a Decision that carries why not), can_* is the same
+rule's yes or no (templates, views, API), ensure() enforces (services raise with the Decision's reason)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum.clock import utcnow
+from forum.decision import ALLOWED, Decision, refused
 from forum.errors import PermissionDenied
+from forum.i18n import _
 from forum.models import Escalation, Idea, IdeaComment, IdeaStatus, Notification, Post, Role, Thread, User
 
 
@@ -52,8 +55,12 @@ class Policy:
     def is_admin(self) -> bool:
         return self._at_least(Role.ADMIN)
 
-    def ensure(self, allowed: bool, message: str = "You are not allowed to do that.") -> None:
-        if not allowed:
+    def ensure(self, allowed: Decision | bool, message: str = "You are not allowed to do that.") -> None:
+        """Raise PermissionDenied (403) with a refused Decision's own reason; a bare bool takes `message`."""
+        if isinstance(allowed, Decision):
+            if not allowed.allowed:
+                raise PermissionDenied(allowed.reason)
+        elif not allowed:
             raise PermissionDenied(message)
 
     def ensure_active(self) -> None:
@@ -105,15 +112,23 @@ class Policy:
         return self.is_contributor
 
     def can_answer(self, thread: Thread) -> bool:
-        if not self.is_contributor or thread.is_hidden:
-            return False
-        return not thread.is_locked or self.is_moderator
+        return self.check_answer(thread).allowed
+
+    def check_answer(self, thread: Thread) -> Decision:
+        """Contributors answer visible threads; a locked one only takes a moderator's answer."""
+        if not self.is_contributor or thread.is_hidden or (thread.is_locked and not self.is_moderator):
+            return refused(_("This thread is locked: no new answers.") if thread.is_locked
+                           else _("You cannot answer this thread."))
+        return ALLOWED
 
     def can_edit_post(self, post: Post) -> bool:
+        return self.check_edit_post(post).allowed
+
+    def check_edit_post(self, post: Post) -> Decision:
         """Authors edit their own posts (not on a locked thread); staff and moderators edit any post."""
-        if self.is_staff:
-            return True
-        return self._is(post.author_id) and not post.thread.is_locked and not post.is_hidden
+        if self.is_staff or (self._is(post.author_id) and not post.thread.is_locked and not post.is_hidden):
+            return ALLOWED
+        return refused(_("You can only edit your own posts."))
 
     def can_read_earlier_version(self, post: Post, has_personal_data: bool) -> bool:
         """An earlier version that held personal data (an email, a phone or card number) stays readable
@@ -123,23 +138,41 @@ class Policy:
         return self.can_view_hidden() or (self.viewer is not None and self.viewer.id == post.author_id)
 
     def can_delete_post(self, post: Post) -> bool:
-        """An author may delete an answer nobody has voted on and that is not accepted."""
+        return self.check_delete_post(post).allowed
+
+    def check_delete_post(self, post: Post) -> Decision:
+        """Who may delete an answer: its author while the thread is unlocked, or a moderator; never the question
+        or the accepted answer. Whether it has votes is the answer's state, not the person's: delete_answer counts
+        the vote rows and answers 409 (a score of 0 can hide a +1 and a -1)."""
         if post.is_question or post.thread.accepted_post_id == post.id:
-            return False
-        return (self._is(post.author_id) and post.score == 0 and not post.thread.is_locked) or self.is_moderator
+            return refused(_("The question and its accepted answer cannot be deleted."))
+        if (self._is(post.author_id) and not post.thread.is_locked) or self.is_moderator:
+            return ALLOWED
+        return refused(_("Only its author can delete an answer, and not on a locked thread."))
 
     def can_vote(self, post: Post) -> bool:
-        if not self.is_contributor or self._is(post.author_id):
-            return False
-        return not post.thread.is_locked and not post.is_hidden and not post.thread.is_hidden
+        return self.check_vote(post).allowed
+
+    def check_vote(self, post: Post) -> Decision:
+        """Contributors vote on others' visible posts while the thread is open."""
+        if self._is(post.author_id):
+            return refused(_("You cannot vote on your own post."))
+        if not self.is_contributor or post.thread.is_locked or post.is_hidden or post.thread.is_hidden:
+            return refused(_("Voting is closed on this post."))
+        return ALLOWED
 
     def can_accept_answer(self, thread: Thread, answer: Post | None = None) -> bool:
-        """The asker or staff; never on a locked thread, a hidden answer or another thread's answer."""
-        if thread.is_locked or thread.is_hidden:
-            return False
-        if answer is not None and (answer.thread_id != thread.id or answer.is_question or answer.is_hidden):
-            return False
-        return self._is(thread.author_id) or self.is_staff
+        return self.check_accept_answer(thread, answer).allowed
+
+    def check_accept_answer(self, thread: Thread, answer: Post | None = None) -> Decision:
+        """The asker or staff; never on a locked thread, a hidden answer or another thread's answer. Without an
+        answer it is the right to withdraw the acceptance (which answer is accepted is the service's 409)."""
+        wrong_answer = answer is not None and (answer.thread_id != thread.id or answer.is_question
+                                               or answer.is_hidden)
+        if thread.is_locked or thread.is_hidden or wrong_answer or not (self._is(thread.author_id) or self.is_staff):
+            return refused(_("Only the asker or staff can change the accepted answer.") if answer is None
+                           else _("Only the asker or staff can accept an answer here."))
+        return ALLOWED
 
     def can_see_email(self, user: User, escalation: Escalation | None = None) -> bool:
         """Your own; on an escalation, the requester's for the staff member assigned to it and for admins (the
@@ -159,17 +192,36 @@ class Policy:
     ESCALATE_AFTER = timedelta(hours=24)  # any member may ask staff once a question waited this long unsolved
 
     def can_escalate(self, thread: Thread) -> bool:
+        return self.check_escalate(thread).allowed
+
+    def check_escalate(self, thread: Thread) -> Decision:
         """The asker at any time; any member once the question is 24 hours old and unsolved; moderators
-        any thread; nobody on a hidden thread."""
-        if not self.is_member or thread.is_hidden:
-            return False
+        any thread; nobody on a hidden thread. The reason is worded for the page that would show the form."""
+        if not self.is_member:
+            viewer = self.viewer
+            if viewer is not None and viewer.is_suspended:
+                until = viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
+                return refused(_("Your account is suspended until %(until)s; you can read but not ask staff for "
+                                 "help.", until=until))
+            return refused(_("Please log in first."))
+        if thread.is_hidden:
+            return refused(_("This thread is hidden."))
         if self.is_moderator or self._is(thread.author_id):
-            return True
-        return not thread.is_solved and utcnow() - thread.created_at >= self.ESCALATE_AFTER
+            return ALLOWED
+        if thread.is_solved:
+            return refused(_("This question is solved, so only its asker or a moderator can ask staff for help on "
+                             "it."))
+        if utcnow() - thread.created_at < self.ESCALATE_AFTER:
+            return refused(_("Only the asker can ask staff for help before the question is a day old. If you need "
+                             "help with the same problem, ask your own question: staff see it too."))
+        return ALLOWED
 
     def can_work_escalations(self) -> bool:
+        return self.check_work_escalations().allowed
+
+    def check_work_escalations(self) -> Decision:
         """Staff and above see the queue, assign, reply with the staff badge and resolve."""
-        return self.is_staff
+        return ALLOWED if self.is_staff else refused(_("Only staff work the escalation queue."))
 
     def can_be_assigned(self, user: User) -> bool:
         return user is not None and not user.is_deleted and user.is_staff
@@ -186,20 +238,35 @@ class Policy:
 
     # -- moderation --------------------------------------------------------------------------
     def can_flag(self, post: Post) -> bool:
+        return self.check_flag(post).allowed
+
+    def check_flag(self, post: Post) -> Decision:
         """Members flag posts they can see, never their own; a hidden post is already with moderators."""
-        if not self.is_contributor or self._is(post.author_id):
-            return False
-        return not post.is_hidden and not post.thread.is_hidden
+        if self._is(post.author_id):
+            return refused(_("You cannot flag your own post."))
+        if not self.is_contributor or post.is_hidden or post.thread.is_hidden:
+            return refused(_("This post cannot be flagged."))
+        return ALLOWED
 
     def can_moderate(self) -> bool:
+        return self.check_moderate().allowed
+
+    def check_moderate(self) -> Decision:
         """Flags queue, hide/restore, lock, pin, move, duplicates, the audit log."""
-        return self.is_moderator
+        return ALLOWED if self.is_moderator else refused(_("Only moderators can do that."))
 
     def can_suspend(self, user: User) -> bool:
-        """Moderators suspend members; only an admin suspends staff or moderators; never yourself."""
-        if not self.is_moderator or user is None or self._is(user.id) or user.is_deleted:
-            return False
-        return self.is_admin or not user.is_staff
+        return self.check_suspend(user).allowed
+
+    def check_suspend(self, user: User) -> Decision:
+        """Moderators suspend members and lift suspensions; only an admin does so for staff or moderators;
+        never yourself."""
+        if self._is(user.id if user is not None else None):
+            return refused(_("You cannot suspend yourself."))
+        if not self.is_moderator or user is None or user.is_deleted or (user.is_staff and not self.is_admin):
+            return refused(_("Only moderators can suspend members or lift a suspension, and only an admin can "
+                             "for staff."))
+        return ALLOWED
 
     # -- ideas ---------------------------------------------------------------------------------
     def can_view_idea(self, idea: Idea) -> bool:
@@ -213,8 +280,8 @@ class Policy:
     def visible_idea_comments(self) -> sa.ColumnElement[bool]:
         """SQL twin of can_view_idea_comment, for the idea page's list."""
         if self.viewer is None:
-            return IdeaComment.is_hidden.is_(False)
-        return sa.or_(IdeaComment.is_hidden.is_(False), sa.and_(IdeaComment.author_id == self.viewer.id,
+            return self.public_idea_comments()
+        return sa.or_(self.public_idea_comments(), sa.and_(IdeaComment.author_id == self.viewer.id,
                                                                 IdeaComment.hidden_reason.is_not(None)))
 
     def _sees_own_hidden(self, item: Idea | IdeaComment) -> bool:
@@ -224,37 +291,83 @@ class Policy:
         return self.is_contributor
 
     def can_vote_idea(self, idea: Idea) -> bool:
+        return self.check_vote_idea(idea).allowed
+
+    def check_vote_idea(self, idea: Idea) -> Decision:
         """Members vote once per idea (their own included); voting closes on shipped, declined and duplicate."""
-        return self.is_contributor and not idea.is_hidden and idea.status not in IdeaStatus.CLOSED
+        if idea.status in IdeaStatus.CLOSED:
+            return refused(_("Voting is closed: this idea is %(status)s.",
+                             status=str(IdeaStatus.LABELS[idea.status]).lower()))
+        if not self.is_contributor or idea.is_hidden:
+            return refused(_("You cannot vote on this idea."))
+        return ALLOWED
 
     def can_comment_idea(self, idea: Idea) -> bool:
+        return self.check_comment_idea(idea).allowed
+
+    def check_comment_idea(self, idea: Idea) -> Decision:
         """Comments continue on a merged idea's target, not on the duplicate."""
-        return self.is_contributor and not idea.is_hidden and idea.merged_into_id is None
+        if idea.merged_into_id is not None:
+            return refused(_("This idea was merged into #%(into)s; please comment there.", into=idea.merged_into_id))
+        if not self.is_contributor or idea.is_hidden:
+            return refused(_("You cannot comment on this idea."))
+        return ALLOWED
 
     def can_pin_idea_comment(self, comment: IdeaComment) -> bool:
+        return self.check_pin_idea_comment(comment).allowed
+
+    def check_pin_idea_comment(self, comment: IdeaComment) -> Decision:
         """Only official (staff) comments are pinned, and only by staff."""
-        return self.is_staff and comment.is_official
+        if self.is_staff and comment.is_official:
+            return ALLOWED
+        return refused(_("Only staff can pin, and only official comments."))
 
     def can_set_idea_status(self, idea: Idea | None = None) -> bool:
-        return self.is_staff and (idea is None or idea.merged_into_id is None)
+        return self.check_set_idea_status(idea).allowed
+
+    def check_set_idea_status(self, idea: Idea | None = None) -> Decision:
+        """Staff decide an idea's status; a merged idea's status is its target's."""
+        if not self.is_staff:
+            return refused(_("Only staff can change an idea's status."))
+        if idea is not None and idea.merged_into_id is not None:
+            return refused(_("This idea was merged into #%(into)s; change that idea instead.",
+                             into=idea.merged_into_id))
+        return ALLOWED
 
     def can_merge_ideas(self) -> bool:
-        return self.is_staff
+        return self.check_merge_ideas().allowed
+
+    def check_merge_ideas(self) -> Decision:
+        return ALLOWED if self.is_staff else refused(_("Only staff can merge ideas."))
 
     def can_convert_question(self, thread: Thread) -> bool:
+        return self.check_convert_question(thread).allowed
+
+    def check_convert_question(self, thread: Thread) -> Decision:
         """Turn a question into an idea (issue 16): staff, who triage feature requests wherever they are asked,
         and the asker while the question is unsolved (a solved question got its answer, so it is no request).
         Never a hidden or locked thread: moderators closed those, and moving them would reopen them elsewhere."""
-        if not self.is_contributor or thread.is_hidden or thread.is_locked:
-            return False
-        return self.is_staff or (self._is(thread.author_id) and not thread.is_solved)
+        if thread.is_locked or thread.is_hidden:
+            return refused(_("A locked or hidden question cannot become an idea."))
+        if self.is_contributor and (self.is_staff or (self._is(thread.author_id) and not thread.is_solved)):
+            return ALLOWED
+        if self._is(thread.author_id) and thread.is_solved:
+            return refused(_("This question is solved, so it is not a feature request any more; staff can still "
+                             "move it."))
+        return refused(_("Only staff and the asker can turn a question into an idea."))
 
     def can_link_question(self) -> bool:
+        return self.check_link_question().allowed
+
+    def check_link_question(self) -> Decision:
         """Link an existing question's demand to an existing idea: staff, who judge that both ask the same."""
-        return self.is_staff
+        return ALLOWED if self.is_staff else refused(_("Only staff can link a question to an idea."))
 
     def can_export_ideas(self) -> bool:
-        return self.is_staff
+        return self.check_export_ideas().allowed
+
+    def check_export_ideas(self) -> Decision:
+        return ALLOWED if self.is_staff else refused(_("Only staff can export ideas."))
 
     # -- dashboard -------------------------------------------------------------------------------
     def can_view_dashboard(self) -> bool:
@@ -314,9 +427,9 @@ class Policy:
             return sa.true()
         me = self.viewer.id if self.viewer is not None else None
         return sa.or_(Notification.kind.in_(Notification.NOTICE_KINDS), sa.and_(
-            sa.or_(Post.id.is_(None), Post.is_hidden.is_(False), Post.author_id == me),
-            sa.or_(Thread.id.is_(None), Thread.is_hidden.is_(False)),
-            sa.or_(Idea.id.is_(None), Idea.is_hidden.is_(False))))
+            sa.or_(Post.id.is_(None), self.public_posts(), Post.author_id == me),
+            sa.or_(Thread.id.is_(None), self.public_threads()),
+            sa.or_(Idea.id.is_(None), self.public_ideas())))
 
     # -- privacy -------------------------------------------------------------------------------
     def can_view_profile(self, user: User) -> bool:
@@ -344,3 +457,40 @@ class Policy:
         if self.viewer.id == target.id:
             return True
         return self.is_admin and not target.has_role(Role.ADMIN)
+
+    # -- visibility in SQL: the twins of can_view_* for queries -------------------------------------
+    # public_* is what anyone may see (feeds, sitemaps, counts, staff figures about the community); visible_* is
+    # what this viewer may see in a list. A moderator's visible_* is sa.true(), which SQLAlchemy drops from an
+    # AND of criteria, so the moderator's statement is the one they ran before: same indexes, same plans.
+    # Lists leave out held threads and hidden posts even for their authors; their own pages show them.
+    @staticmethod
+    def public_threads() -> sa.ColumnElement[bool]:
+        """Threads anyone may see: not hidden by a moderator, nor held for one."""
+        return Thread.is_hidden.is_(False)
+
+    @staticmethod
+    def public_posts() -> sa.ColumnElement[bool]:
+        """Posts anyone may see, taken one by one (a query that joins their thread adds public_threads)."""
+        return Post.is_hidden.is_(False)
+
+    @staticmethod
+    def public_ideas() -> sa.ColumnElement[bool]:
+        """Ideas anyone may see: not hidden, held nor rejected."""
+        return Idea.is_hidden.is_(False)
+
+    @staticmethod
+    def public_idea_comments() -> sa.ColumnElement[bool]:
+        """Idea comments anyone may see (staff figures and feeds; the idea page uses visible_idea_comments)."""
+        return IdeaComment.is_hidden.is_(False)
+
+    def visible_threads(self) -> sa.ColumnElement[bool]:
+        """SQL twin of can_view_thread for lists: everything for moderators, the public threads for the rest."""
+        return sa.true() if self.can_view_hidden() else self.public_threads()
+
+    def visible_posts(self) -> sa.ColumnElement[bool]:
+        """SQL twin of can_view_post for lists: everything for moderators, the public posts for the rest."""
+        return sa.true() if self.can_view_hidden() else self.public_posts()
+
+    def visible_ideas(self) -> sa.ColumnElement[bool]:
+        """SQL twin of can_view_idea for lists: everything for moderators, the public ideas for the rest."""
+        return sa.true() if self.can_view_hidden() else self.public_ideas()

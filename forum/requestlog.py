@@ -16,11 +16,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, g, has_request_context, request
 from werkzeug.local import LocalProxy
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 access_log = logging.getLogger("forum.access")
 
@@ -38,16 +41,16 @@ REPEATING_LOGGERS = ("forum.pagecache.store", "forum.viewcounts")
 class AccessLog:
     """WSGI middleware: assigns the request id and writes the access line once the response starts."""
 
-    def __init__(self, app: Callable) -> None:
+    def __init__(self, app: WSGIApplication) -> None:
         self.app = app
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if _acceptable_id(given) else uuid.uuid4().hex
         environ[ENVIRON_ID] = request_id
 
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
             headers = [(name, value) for name, value in headers if name.lower() != "x-request-id"]
             headers.append((REQUEST_ID_HEADER, request_id))
             _log_access(environ, status, started)
@@ -83,7 +86,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname, "logger": record.name}
         access = getattr(record, "access", None)
         if access is not None:
@@ -146,7 +149,7 @@ def configure_logging(log_format: str) -> logging.Handler:
 
 def init_app(app: Flask) -> None:
     """The middleware and the user hook; the log handler outside tests (they read records with caplog)."""
-    app.wsgi_app = AccessLog(app.wsgi_app)
+    app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]  # Flask's documented middleware hook
     app.after_request(_remember_user)
     quiet_repeats()
     if not app.testing:

@@ -16,9 +16,11 @@ from flask import Blueprint, Response, request
 
 from forum.errors import NotFound
 from forum.extensions import db
+from forum.i18n import _
 from forum.links import site_root
 from forum.models import Idea, Thread
 from forum.pagecache import IDEAS, QUESTIONS, visitor_page
+from forum.policy import Policy
 from forum.validation import parse_int
 
 bp = Blueprint("seo", __name__)
@@ -39,7 +41,7 @@ def robots():
     return Response("\n".join(lines), mimetype="text/plain", headers={"Cache-Control": "public, max-age=3600"})
 
 
-def _pages_of(model: type[Thread] | type[Idea]) -> int:
+def _pages_of(model: type[Thread | Idea]) -> int:
     """How many id ranges the table spans: its largest id, read from the primary key."""
     return math.ceil((db.session.scalar(sa.select(sa.func.max(model.id))) or 0) / URLS_PER_PAGE)
 
@@ -65,7 +67,7 @@ def sitemap_page(kind: str):
     number = parse_int(request.args.get("page"), 1, maximum=100_000)
     model = Thread if kind == "questions" else Idea
     if number > max(1, _pages_of(model)):
-        raise NotFound("There is no such sitemap page.")
+        raise NotFound(_("There is no such sitemap page."))
     return _xml(_urlset(entries(kind, number, root)))
 
 
@@ -75,15 +77,15 @@ def entries(kind: str, number: int, root: str = "") -> list[tuple[str, datetime 
     if kind == "questions":
         rows = db.session.execute(
             sa.select(Thread.id, Thread.slug, Thread.last_activity_at)
-            .where(Thread.id > low, Thread.id <= high, Thread.is_hidden.is_(False), Thread.held_at.is_(None))
+            .where(Thread.id > low, Thread.id <= high, Policy.public_threads(), Thread.held_at.is_(None))
             .order_by(Thread.id)).all()
         return [(f"{root}/questions/{row.id}/{row.slug}", row.last_activity_at) for row in rows]
-    rows = db.session.execute(
+    idea_rows = db.session.execute(
         sa.select(Idea.id, Idea.last_activity_at)
-        .where(Idea.id > low, Idea.id <= high, Idea.is_hidden.is_(False), Idea.held_at.is_(None),
+        .where(Idea.id > low, Idea.id <= high, Policy.public_ideas(), Idea.held_at.is_(None),
                Idea.merged_into_id.is_(None))  # a merged idea's page points at the one it joined
         .order_by(Idea.id)).all()
-    return [(f"{root}/ideas/{row.id}", row.last_activity_at) for row in rows]
+    return [(f"{root}/ideas/{row.id}", row.last_activity_at) for row in idea_rows]
 
 
 def _urlset(urls) -> str:

@@ -12,6 +12,7 @@ from flask import current_app, g
 
 from forum import pagecache
 from forum.extensions import db
+from forum.i18n import _
 from forum.pagecache.store import cache_get, cache_set, current_versions
 from forum.models import Category, SiteSettings
 
@@ -43,7 +44,7 @@ class Site:
     @property
     def staff_name(self) -> str:
         """Who answers escalations: "Acme staff", or just "staff" until a company name is set."""
-        return f"{self.company_name} staff" if self.company_name else "staff"
+        return _("%(company)s staff", company=self.company_name) if self.company_name else _("staff")
 
     @property
     def staff_title(self) -> str:
@@ -53,7 +54,7 @@ class Site:
     @property
     def team_name(self) -> str:
         """Who answers ideas: "the Acme team", or "the team"."""
-        return f"the {self.company_name} team" if self.company_name else "the team"
+        return _("the %(company)s team", company=self.company_name) if self.company_name else _("the team")
 
     @property
     def theme_version(self) -> str:
@@ -65,7 +66,7 @@ def settings() -> Site:
     """The current settings: once per request (or CLI command) from `g`, else from the shared cache, else one
     read of the row. On a GET request their version rides along with the page's other version lookups
     (forum/pagecache/store.py), so a page pays no statement for them once they are cached."""
-    site = g.get("site_settings")
+    site: Site | None = g.get("site_settings")
     if site is None:
         try:
             values = _cached()
@@ -83,7 +84,7 @@ def _cached() -> dict[str, Any]:
     if version == 0:
         return {"stored": False}
     key = f"memo:{_KEY}|{pagecache.SETTINGS}={version}"
-    values = cache_get(key)
+    values: dict[str, Any] | None = cache_get(key)
     if values is None:
         values = _load()
         cache_set(key, values, timeout=current_app.config.get("PAGE_CACHE_SECONDS", 300))

@@ -33,7 +33,7 @@ YEAR = 365 * 24 * 60 * 60
 SHORT_MAX_AGE = 60  # unhashed URLs: a deploy reaches them within a minute
 
 
-class _WhiteNoise(WhiteNoise):
+class _WhiteNoise(WhiteNoise):  # type: ignore[misc]  # WhiteNoise ships no type information
     FOREVER = YEAR  # what an `immutable` file gets; WhiteNoise's own default is ten years
 
 
@@ -43,8 +43,8 @@ def init_app(app: Flask) -> None:
     folder = app.static_folder
     if app.debug or not folder:
         app.extensions[MANIFEST_KEY] = {}
-        app.wsgi_app = _WhiteNoise(app.wsgi_app, root=folder, prefix=prefix, autorefresh=True, max_age=0,
-                                   add_headers_function=_extra_headers)
+        app.wsgi_app = _WhiteNoise(  # type: ignore[method-assign]  # Flask's documented middleware hook
+            app.wsgi_app, root=folder, prefix=prefix, autorefresh=True, max_age=0, add_headers_function=_extra_headers)
         return
     build = os.path.abspath(app.config.get("STATIC_BUILD_DIR") or os.path.join(app.instance_path, "static-build"))
     try:
@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
     server.add_files(folder, prefix=prefix)
     if manifest:
         server.add_files(build, prefix=prefix)  # every version ever built: old pages keep their stylesheets
-    app.wsgi_app = server
+    app.wsgi_app = server  # type: ignore[method-assign]  # Flask's documented middleware hook
 
 
 def hashed_filename(app: Flask, filename: Any) -> Any:

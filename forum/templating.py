@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask import url_for as flask_url_for
 from flask.globals import _cv_request
 
+from forum import content_language
 from forum.staticfiles import hashed_filename
 
 # Characters that every werkzeug builder (path segment, `path` converter, query string) writes unchanged, so a
@@ -85,7 +86,7 @@ def _slotted(url: str, sentinels: list[str]) -> str | None:
     for i, sentinel in enumerate(sentinels):
         if shape.count(sentinel) != 1:
             return None
-        shape = shape.replace(sentinel, "{%d}" % i)
+        shape = shape.replace(sentinel, f"{{{i}}}")
     return shape
 
 
@@ -94,12 +95,19 @@ def initials(user: Any) -> str:
     else the name's first two letters; "?" for a deleted or missing account."""
     if user is None or user.is_deleted:
         return "?"
-    parts = user.username.replace(".", " ").replace("-", " ").replace("_", " ").split()
+    parts: list[str] = user.username.replace(".", " ").replace("-", " ").replace("_", " ").split()
     if len(parts) > 1:
         return (parts[0][0] + parts[1][0]).upper()
     return parts[0][:2].upper() if parts else "?"
 
 
+def _default_content_language() -> str:
+    from flask_login import current_user
+    return content_language.default_for(current_user)
+
+
 def register(app: Flask) -> None:
     """Templates get the fast url_for in place of Flask's (Python code keeps Flask's), and user_initials()."""
-    app.jinja_env.globals.update(url_for=url_for, user_initials=initials)
+    app.jinja_env.globals.update(url_for=url_for, user_initials=initials,
+                                 content_languages=content_language.names,
+                                 default_content_language=_default_content_language)

@@ -1,19 +1,25 @@
-"""Times on pages: a <time datetime> in UTC that static/js/localtime.js rewrites in the reader's own time zone and
-locale. Visitors' pages are cached whole (forum/pagecache), so neither the zone nor "3 hours ago" can be decided
-on the server; the UTC text inside the element is what a reader without scripts sees."""
+"""Times on pages and in mail: a <time datetime> in UTC whose text is written in the page's language and the
+reader's time zone (a member's chosen zone; UTC for visitors), which static/js/localtime.js then rewrites in the
+browser's locale and zone (or the member's chosen zone). Visitors' pages are cached whole (forum/pagecache), so
+for them neither the zone nor "3 hours ago" can be decided on the server; the text inside the element is what a
+reader without scripts sees."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from flask_babel import format_datetime, get_timezone
 from markupsafe import Markup, escape
 
-# style -> the UTC text shown without scripts (and kept in the title); the script formats the same moment locally
+from forum.i18n import _, ngettext
+
+# style -> the CLDR pattern of the text shown without scripts (month names in the page's language); "zone" styles
+# end with the zone's abbreviation (UTC, CET, CEST), since the reader must know which clock it is
 STYLES = {
-    "datetime": "%d %b %Y, %H:%M UTC",   # 06 Dec 2026, 18:51 UTC
-    "date": "%d %b %Y",                  # 06 Dec 2026
-    "month": "%B %Y",                    # December 2026
-    "relative": "%d %b %Y, %H:%M UTC",   # "3 hours ago" in the browser, the exact time in its title
-    "short": "%d %b, %H:%M UTC",         # 06 Dec, 18:51 UTC (queues and tables)
+    "datetime": ("d MMM y, HH:mm", True),   # 6 Dec 2026, 18:51 UTC · 6 dec 2026, 19:51 CET
+    "date": ("d MMM y", False),             # 6 Dec 2026
+    "month": ("LLLL y", False),             # December 2026 · december 2026
+    "relative": ("d MMM y, HH:mm", True),   # "3 hours ago" in the browser, the exact time in its title
+    "short": ("d MMM, HH:mm", True),        # 6 Dec, 18:51 UTC (queues and tables)
 }
 
 
@@ -21,13 +27,41 @@ def isodate(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
+def zone_name(moment: datetime) -> str:
+    """The abbreviation of the reader's zone at that moment: "CET" in winter, "CEST" in summer."""
+    zone = get_timezone()
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(zone).tzname() or str(zone)
+
+
+def format_moment(moment: datetime, style: str = "datetime") -> str:
+    """A naive UTC moment as the reader reads it: their language, their zone (Flask-Babel's selectors, or
+    forum.i18n.as_member inside mail)."""
+    pattern, with_zone = STYLES.get(style, STYLES["datetime"])
+    text = format_datetime(moment, pattern)
+    return f"{text} {zone_name(moment)}" if with_zone else text
+
+
 def local_time(moment: datetime | None, style: str = "datetime", label: str = "") -> Markup:
-    """`<time datetime="…Z" data-local="style">UTC text</time>`; `label` ("asked") goes before the time, inside
+    """`<time datetime="…Z" data-local="style">text</time>`; `label` ("asked") goes before the time, inside
     the element, so the script keeps it. Nothing for a missing moment."""
     if moment is None:
         return Markup("")
-    text = moment.strftime(STYLES.get(style, STYLES["datetime"])).lstrip("0")
     prefix = f"{escape(label)} " if label else ""
     return Markup('<time datetime="{iso}" data-local="{style}" data-label="{label}" title="{title}">{prefix}{text}</time>').format(
         iso=isodate(moment), style=style if style in STYLES else "datetime", label=label,
-        title=moment.strftime(STYLES["datetime"]).lstrip("0"), prefix=Markup(prefix), text=text)
+        title=format_moment(moment, "datetime"), prefix=Markup(prefix), text=format_moment(moment, style))
+
+
+def duration(delta: timedelta) -> str:
+    """"45 min", "5 h 10 min", "2 days 3 h": precise enough for an SLA, short enough for a queue row."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days and hours:
+        return ngettext("%(num)d day %(hours)d h", "%(num)d days %(hours)d h", days, hours=hours)
+    if days:
+        return ngettext("%(num)d day", "%(num)d days", days)
+    if hours:
+        return _("%(hours)d h %(mins)d min", hours=hours, mins=mins) if mins else _("%(hours)d h", hours=hours)
+    return _("%(mins)d min", mins=mins)

@@ -15,23 +15,37 @@ from flask import current_app, g, has_request_context
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
+from forum.i18n import _, _l, ngettext
+from forum.links import idea_path, thread_path
 from forum.models import Idea, IdeaComment, Post, User
 
 QUESTION, ANSWER, IDEA, IDEA_COMMENT = "question", "answer", "idea", "idea_comment"
 HELD_REASON = "Waiting for a moderator: new accounts' posts with several links are checked before they appear."
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)|\]\(|<a\s")
 _SPACE = re.compile(r"\s+")
-_LABELS = {QUESTION: ("questions", "question"), ANSWER: ("answers", "answer"), IDEA: ("ideas", "idea"),
-           IDEA_COMMENT: ("comments on ideas", "comment")}
+_COUNTS = {  # "3 questions": whole phrases, as languages inflect the noun
+    QUESTION: lambda n: ngettext("%(num)d question", "%(num)d questions", n),
+    ANSWER: lambda n: ngettext("%(num)d answer", "%(num)d answers", n),
+    IDEA: lambda n: ngettext("%(num)d idea", "%(num)d ideas", n),
+    IDEA_COMMENT: lambda n: ngettext("%(num)d comment", "%(num)d comments on ideas", n),
+}
+_HELD = {
+    "post": _l("Thanks! Your post is waiting for a moderator because it has several links; new accounts' posts like "
+               "that are checked first. Only you can see it until then."),
+    "question": _l("Thanks! Your question is waiting for a moderator because it has several links; new accounts' "
+                   "posts like that are checked first. Only you can see it until then."),
+    "answer": _l("Thanks! Your answer is waiting for a moderator because it has several links; new accounts' posts "
+                 "like that are checked first. Only you can see it until then."),
+    "idea": _l("Thanks! Your idea is waiting for a moderator because it has several links; new accounts' posts like "
+               "that are checked first. Only you can see it until then."),
+    "comment": _l("Thanks! Your comment is waiting for a moderator because it has several links; new accounts' posts "
+                  "like that are checked first. Only you can see it until then."),
+}
 
 
 def held_notice(what: str = "post") -> str:
     """What the author of a held post, idea or comment is told, on the page and in the API's 201."""
-    return (f"Thanks! Your {what} is waiting for a moderator because it has several links; new accounts' posts "
-            "like that are checked first. Only you can see it until then.")
-
-
-HELD_NOTICE = held_notice()
+    return str(_HELD.get(what, _HELD["post"]))
 
 
 def held_json(item: Post | Idea | IdeaComment, what: str = "post") -> dict[str, object]:
@@ -45,14 +59,14 @@ def held_json(item: Post | Idea | IdeaComment, what: str = "post") -> dict[str, 
 class DuplicatePost(Invalid):
     """The same text again within the window: 409, with the address of the first one."""
 
-    status, code, default_message = 409, "duplicate_post", "You already posted this."
+    status, code, default_message = 409, "duplicate_post", _l("You already posted this.")
 
 
 class RateLimited(Invalid):
     """A rate was exceeded: 429 with Retry-After (forum/errors.py adds the header from `retry_after`). An Invalid,
     so forms come back with the typed text and the message next to the field."""
 
-    status, code, default_message = 429, "rate_limited", "Too many posts. Please wait and try again."
+    status, code, default_message = 429, "rate_limited", _l("Too many posts. Please wait and try again.")
 
     def __init__(self, message: str, retry_after: int, fields: dict[str, str] | None = None) -> None:
         super().__init__(message, fields)
@@ -111,14 +125,14 @@ def _check_rate(actor: User, kind: str, now: datetime) -> None:
     if len(times) < limit:
         return
     retry = times[-1] + timedelta(hours=1) - now  # the oldest of the last `limit` leaves the window then
-    plural, singular = _LABELS[kind]
-    plural = singular if limit == 1 else plural
+    posts = _COUNTS[kind](limit)
     minutes = max(1, -(-int(retry.total_seconds()) // 60))
-    reason = (f"New accounts can post {limit} {plural} an hour until they have "
-              f"{current_app.config['TRUST_MIN_REPUTATION']} reputation or are "
-              f"{current_app.config['TRUST_MIN_AGE_DAYS']} days old." if is_new(actor)
-              else f"You can post {limit} {plural} an hour.")
-    message = f"{reason} Please try again in {minutes} minute{'s' if minutes != 1 else ''}; your text is kept."
+    reason = (_("New accounts can post %(posts)s an hour until they have %(reputation)d reputation or are "
+                "%(days)d days old.", posts=posts, reputation=current_app.config["TRUST_MIN_REPUTATION"],
+                days=current_app.config["TRUST_MIN_AGE_DAYS"]) if is_new(actor)
+              else _("You can post %(posts)s an hour.", posts=posts))
+    message = reason + " " + ngettext("Please try again in %(num)d minute; your text is kept.",
+                                      "Please try again in %(num)d minutes; your text is kept.", minutes)
     raise RateLimited(message, int(retry.total_seconds()) + 1, {"body": message})
 
 
@@ -134,20 +148,21 @@ def _check_duplicate(actor: User, kind: str, text: str, now: datetime) -> None:
     if kind == IDEA:
         rows = db.session.execute(_recent(actor, kind, since, Idea.id, Idea.body_md)
                                   .order_by(Idea.created_at).limit(500)).all()
-        url = next((f"/ideas/{row[0]}" for row in rows if _normalized(row[1]) == wanted), None)
+        url = next((idea_path(row[0]) for row in rows if _normalized(row[1]) == wanted), None)
     elif kind == IDEA_COMMENT:
         rows = db.session.execute(_recent(actor, kind, since, IdeaComment.id, IdeaComment.idea_id,
                                           IdeaComment.body_md).order_by(IdeaComment.created_at).limit(500)).all()
-        url = next((f"/ideas/{row[1]}#comment-{row[0]}" for row in rows if _normalized(row[2]) == wanted), None)
+        url = next((idea_path(row[1], comment_id=row[0]) for row in rows if _normalized(row[2]) == wanted), None)
     else:  # answers and questions compared with each other: the same text pasted as either is the same spam
         rows = db.session.execute(sa.select(Post.id, Post.thread_id, Post.body_md)
                                   .where(Post.author_id == actor.id, Post.created_at >= since)
                                   .order_by(Post.created_at).limit(500)).all()
-        url = next((f"/questions/{row[1]}#post-{row[0]}" for row in rows if _normalized(row[2]) == wanted), None)
+        url = next((thread_path(row[1], post_id=row[0]) for row in rows if _normalized(row[2]) == wanted), None)
     if url is not None:
         hours = current_app.config["DUPLICATE_POST_WINDOW_HOURS"]
-        raise DuplicatePost(f"You already posted this text in the last {hours} hours: {url} . Edit that post "
-                       "instead, or change this one.", {"body": f"The same text is already posted at {url}."})
+        raise DuplicatePost(_("You already posted this text in the last %(hours)d hours: %(url)s . Edit that post "
+                              "instead, or change this one.", hours=hours, url=url),
+                            {"body": _("The same text is already posted at %(url)s.", url=url)})
 
 
 def hold(post: Post | Idea | IdeaComment, thread=None) -> None:

@@ -5,8 +5,10 @@ import re
 from typing import Any
 
 from flask import g, has_app_context
+from flask_babel import format_number
 
 from forum.errors import Invalid
+from forum.i18n import _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Text no storage or browser should receive: NUL (PostgreSQL refuses it), UTF-16 surrogates that JSON's
@@ -26,8 +28,8 @@ def strip_hostile_text(text: str) -> str:
 
 
 def hostile_message(label: str) -> str:
-    return (f"{label} contained characters that are not allowed (NUL, an unpaired UTF-16 surrogate or a Unicode "
-            f"non-character). They have been removed: check the text and send it again.")
+    return _("%(label)s contained characters that are not allowed (NUL, an unpaired UTF-16 surrogate or a Unicode "
+             "non-character). They have been removed: check the text and send it again.", label=label)
 
 
 def _refused_at_the_door() -> dict[str, str]:
@@ -44,7 +46,7 @@ class FieldErrors:
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 
-    def text(self, field: str, value: Any, *, label: str, min_len: int = 1, max_len: int,
+    def text(self, field: str, value: object, *, label: str, min_len: int = 1, max_len: int,
              multiline: bool = False, hint: str | None = None) -> str:
         """Strip, refuse control characters (NUL included: PostgreSQL rejects it), check the length.
         `hint` says what a too-short value should hold ("Describe what you tried and what happened"): the
@@ -52,7 +54,7 @@ class FieldErrors:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.add(field, f"{label} must be text.")
+            self.add(field, _("%(label)s must be text.", label=label))
             return ""
         value = value.replace("\r\n", "\n").strip()
         bad = _CONTROL.search(value) if multiline else re.search(r"[\x00-\x1f\x7f]", value)
@@ -60,15 +62,18 @@ class FieldErrors:
             self.add(field, hostile_message(label))
             value = strip_hostile_text(value)
         elif bad:
-            self.add(field, f"{label} contains characters that are not allowed.")
+            self.add(field, _("%(label)s contains characters that are not allowed.", label=label))
         elif min_len and len(value) < min_len and hint:
-            self.add(field, f"{hint}." if min_len == 1 else
-                     f"{hint}: at least {min_len} characters" + (f" (it has {len(value)})." if value else "."))
+            self.add(field, _("%(hint)s.", hint=hint) if min_len == 1 else
+                     _("%(hint)s: at least %(min)d characters (it has %(has)d).", hint=hint, min=min_len,
+                       has=len(value)) if value else _("%(hint)s: at least %(min)d characters.", hint=hint,
+                                                        min=min_len))
         elif min_len and len(value) < min_len:
-            self.add(field, f"{label} is required." if min_len == 1 else
-                     f"{label} must be at least {min_len} characters.")
+            self.add(field, _("%(label)s is required.", label=label) if min_len == 1 else
+                     _("%(label)s must be at least %(min)d characters.", label=label, min=min_len))
         elif len(value) > max_len:
-            self.add(field, f"{label} must be at most {max_len:,} characters (it has {len(value):,}).")
+            self.add(field, _("%(label)s must be at most %(max)s characters (it has %(has)s).", label=label,
+                              max=format_number(max_len), has=format_number(len(value))))
         return value
 
     def check(self) -> None:
@@ -77,7 +82,7 @@ class FieldErrors:
         for field in list(_refused_at_the_door()):
             self.add(field, _refused_at_the_door().pop(field))
         if self.errors:
-            raise Invalid("Some fields need attention.", self.errors)
+            raise Invalid(_("Some fields need attention."), self.errors)
 
 
 def parse_id(value: Any) -> int | None:

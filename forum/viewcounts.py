@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -39,6 +39,9 @@ _TAKE_SCRIPT = "local counts = redis.call('HGETALL', KEYS[1]) redis.call('DEL', 
 
 
 class Buffer(Protocol):
+    @property
+    def errors(self) -> tuple[type[Exception], ...]: ...  # what an unreachable store raises: counts are dropped
+
     def add(self, thread_id: int, amount: int = 1) -> None: ...
     def take(self) -> dict[int, int]: ...
     def give_back(self, counts: Mapping[int, int]) -> None: ...
@@ -141,7 +144,7 @@ def _state(app: Flask) -> _State:
 def count_view(thread_id: int, viewer_id: int | None = None) -> bool:
     """Count one view of a thread: every visitor's, a member's once per MEMBER_REPEAT_SECONDS. No SQL.
     Returns whether it counted. A Redis outage drops the count rather than failing the page."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     state = _state(app)
     try:
         if viewer_id is not None and not state.buffer.first_look(viewer_id, thread_id):
@@ -158,7 +161,7 @@ def count_view(thread_id: int, viewer_id: int | None = None) -> bool:
 def flush() -> int:
     """Add the buffered counts to threads.view_count now; returns how many views it wrote. If the write
     fails the counts go back into the buffer for the next flush."""
-    state = _state(current_app._get_current_object())
+    state = _state(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     counts = state.buffer.take()
     if counts:
         try:
@@ -173,7 +176,7 @@ def flush() -> int:
 def _write(counts: Mapping[int, int]) -> None:
     """`UPDATE threads SET view_count = view_count + CASE id WHEN .. THEN .. END WHERE id IN (..)`, in id
     order so two flushers on PostgreSQL lock rows in the same order and cannot deadlock."""
-    table = Thread.__table__
+    table = cast(sa.Table, Thread.__table__)  # a mapped class's table (typed as any FromClause)
     items = sorted(counts.items())
     with db.engine.begin() as connection:
         for start in range(0, len(items), BATCH):
@@ -219,5 +222,5 @@ def _flush_logged(app: Flask) -> None:
     with app.app_context():
         try:
             flush()
-        except Exception:  # noqa: BLE001 - logged; the next round retries with the counts given back
+        except Exception:  # logged; the next round retries with the counts given back
             log.exception("view count flush failed")

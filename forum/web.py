@@ -14,11 +14,26 @@ from forum import admin, api, auth, dashboard, escalations, ideas, moderation, n
 from forum import listening
 from forum import health
 from forum import pagecache, seo, site
+from forum.admin import category_api, people_api, site_api, synonym_api
 from forum.admin.site_views import theme_stylesheet
+from forum.api import openapi
+from forum.auth import api as auth_api
 from forum.auth import services as auth_services
+from forum.dashboard import api as dashboard_api
+from forum.escalations import api as escalations_api
+from forum.ideas import api as ideas_api
+from forum.listening import alerts_api, notices_api
+from forum.listening import api as listening_api
+from forum.moderation import api as moderation_api
+from forum.notifications import api as notifications_api
+from forum.privacy import api as privacy_api
+from forum.questions import api as questions_api
+from forum.search import api as search_api
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import login_manager
+from forum.i18n import _, _l, ngettext
+from forum.js_strings import js_strings
 from forum.links import absolute
 from forum.markup import plain_text, stored_html
 from forum.notifications import queries as notification_queries
@@ -30,6 +45,11 @@ from forum.validation import REFUSED_KEY, has_hostile_text, hostile_message, str
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
               privacy.bp, dashboard.bp, admin.bp, listening.bp, api.bp, health.bp, seo.bp)
+# Each attaches its /api/v1 routes to api.bp when imported above, before the blueprint is registered; the OpenAPI
+# document is assembled from them in this order (privacy's schemas extend and replace the ideas' ones it shows).
+API_MODULES = (api.core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api,
+               privacy_api, auth_api, dashboard_api, category_api, people_api, site_api, synonym_api, alerts_api, notices_api,
+               listening_api)
 
 
 class _IdConverter(IntegerConverter):
@@ -45,9 +65,11 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = _IdConverter  # before the rules bind their converters
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    openapi.describe(app, API_MODULES)
     app.add_url_rule("/theme.css", "theme_css", theme_stylesheet)  # the accent colour (site settings)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.localize_callback = str  # flash the text in the request's language, never the lazy object
     login_manager.login_message_category = "info"
     login_manager.user_loader(auth_services.load_session_user)
     login_manager.request_loader(_user_from_bearer)
@@ -56,6 +78,7 @@ def register(app: Flask) -> None:
     app.context_processor(_template_globals)
     app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.globals["page_numbers"] = page_numbers
+    app.jinja_env.globals["js_strings"] = js_strings  # base.html: the scripts' texts in the page's language
     register_template_helpers(app)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
@@ -88,11 +111,11 @@ def _refuse_nul_bytes() -> None:
       service's field checks then refuse it (422), so the form comes back with the rest of the text and a
       message next to the field instead of a bare 400 page."""
     if has_hostile_text(request.path):
-        raise BadRequest("The address contains characters that are not allowed (such as NUL).")
+        raise BadRequest(_("The address contains characters that are not allowed (such as NUL)."))
     for key, value in request.args.items(multi=True):
         if has_hostile_text(key) or has_hostile_text(value):
-            raise BadRequest(f"The query parameter “{strip_hostile_text(key)}” contains characters that are "
-                             f"not allowed (NUL, an unpaired surrogate or a Unicode non-character).")
+            raise BadRequest(_("The query parameter “%(name)s” contains characters that are not allowed (NUL, an "
+                               "unpaired surrogate or a Unicode non-character).", name=strip_hostile_text(key)))
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     if request.mimetype in _FORM_TYPES:
@@ -100,25 +123,25 @@ def _refuse_nul_bytes() -> None:
         return
     raw = request.get_data(cache=True)
     if b"\x00" in raw:  # a raw NUL byte is not JSON either
-        raise BadRequest("Text may not contain NUL characters.")
+        raise BadRequest(_("Text may not contain NUL characters."))
     fields = _hostile_json_fields(raw) if raw else {}
     if fields:
-        raise Invalid("Some fields contain characters that are not allowed.", fields)
+        raise Invalid(_("Some fields contain characters that are not allowed."), fields)
 
 
 def _clean_form() -> None:
     refused: dict[str, str] = {}
-    cleaned = MultiDict()
+    cleaned: MultiDict[str, str] = MultiDict()
     for key, value in request.form.items(multi=True):
         name, text = strip_hostile_text(key), strip_hostile_text(value)
         if name != key or text != value:
-            refused.setdefault(name, hostile_message(name.replace("_", " ").capitalize() or "A field"))
+            refused.setdefault(name, hostile_message(name.replace("_", " ").capitalize() or _("A field")))
         cleaned.add(name, text)
     if refused:
         request.form = ImmutableMultiDict(cleaned)  # the view and its re-rendered form see the cleaned text
         g.setdefault(REFUSED_KEY, {}).update(refused)
         if request.path.startswith("/api/"):  # no form to come back to
-            raise Invalid("Some fields contain characters that are not allowed.", refused)
+            raise Invalid(_("Some fields contain characters that are not allowed."), refused)
 
 
 def _hostile_json_fields(raw: bytes) -> dict[str, str]:
@@ -133,12 +156,13 @@ def _hostile_json_fields(raw: bytes) -> dict[str, str]:
         path, value = stack.pop()
         if isinstance(value, str):
             if has_hostile_text(value):
-                found.setdefault(path or "body", hostile_message(f"The field “{path}”" if path else "The body"))
+                found.setdefault(path or "body", hostile_message(_("The field “%(name)s”", name=path) if path
+                                                                 else _("The body")))
         elif isinstance(value, dict):
             for key, item in value.items():
                 child = f"{path}.{strip_hostile_text(key)}" if path else strip_hostile_text(key)
                 if has_hostile_text(key):
-                    found.setdefault(child or "body", hostile_message(f"The name of field “{child}”"))
+                    found.setdefault(child or "body", hostile_message(_("The name of field “%(name)s”", name=child)))
                 stack.append((child, item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
@@ -161,7 +185,8 @@ def _unread_count() -> int:
         return 0
     if "unread_count" not in g:
         g.unread_count = notification_queries.unread_count(current_user)  # hidden content is not counted
-    return g.unread_count
+    count: int = g.unread_count
+    return count
 
 
 def _template_globals() -> dict:
@@ -180,6 +205,14 @@ def timeago(moment: datetime | None) -> str:
     for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3_600),
                        ("minute", 60)):
         if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+            return _AGO[unit](seconds // size)
+    return _("just now")
+
+
+_AGO = {  # whole sentences per unit: languages inflect the unit and place "ago" differently
+    "year": lambda n: ngettext("%(num)d year ago", "%(num)d years ago", n),
+    "month": lambda n: ngettext("%(num)d month ago", "%(num)d months ago", n),
+    "day": lambda n: ngettext("%(num)d day ago", "%(num)d days ago", n),
+    "hour": lambda n: ngettext("%(num)d hour ago", "%(num)d hours ago", n),
+    "minute": lambda n: ngettext("%(num)d minute ago", "%(num)d minutes ago", n),
+}

@@ -108,7 +108,7 @@ def login_as(client: FlaskClient, user_id: int, session_version: int = 1) -> Non
 def count_queries(engine: sa.Engine) -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "COMMIT",
                                                       "ROLLBACK")):
             statements.append(statement)

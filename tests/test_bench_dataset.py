@@ -14,7 +14,7 @@ def test_tiny_dataset_is_consistent(tmp_path) -> None:
     path = tmp_path / "tiny.db"
     manifest = build_sqlite(path, 200, plan=Plan(200, questions=20, ideas=10, users=40), progress=lambda _: None)
     db = sqlite3.connect(path)
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: db.execute(sql).fetchone()[0]
     assert one("SELECT COUNT(*) FROM threads") == 20
     assert one("SELECT COUNT(*) FROM posts WHERE position = 0") == 20
     assert one("SELECT COUNT(*) FROM posts") == manifest.posts == manifest.counts["posts"]

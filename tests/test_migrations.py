@@ -44,7 +44,7 @@ def test_size_indexes_migration_gives_existing_questions_their_excerpt(app, back
     the questions and ideas already there."""
     import sqlalchemy as sa
 
-    from forum.models import Idea, Post, Thread, User
+    from forum.models import Idea, Post, User
     with app.app_context():
         _empty_database()
         upgrade(revision="0002")
@@ -55,12 +55,23 @@ def test_size_indexes_migration_gives_existing_questions_their_excerpt(app, back
                                                   ("id", "slug", "name", "description", "position")))
             conn.execute(sa.insert(categories).values(id=1, slug="general", name="General", description="",
                                                       position=0))
-            conn.execute(sa.insert(Thread.__table__).values(id=1, title="Hub offline", slug="hub-offline",
-                                                            category_id=1, author_id=1))
+            threads = sa.table("threads", *(sa.column(name) for name in
+                                            ("id", "title", "slug", "category_id", "author_id", "status",
+                                             "is_pinned", "is_locked", "is_hidden", "created_at",
+                                             "last_activity_at", "answer_count", "score", "view_count")))
+            conn.execute(sa.insert(threads).values(id=1, title="Hub offline", slug="hub-offline", category_id=1,
+                                                   author_id=1, status="open", is_pinned=False, is_locked=False,
+                                                   is_hidden=False, created_at=sa.func.now(),
+                                                   last_activity_at=sa.func.now(), answer_count=0, score=0,
+                                                   view_count=0))
             conn.execute(sa.insert(Post.__table__).values(
                 id=1, thread_id=1, author_id=1, position=0, body_md="x",
                 body_html="<p>The hub &amp; the <em>router</em></p><p>" + "go offline " * 40 + "</p>"))
-            conn.execute(sa.insert(Idea.__table__).values(
+            ideas = sa.table("ideas", *(sa.column(name) for name in
+                                        ("id", "title", "body_md", "body_html", "category_id", "author_id", "status",
+                                         "vote_count", "comment_count", "is_hidden", "created_at",
+                                         "last_activity_at")))
+            conn.execute(sa.insert(ideas).values(
                 id=1, title="Night mode", body_md="x", body_html="<p>A <strong>dark</strong> theme</p><p>please</p>",
                 category_id=1, author_id=1, status="new", vote_count=0, comment_count=0, is_hidden=False,
                 created_at=sa.func.now(), last_activity_at=sa.func.now()))

@@ -96,7 +96,7 @@ def _seed(conn: sa.Connection) -> dict[str, Any]:
     """A few thousand rows per big table, spread over a year, with every kind of row a page reads; returns
     the values of path arguments (the member's own question, an idea, an escalation the member asked for)."""
     rnd = random.Random(21)
-    when = lambda: NOW - timedelta(minutes=rnd.randrange(400 * 24 * 60))  # noqa: E731
+    when = lambda: NOW - timedelta(minutes=rnd.randrange(400 * 24 * 60))
     roles = {ADMIN: "admin", STAFF: "staff", MODERATOR: "moderator"}
     conn.execute(sa.insert(User), _rows(USERS, lambda i: dict(
         id=i, username=f"user{i}", email=f"user{i}@example.com", password_hash=None, role=roles.get(i, "member"),
@@ -306,7 +306,7 @@ def _capture(app: Flask, urls: list[str]) -> tuple[list[tuple[str, Any, str]], d
     statuses: dict[str, int] = {}
     current = {"url": ""}
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         head = statement.lstrip()[:10].upper()
         if head.startswith(("SELECT", "WITH")) and statement not in seen:
             seen[statement] = (statement, parameters, current["url"])

@@ -212,7 +212,7 @@ def _run_worker(app_config, tmp_path, thread_id: int, *, end: str, before: int, 
     spec = {"url": app_config.SQLALCHEMY_DATABASE_URI, "tmp": str(tmp_path), "thread": thread_id, "end": end,
             "before": before, "after": after, "wait_flush": wait_flush, "settings": settings}
     done = subprocess.run([sys.executable, "-c", _WORKER], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "VC_SPEC": json.dumps(spec), "PYTHONPATH": str(ROOT)})
+                          check=False, env={**os.environ, "VC_SPEC": json.dumps(spec), "PYTHONPATH": str(ROOT)})
     expected = -signal.SIGKILL if end == "kill" else 0
     assert done.returncode == expected, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])

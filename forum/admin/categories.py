@@ -12,10 +12,11 @@ import sqlalchemy as sa
 
 from forum import pagecache
 from forum.admin.forms import FIELDS, SLUG_MAX, clean_category
+from forum.audit import record_audit
 from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
+from forum.i18n import _, ngettext
 from forum.models import Category, CategorySlugRedirect, Idea, Thread, User
-from forum.moderation.audit import record_audit
 from forum.policy import Policy
 
 
@@ -37,7 +38,7 @@ def _ensure_admin(actor: User | None) -> None:
         return
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_manage_categories(), "Only admins can manage categories.")
+    policy.ensure(policy.can_manage_categories(), _("Only admins can manage categories."))
 
 
 # -- reads ------------------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ def find_category(slug: object) -> Category | None:
 def get_category(slug: object) -> Category:
     category = find_category(slug)
     if category is None:
-        raise NotFound("No category with that slug.")
+        raise NotFound(_("No category with that slug."))
     return category
 
 
@@ -115,7 +116,7 @@ def update_category(*, actor: User | None, category: Category, changes: dict[str
     _ensure_admin(actor)
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
-        raise Invalid("Some fields need attention.", {name: "Not a category field." for name in unknown})
+        raise Invalid(_("Some fields need attention."), {name: _("Not a category field.") for name in unknown})
     values = clean_category(changes, current=category)
     described = []
     if "slug" in values and values["slug"] != category.slug:
@@ -148,7 +149,8 @@ def move_category(*, actor: User | None, category: Category, direction: str) -> 
     index = ordered.index(category)
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(ordered):
-        raise Conflict(f"“{category.name}” is already {'first' if direction == 'up' else 'last'}.")
+        raise Conflict(_("“%(name)s” is already first.", name=category.name) if direction == "up"
+                       else _("“%(name)s” is already last.", name=category.name))
     ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(ordered)
     record_audit(actor=actor, action="category.move", target_type="category", target_id=category.id,
@@ -162,8 +164,10 @@ def delete_category(*, actor: User | None, category: Category) -> None:
     _ensure_admin(actor)
     threads, ideas = _holds(category)
     if threads or ideas:
-        raise Conflict(f"“{category.name}” still holds {_plural(threads, 'question')} and {_plural(ideas, 'idea')}: "
-                       "merge it into another category, or archive it.")
+        raise Conflict(_("“%(name)s” still holds %(questions)s and %(ideas)s: merge it into another category, or "
+                         "archive it.", name=category.name,
+                         questions=ngettext("%(num)d question", "%(num)d questions", threads),
+                         ideas=ngettext("%(num)d idea", "%(num)d ideas", ideas)))
     db.session.execute(sa.delete(CategorySlugRedirect).where(CategorySlugRedirect.category_id == category.id))
     record_audit(actor=actor, action="category.delete", target_type="category", target_id=category.id,
                  label=category.name, note=f"slug {category.slug}")
@@ -179,9 +183,9 @@ def merge_category(*, actor: User | None, category: Category, into: object) -> C
     _ensure_admin(actor)
     target = find_category(into) if isinstance(into, str) and into.strip() else None
     if target is None:
-        raise Invalid("Some fields need attention.", {"into": "Choose the category to merge into."})
+        raise Invalid(_("Some fields need attention."), {"into": _("Choose the category to merge into.")})
     if target.id == category.id:
-        raise Invalid("Some fields need attention.", {"into": "Choose another category: not this one."})
+        raise Invalid(_("Some fields need attention."), {"into": _("Choose another category: not this one.")})
     threads, ideas = _holds(category)
     # ORM bulk UPDATEs, so the search, page-cache and dashboard listeners see which rows move
     db.session.execute(sa.update(Thread).where(Thread.category_id == category.id).values(category_id=target.id))
@@ -233,4 +237,5 @@ def _commit_or_slug_taken() -> None:
         db.session.commit()
     except sa.exc.IntegrityError:  # another admin took the slug between our check and our write
         db.session.rollback()
-        raise Invalid("Some fields need attention.", {"slug": "Another category already uses that slug."}) from None
+        raise Invalid(_("Some fields need attention."),
+                      {"slug": _("Another category already uses that slug.")}) from None

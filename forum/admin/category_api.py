@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 
 from forum.admin import categories as services
 from forum.admin import forms
@@ -11,7 +12,9 @@ from forum.api import bp
 from forum.api.helpers import json_body, require_user
 from forum.api.openapi import BOOL, INT, STR, _obj, op
 from forum.errors import Invalid
-from forum.models import Category
+from forum.i18n import _
+from forum.links import questions_path
+from forum.models import Category, User
 from forum.policy import Policy
 
 # What GET answers but a client cannot set: sent back unchanged in a PATCH, they are ignored.
@@ -21,14 +24,14 @@ READ_ONLY = ("id", "question_count", "idea_count", "url")
 def category_json(category: Category, counts: services.CategoryRow | None = None) -> dict[str, Any]:
     body = {"id": category.id, "slug": category.slug, "name": category.name, "description": category.description,
             "position": category.position, "archived": category.archived, "sla_hours": category.sla_hours,
-            "auto_escalate_hours": category.auto_escalate_hours, "url": f"/questions?category={category.slug}"}
+            "auto_escalate_hours": category.auto_escalate_hours, "url": questions_path(category=category.slug)}
     if counts is not None:
         body.update(question_count=counts.threads, idea_count=counts.ideas)
     return body
 
 
 @bp.get("/admin/categories")
-def admin_list_categories():
+def admin_list_categories() -> ResponseReturnValue:
     rows = services.admin_categories(actor=require_user())
     # position is the place in the order (what a PATCH sets), even before any write has numbered them 1..n
     return jsonify(items=[{**category_json(row.category, row), "position": place}
@@ -36,19 +39,19 @@ def admin_list_categories():
 
 
 @bp.post("/admin/categories")
-def admin_create_category():
+def admin_create_category() -> ResponseReturnValue:
     user = require_user()
     body = json_body()
     unknown = sorted(set(body) - set(forms.FIELDS) - set(READ_ONLY))
     if unknown:  # a typo ("achived") must not pass unnoticed
-        raise Invalid("Some fields need attention.", {name: "Not a category field." for name in unknown})
+        raise Invalid(_("Some fields need attention."), {name: _("Not a category field.") for name in unknown})
     category = services.create_category(actor=user, **{field: body.get(field) for field in forms.FIELDS
                                                        if field in body or field in ("slug", "name")})
     return jsonify(category_json(category)), 201
 
 
 @bp.patch("/admin/categories/<slug>")
-def admin_update_category(slug: str):
+def admin_update_category(slug: str) -> ResponseReturnValue:
     """An old slug (before a rename or a merge) reaches the category too."""
     user = require_user()
     body = {key: value for key, value in json_body().items() if key not in READ_ONLY}
@@ -57,7 +60,7 @@ def admin_update_category(slug: str):
 
 
 @bp.delete("/admin/categories/<slug>")
-def admin_delete_category(slug: str):
+def admin_delete_category(slug: str) -> ResponseReturnValue:
     user = require_user()
     category = _category(user, slug)
     services.delete_category(actor=user, category=category)
@@ -65,16 +68,16 @@ def admin_delete_category(slug: str):
 
 
 @bp.post("/admin/categories/<slug>/merge")
-def admin_merge_category(slug: str):
+def admin_merge_category(slug: str) -> ResponseReturnValue:
     user = require_user()
     into = services.merge_category(actor=user, category=_category(user, slug), into=json_body().get("into"))
     return jsonify(category_json(into))
 
 
-def _category(user, slug: str) -> Category:
+def _category(user: User, slug: str) -> Category:
     """Admins only, checked before the lookup, so others learn nothing about which slugs exist."""
     policy = Policy(user)
-    policy.ensure(policy.can_manage_categories(), "Only admins can manage categories.")
+    policy.ensure(policy.can_manage_categories(), _("Only admins can manage categories."))
     return services.get_category(slug)
 
 

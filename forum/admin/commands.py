@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from forum import lookup
 from forum.admin import categories, people
 from forum.cli_group import fail, forum_cli
 from forum.errors import DomainError
@@ -28,7 +29,7 @@ def create_category(slug: str, name: str, description: str) -> None:
 def set_role(username: str, role: str) -> None:
     """Give USERNAME a role (member, staff, moderator or admin); audited; the last admin stays an admin."""
     try:
-        user = people.get_person(username)
+        user = lookup.find_member(username)
         previous = user.role
         people.set_role(actor=None, user=user, role=role)
     except DomainError as error:

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.models import Category
 from forum.validation import FieldErrors
 
@@ -14,39 +15,39 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MIN, SLUG_MAX, NAME_MIN, NAME_MAX, DESCRIPTION_MAX = 2, 60, 2, 80, 500
 HOURS_MAX = 720  # 30 days: a longer promise is no support policy
 FIELDS = ("slug", "name", "description", "position", "archived", "sla_hours", "auto_escalate_hours")
-LABELS = {"slug": "Slug", "name": "Name", "description": "Description", "position": "Position",
-          "archived": "Archived", "sla_hours": "Staff reply within (hours)",
-          "auto_escalate_hours": "Escalate unanswered questions after (hours)"}
+LABELS = {"slug": _l("Slug"), "name": _l("Name"), "description": _l("Description"), "position": _l("Position"),
+          "archived": _l("Archived"), "sla_hours": _l("Staff reply within (hours)"),
+          "auto_escalate_hours": _l("Escalate unanswered questions after (hours)")}
 
 
 def clean_category(raw: dict[str, Any], *, current: Category | None, required: tuple[str, ...] = ()) -> dict[str, Any]:
     """Checked values for the fields given (all of `required` must be); every problem at once, as Invalid."""
-    errors, values = FieldErrors(), {}
+    errors, values = FieldErrors(), dict[str, Any]()
     for field in required:
         raw.setdefault(field, None)
     if "slug" in raw:
-        slug = errors.text("slug", raw["slug"], label="Slug", max_len=SLUG_MAX).lower()
+        slug = errors.text("slug", raw["slug"], label=_("Slug"), max_len=SLUG_MAX).lower()
         if "slug" not in errors.errors and (len(slug) < SLUG_MIN or not SLUG_RE.match(slug)):
-            errors.add("slug", f"Use {SLUG_MIN} to {SLUG_MAX} lowercase letters, digits and single hyphens, "
-                               "like “billing-and-plans”.")
+            errors.add("slug", _("Use %(min)d to %(max)d lowercase letters, digits and single hyphens, like "
+                                 "“billing-and-plans”.", min=SLUG_MIN, max=SLUG_MAX))
         elif "slug" not in errors.errors and _slug_in_use(slug, current):
-            errors.add("slug", "Another category already uses that slug.")
+            errors.add("slug", _("Another category already uses that slug."))
         values["slug"] = slug
     if "name" in raw:
-        values["name"] = errors.text("name", raw["name"], label="Name", min_len=NAME_MIN, max_len=NAME_MAX)
+        values["name"] = errors.text("name", raw["name"], label=_("Name"), min_len=NAME_MIN, max_len=NAME_MAX)
         if "name" not in errors.errors and _name_in_use(values["name"], current):
-            errors.add("name", "Another category already has that name.")
+            errors.add("name", _("Another category already has that name."))
     if "description" in raw:
-        values["description"] = errors.text("description", raw["description"], label="Description", min_len=0,
+        values["description"] = errors.text("description", raw["description"], label=_("Description"), min_len=0,
                                             max_len=DESCRIPTION_MAX, multiline=True)
     if "position" in raw and raw["position"] not in (None, ""):
-        values["position"] = _whole(errors, "position", raw["position"], 1, 10_000, "Position")
+        values["position"] = _whole(errors, "position", raw["position"], 1, 10_000, _("Position"))
     if "archived" in raw:
         values["archived"] = _flag(errors, "archived", raw["archived"])
     for field in ("sla_hours", "auto_escalate_hours"):
         if field in raw:
             values[field] = None if raw[field] in (None, "") else _whole(errors, field, raw[field], 1, HOURS_MAX,
-                                                                         "Hours")
+                                                                         _("Hours"))
     errors.check()
     return values
 
@@ -55,8 +56,9 @@ def _whole(errors: FieldErrors, field: str, value: object, low: int, high: int, 
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        errors.add(field, f"{label} must be a whole number from {low} to {high}"
-                          + (", or left blank for the site default." if field.endswith("_hours") else "."))
+        errors.add(field, _("%(label)s must be a whole number from %(low)d to %(high)d, or left blank for the site "
+                            "default.", label=label, low=low, high=high) if field.endswith("_hours") else
+                   _("%(label)s must be a whole number from %(low)d to %(high)d.", label=label, low=low, high=high))
         return None
     return value
 
@@ -68,7 +70,7 @@ def _flag(errors: FieldErrors, field: str, value: object) -> bool:
         return True
     if value in ("0", "", "false", "no", 0, None):
         return False
-    errors.add(field, "Archived must be true or false.")
+    errors.add(field, _("Archived must be true or false."))
     return False
 
 

@@ -11,17 +11,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from forum import pagecache
-from forum.clock import utcnow
-from forum.errors import Conflict, NotFound
+from forum.audit import record_audit
+from forum.auth.roles import ensure_not_last_admin
+from forum.errors import NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.models import Role, User
-from forum.moderation.audit import record_audit
 from forum.pagination import Page, clamp, page_of_ids
 from forum.policy import Policy
 from forum.validation import FieldErrors
 
 PER_PAGE, MAX_MATCHES, QUERY_MAX = 20, 1000, 254
-ROLE_LABELS = {Role.MEMBER: "Member", Role.STAFF: "Staff", Role.MODERATOR: "Moderator", Role.ADMIN: "Admin"}
+ROLE_LABELS = {Role.MEMBER: _l("Member"), Role.STAFF: _l("Staff"), Role.MODERATOR: _l("Moderator"),
+               Role.ADMIN: _l("Admin")}
 
 
 @dataclass
@@ -40,7 +42,7 @@ def _ensure_admin(actor: User | None) -> None:
         return
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_manage_people(), "Only admins can manage people and roles.")
+    policy.ensure(policy.can_manage_people(), _("Only admins can manage people and roles."))
 
 
 def find_people(*, actor: User | None, query: object = "", role: object = "", page: int = 1,
@@ -63,10 +65,10 @@ def find_people(*, actor: User | None, query: object = "", role: object = "", pa
     if role:
         ids = ids.where(User.role == role)
     if text or role:
-        matched = db.session.scalar(sa.select(sa.func.count()).select_from(ids.limit(MAX_MATCHES + 1).subquery()))
+        matched = db.session.scalar(sa.select(sa.func.count()).select_from(ids.limit(MAX_MATCHES + 1).subquery())) or 0
     else:  # everyone: counted once per change to the accounts
         matched = pagecache.memo("admin:people-count", [pagecache.SITE], lambda: db.session.scalar(
-            sa.select(sa.func.count()).select_from(User).where(User.is_deleted.is_(False))))
+            sa.select(sa.func.count()).select_from(User).where(User.is_deleted.is_(False))) or 0)
     capped = bool(text or role) and matched > MAX_MATCHES
     total = min(matched, MAX_MATCHES) if capped else matched
     page = clamp(page, total, per_page)
@@ -82,15 +84,6 @@ def find_people(*, actor: User | None, query: object = "", role: object = "", pa
                       role=role, by_email=by_email, capped=capped)
 
 
-def get_person(username: object) -> User:
-    name = username.strip().lower() if isinstance(username, str) else ""
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name,
-                                                   User.is_deleted.is_(False))) if name else None
-    if user is None:
-        raise NotFound("No member by that name.")
-    return user
-
-
 def masked_email(email: str | None) -> str:
     """“j•••@example.com”: enough to tell two accounts apart, not enough to write to."""
     if not email or "@" not in email:
@@ -104,35 +97,19 @@ def set_role(*, actor: User | None, user: User, role: object, note: object = "")
     _ensure_admin(actor)
     errors = FieldErrors()
     if role not in Role.ORDER:
-        errors.add("role", "Choose a role: member, staff, moderator or admin.")
-    note = errors.text("note", note, label="Note", min_len=0, max_len=500, multiline=True)
+        errors.add("role", _("Choose a role: member, staff, moderator or admin."))
+    note = errors.text("note", note, label=_("Note"), min_len=0, max_len=500, multiline=True)
     errors.check()
     if user.is_deleted:
-        raise NotFound("No member by that name.")
+        raise NotFound(_("No member by that name."))
     if user.role == role:
         return user  # nothing changes, nothing to record
     if user.role == Role.ADMIN:
         ensure_not_last_admin(user, "demote")
     previous = user.role
-    user.role = role
+    user.role = str(role)  # one of Role.ORDER: check() raised otherwise
     record_audit(actor=actor, action="user.role", target_type="user", target_id=user.id, label=user.username,
                  note=f"{previous} → {role}" + (f": {note}" if note else "")
                  + (" (command line)" if actor is None else ""))
     db.session.commit()
     return user
-
-
-def ensure_not_last_admin(user: User, doing: str) -> None:
-    """Refuse to demote or delete the only active admin: nobody could then promote or configure anyone.
-
-    The active admins' rows are locked first (PostgreSQL; SQLite's write transactions are already serial), so two
-    admins demoting each other at once cannot both succeed."""
-    now = utcnow()
-    admins = db.session.scalars(
-        sa.select(User.id).where(User.role == Role.ADMIN, User.is_deleted.is_(False),
-                                 sa.or_(User.suspended_until.is_(None), User.suspended_until <= now))
-        .order_by(User.id).with_for_update()).all()
-    if not [admin_id for admin_id in admins if admin_id != user.id]:
-        verb = "demoted" if doing == "demote" else "deleted"
-        raise Conflict(f"{user.username} is the last admin and cannot be {verb}: make another member an admin "
-                       "first.")

@@ -4,13 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
+from forum import lookup
 from forum.admin import people as services
 from forum.api import bp
-from forum.auth import limits as login_limits
 from forum.api.helpers import json_body, page_json, require_user
 from forum.api.openapi import BOOL, INT, STR, TIME, _obj, op
+from forum.auth import limits as login_limits
 from forum.clock import isoformat
+from forum.i18n import _
+from forum.links import profile_path
 from forum.models import Role, User
 from forum.policy import Policy
 from forum.validation import parse_int
@@ -23,11 +27,11 @@ def person_json(user: User, *, show_email: bool = False) -> dict[str, Any]:
             "email_hint": services.masked_email(user.email), "role": user.role, "reputation": user.reputation,
             "joined_at": isoformat(user.created_at), "last_seen_at": isoformat(user.last_seen_at),
             "is_suspended": user.is_suspended, "suspended_until": isoformat(user.suspended_until) if
-            user.is_suspended else None, "url": f"/users/{user.username}"}
+            user.is_suspended else None, "url": profile_path(user.username)}
 
 
 @bp.get("/admin/users")
-def admin_people():
+def admin_people() -> ResponseReturnValue:
     page = services.find_people(actor=require_user(), query=request.args.get("q", ""),
                                 role=request.args.get("role", ""), page=parse_int(request.args.get("page"), 1,
                                                                                    maximum=100_000),
@@ -36,23 +40,23 @@ def admin_people():
 
 
 @bp.patch("/admin/users/<username>")
-def admin_set_role(username: str):
+def admin_set_role(username: str) -> ResponseReturnValue:
     user = require_user()
     policy = Policy(user)
-    policy.ensure(policy.can_manage_people(), "Only admins can manage people and roles.")  # before the lookup
+    policy.ensure(policy.can_manage_people(), _("Only admins can manage people and roles."))  # before the lookup
     body = json_body()
-    person = services.set_role(actor=user, user=services.get_person(username), role=body.get("role"),
+    person = services.set_role(actor=user, user=lookup.find_member(username), role=body.get("role"),
                                note=body.get("note", ""))
     return jsonify(person_json(person))
 
 
 @bp.delete("/admin/users/<username>/lockout")
-def admin_clear_lockout(username: str):
+def admin_clear_lockout(username: str) -> ResponseReturnValue:
     """Failed-login counts for the account start again from every address (forum/auth/limits.py); audited."""
     user = require_user()
     policy = Policy(user)
-    policy.ensure(policy.can_manage_people(), "Only admins can clear a login lockout.")  # before the lookup
-    person = services.get_person(username)
+    policy.ensure(policy.can_manage_people(), _("Only admins can clear a login lockout."))  # before the lookup
+    person = lookup.find_member(username)
     login_limits.clear_login_lockout(actor=user, user=person)
     return jsonify(person_json(person))
 

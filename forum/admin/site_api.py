@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask.typing import ResponseReturnValue
 
 from forum import site
 from forum.admin import site_services as services
@@ -21,26 +22,28 @@ def settings_json(current: site.Site) -> dict[str, Any]:
 
 
 @bp.get("/admin/settings")
-def get_site_settings():
+def get_site_settings() -> ResponseReturnValue:
     return jsonify(settings_json(services.site_settings(actor=require_user())))
 
 
 @bp.patch("/admin/settings")
-def update_site_settings():
+def update_site_settings() -> ResponseReturnValue:
     user = require_user()
     return jsonify(settings_json(services.update_site_settings(actor=user, values=json_body())))
 
 
 _HOURS = {"type": "integer", "minimum": 1, "maximum": services.HOURS_MAX}
-_FIELDS = {"community_name": {"type": "string", "minLength": 1, "maxLength": services.NAME_MAX},
-           "company_name": {"type": "string", "maxLength": services.NAME_MAX,
-                            "description": "may be blank: the pages then name no company"},
-           "tagline": {"type": "string", "maxLength": services.TAGLINE_MAX},
-           "guidelines": {"type": "string", "maxLength": services.GUIDELINES_MAX,
-                          "description": "Markdown; shown in the footer and on the privacy notice"},
-           "accent_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
-                            "description": "refused when white text on it has less than 4.5:1 contrast"},
-           "sla_hours": _HOURS, "auto_escalate_hours": _HOURS, "default_language": STR}
+_FIELDS: dict[str, dict[str, Any]] = {
+    "community_name": {"type": "string", "minLength": 1, "maxLength": services.NAME_MAX},
+    "company_name": {"type": "string", "maxLength": services.NAME_MAX,
+                     "description": "may be blank: the pages then name no company"},
+    "tagline": {"type": "string", "maxLength": services.TAGLINE_MAX},
+    "guidelines": {"type": "string", "maxLength": services.GUIDELINES_MAX,
+                   "description": "Markdown; shown in the footer and on the privacy notice"},
+    "accent_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
+                     "description": "refused when white text on it has less than 4.5:1 contrast"},
+    "sla_hours": _HOURS, "auto_escalate_hours": _HOURS, "default_language": STR,
+}
 OPENAPI_SCHEMAS = {
     "SiteSettings": _obj(list(services.FIELDS), **_FIELDS),
     "SiteSettingsUpdate": {"type": "object", "properties": {

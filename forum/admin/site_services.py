@@ -9,12 +9,15 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal
 
 from forum import site
+from forum.audit import record_audit
 from forum.extensions import db
+from forum.i18n import _
+from forum.links import path_for
 from forum.markup import render_markdown
 from forum.models import Category, Role, SiteSettings, User
-from forum.moderation.audit import record_audit
 from forum.policy import Policy
 from forum.validation import FieldErrors
 
@@ -29,14 +32,14 @@ _SHORT_HEX = re.compile(r"#[0-9a-f]{3}\Z")
 def site_settings(*, actor: User) -> site.Site:
     """The settings as they apply now (stored values over the defaults): admins only."""
     policy = Policy(actor)
-    policy.ensure(policy.can_edit_site_settings(), "Only admins can change the site settings.")
+    policy.ensure(policy.can_edit_site_settings(), _("Only admins can change the site settings."))
     return site.settings()
 
 
 def stored_site_settings(*, actor: User) -> SiteSettings | None:
     """The row an admin edits (None on a fresh database): the form shows the stored values, not the defaults."""
     policy = Policy(actor)
-    policy.ensure(policy.can_edit_site_settings(), "Only admins can change the site settings.")
+    policy.ensure(policy.can_edit_site_settings(), _("Only admins can change the site settings."))
     return db.session.scalar(sa.select(SiteSettings).order_by(SiteSettings.id).limit(1))
 
 
@@ -52,7 +55,7 @@ class ChecklistItem:
 def setup_checklist(*, actor: User) -> list[ChecklistItem]:
     """What a new community still needs, each ticked when done: admins only."""
     policy = Policy(actor)
-    policy.ensure(policy.can_edit_site_settings(), "Only admins see the setup checklist.")
+    policy.ensure(policy.can_edit_site_settings(), _("Only admins see the setup checklist."))
     current, config = site.settings(), current_app.config
     categories = db.session.scalar(sa.select(sa.func.count()).select_from(Category)
                                    .where(Category.archived.is_(False)))
@@ -60,20 +63,21 @@ def setup_checklist(*, actor: User) -> list[ChecklistItem]:
         User.role.in_((Role.STAFF, Role.MODERATOR)), User.is_deleted.is_(False)))
     host = urlsplit(config.get("SITE_URL") or "").hostname or ""
     return [
-        ChecklistItem("community_name", "Name the community", "community_name" in current.configured,
-                      "/admin/settings", f"Shown in every page's header and title; now “{current.community_name}”."),
-        ChecklistItem("company_name", "Say which company runs it", "company_name" in current.configured,
-                      "/admin/settings", "Staff badges say “Works at …” and escalations name your staff."),
-        ChecklistItem("categories", "Create at least one category", bool(categories), "/admin/categories",
-                      "Members cannot ask a question or share an idea until one exists."),
-        ChecklistItem("staff", "Give at least one person the staff role", bool(staff), "/admin/users",
-                      "Staff answer escalations and respond to ideas."),
-        ChecklistItem("mail", "Configure outgoing mail", bool(config.get("MAIL_SERVER")), "",
-                      "Set MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME, ...) in the server's environment; until then "
-                      "mail waits in the outbox (docs/operations.md, “Mail”)."),
-        ChecklistItem("site_url", "Set the site's public address", host not in ("", "127.0.0.1", "localhost"), "",
-                      "Set SITE_URL in the server's environment: every link in mail, feeds and exports is built "
-                      "from it (docs/deploy.md)."),
+        ChecklistItem("community_name", _("Name the community"), "community_name" in current.configured,
+                      path_for("admin.settings"), _("Shown in every page's header and title; now “%(name)s”.",
+                                           name=current.community_name)),
+        ChecklistItem("company_name", _("Say which company runs it"), "company_name" in current.configured,
+                      path_for("admin.settings"), _("Staff badges say “Works at …” and escalations name your staff.")),
+        ChecklistItem("categories", _("Create at least one category"), bool(categories), path_for("admin.categories"),
+                      _("Members cannot ask a question or share an idea until one exists.")),
+        ChecklistItem("staff", _("Give at least one person the staff role"), bool(staff), path_for("admin.users"),
+                      _("Staff answer escalations and respond to ideas.")),
+        ChecklistItem("mail", _("Configure outgoing mail"), bool(config.get("MAIL_SERVER")), "",
+                      _("Set MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME, ...) in the server's environment; until "
+                        "then mail waits in the outbox (docs/operations.md, “Mail”).")),
+        ChecklistItem("site_url", _("Set the site's public address"), host not in ("", "127.0.0.1", "localhost"),
+                      "", _("Set SITE_URL in the server's environment: every link in mail, feeds and exports is "
+                            "built from it (docs/deploy.md).")),
     ]
 
 
@@ -82,7 +86,7 @@ def update_site_settings(*, actor: User, values: Mapping[str, Any]) -> site.Site
     One audit entry names what changed. The SLA and auto-escalation hours apply to new escalations only."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_edit_site_settings(), "Only admins can change the site settings.")
+    policy.ensure(policy.can_edit_site_settings(), _("Only admins can change the site settings."))
     cleaned = _clean({name: values[name] for name in FIELDS if name in values})
     row = db.session.scalar(sa.select(SiteSettings).order_by(SiteSettings.id).limit(1).with_for_update())
     if row is None:
@@ -112,47 +116,50 @@ def _describe(name: str, value: Any) -> str:
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Checked values under the model's column names; raises Invalid with a message per bad field."""
-    errors, out = FieldErrors(), {}
+    errors, out = FieldErrors(), dict[str, Any]()
     if "community_name" in values:
-        out["community_name"] = errors.text("community_name", values["community_name"], label="Community name",
+        out["community_name"] = errors.text("community_name", values["community_name"], label=_("Community name"),
                                             max_len=NAME_MAX)
     if "company_name" in values:  # optional: without one, staff are just "staff" (its own checklist step)
-        out["company_name"] = errors.text("company_name", values["company_name"], label="Company name", min_len=0,
+        out["company_name"] = errors.text("company_name", values["company_name"], label=_("Company name"), min_len=0,
                                           max_len=NAME_MAX)
     if "tagline" in values:
-        out["tagline"] = errors.text("tagline", values["tagline"], label="Tagline", min_len=0, max_len=TAGLINE_MAX)
+        out["tagline"] = errors.text("tagline", values["tagline"], label=_("Tagline"), min_len=0, max_len=TAGLINE_MAX)
     if "guidelines" in values:
-        out["guidelines_md"] = errors.text("guidelines", values["guidelines"], label="Guidelines", min_len=0,
+        out["guidelines_md"] = errors.text("guidelines", values["guidelines"], label=_("Guidelines"), min_len=0,
                                            max_len=GUIDELINES_MAX, multiline=True)
     if "accent_color" in values:
         out["accent_color"] = _color(errors, values["accent_color"])
-    for name, label in (("sla_hours", "The escalation SLA"), ("auto_escalate_hours", "The auto-escalation delay")):
+    for name, label in (("sla_hours", _("The escalation SLA")),
+                        ("auto_escalate_hours", _("The auto-escalation delay"))):
         if name in values:
             out[name] = _hours(errors, name, values[name], label)
     if "default_language" in values:
-        language = errors.text("default_language", values["default_language"], label="Default language",
+        language = errors.text("default_language", values["default_language"], label=_("Default language"),
                                min_len=0, max_len=16)  # blank: the server's default, as the form says
         if language and not _LANGUAGE.match(language):
-            errors.add("default_language", "Give a language code such as en, de or pt-BR.")
+            errors.add("default_language", _("Give a language code such as en, de or pt-BR."))
         out["default_language"] = language
     errors.check()
     return out
 
 
 def _color(errors: FieldErrors, value: Any) -> str:
-    color = errors.text("accent_color", value, label="Accent colour", min_len=0,
+    color = errors.text("accent_color", value, label=_("Accent colour"), min_len=0,
                         max_len=7).lower()  # blank: the default
     if not color:
         return ""
     if _SHORT_HEX.match(color):
         color = "#" + "".join(c * 2 for c in color[1:])
     if not site.HEX_COLOR.match(color):
-        errors.add("accent_color", "Give the colour as a hex code such as #1747b8.")
+        errors.add("accent_color", _("Give the colour as a hex code such as #1747b8."))
         return color
     ratio = site.contrast_ratio(color, site.TEXT_ON_ACCENT)
     if ratio < site.MIN_CONTRAST:
-        errors.add("accent_color", f"White text on {color} has a contrast of only {ratio:.1f}:1; it needs at "
-                                   f"least {site.MIN_CONTRAST}:1 to be readable. Choose a darker colour.")
+        errors.add("accent_color", _("White text on %(color)s has a contrast of only %(ratio)s:1; it needs at "
+                                     "least %(minimum)s:1 to be readable. Choose a darker colour.", color=color,
+                                     ratio=format_decimal(round(ratio, 1), "0.0"),
+                                     minimum=format_decimal(site.MIN_CONTRAST)))
     return color
 
 
@@ -161,14 +168,14 @@ def _hours(errors: FieldErrors, name: str, value: Any, label: str) -> int | None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        errors.add(name, f"{label} must be a whole number of hours.")
+        errors.add(name, _("%(label)s must be a whole number of hours.", label=label))
         return None
     try:
         hours = int(value.strip() if isinstance(value, str) else value)
     except ValueError:
-        errors.add(name, f"{label} must be a whole number of hours.")
+        errors.add(name, _("%(label)s must be a whole number of hours.", label=label))
         return None
     if not 1 <= hours <= HOURS_MAX:
-        errors.add(name, f"{label} must be between 1 and {HOURS_MAX} hours.")
+        errors.add(name, _("%(label)s must be between 1 and %(max)d hours.", label=label, max=HOURS_MAX))
     return hours
 

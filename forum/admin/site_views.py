@@ -1,31 +1,36 @@
 """The admin's first page (the setup checklist), the site settings form, and the accent colour's stylesheet."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from forum import site
 from forum.admin import bp
 from forum.admin import site_services as services
 from forum.errors import Invalid
+from forum.i18n import _
 
 
 @bp.get("")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     items = services.setup_checklist(actor=current_user)
     return render_template("admin/index.html", items=items, done=sum(item.done for item in items))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
-def settings():
+def settings() -> ResponseReturnValue:
     if request.method == "POST":
         try:
             services.update_site_settings(actor=current_user, values=request.form.to_dict())
         except Invalid as error:
             return _form(request.form, error.fields), 422
-        flash("Site settings saved. New escalations use the new support hours; open ones keep their due time.",
+        flash(_("Site settings saved. New escalations use the new support hours; open ones keep their due time."),
               "success")
         return redirect(url_for("admin.settings"))
     row = services.stored_site_settings(actor=current_user)
@@ -34,7 +39,7 @@ def settings():
     return _form({name: "" if value is None else value for name, value in stored.items()}, {})
 
 
-def _form(form, errors: dict[str, str]) -> str:
+def _form(form: Mapping[str, Any], errors: dict[str, str]) -> str:
     return render_template("admin/settings.html", form=form, errors=errors, current=site.settings(),
                            defaults=site.defaults(), limits=services)
 

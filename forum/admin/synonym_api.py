@@ -4,13 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from forum.admin import synonyms as services
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user
 from forum.api.openapi import INT, STR, TIME, _obj, op
 from forum.clock import isoformat
-from forum.models import SearchSynonym
+from forum.i18n import _
+from forum.models import SearchSynonym, User
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -20,10 +22,10 @@ def synonym_json(group: SearchSynonym) -> dict[str, Any]:
             "updated_at": isoformat(group.updated_at)}
 
 
-def _group(user, group_id: int) -> SearchSynonym:
+def _group(user: User, group_id: int) -> SearchSynonym:
     """Admins only, checked before the lookup, so others learn nothing about which groups exist."""
     policy = Policy(user)
-    policy.ensure(policy.can_manage_synonyms(), "Only admins can edit the search synonyms.")
+    policy.ensure(policy.can_manage_synonyms(), _("Only admins can edit the search synonyms."))
     return services.get_group(group_id)
 
 
@@ -36,27 +38,27 @@ def _terms(body: dict[str, Any]) -> object:
 
 
 @bp.get("/admin/synonyms")
-def admin_list_synonyms():
+def admin_list_synonyms() -> ResponseReturnValue:
     page = parse_int(request.args.get("page"), 1)
     per_page = parse_int(request.args.get("per_page"), services.PER_PAGE, maximum=100)
     return jsonify(page_json(services.list_groups(actor=require_user(), page=page, per_page=per_page), synonym_json))
 
 
 @bp.post("/admin/synonyms")
-def admin_create_synonym():
+def admin_create_synonym() -> ResponseReturnValue:
     group = services.add_synonym_group(actor=require_user(), terms=_terms(json_body()))
     return jsonify(synonym_json(group)), 201
 
 
 @bp.patch("/admin/synonyms/<int:group_id>")
-def admin_update_synonym(group_id: int):
+def admin_update_synonym(group_id: int) -> ResponseReturnValue:
     user = require_user()
     group = services.update_synonym_group(actor=user, group=_group(user, group_id), terms=_terms(json_body()))
     return jsonify(synonym_json(group))
 
 
 @bp.delete("/admin/synonyms/<int:group_id>")
-def admin_delete_synonym(group_id: int):
+def admin_delete_synonym(group_id: int) -> ResponseReturnValue:
     user = require_user()
     services.delete_synonym_group(actor=user, group=_group(user, group_id))
     return jsonify(deleted=True, id=group_id)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from forum import pagecache
+from forum.audit import record_audit
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
+from forum.i18n import _
 from forum.models import SearchSynonym, User
-from forum.moderation.audit import record_audit
 from forum.pagination import Page, clamp
 from forum.policy import Policy
 from forum.search.synonyms import MAX_GROUPS, SCOPE, parse_group
@@ -30,7 +31,7 @@ def _ensure_admin(actor: User | None) -> None:
         return
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_manage_synonyms(), "Only admins can edit the search synonyms.")
+    policy.ensure(policy.can_manage_synonyms(), _("Only admins can edit the search synonyms."))
 
 
 def list_groups(*, actor: User | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -46,27 +47,29 @@ def list_groups(*, actor: User | None, page: int = 1, per_page: int = PER_PAGE) 
 def get_group(group_id: int) -> SearchSynonym:
     group = db.session.get(SearchSynonym, group_id)
     if group is None:
-        raise NotFound("That synonym group does not exist.")
+        raise NotFound(_("That synonym group does not exist."))
     return group
 
 
 def _clean(terms: object, *, keep: int | None = None) -> str:
     """The typed group as stored ("a = b = c"), or Invalid with a message next to the field."""
     errors = FieldErrors()
-    text = errors.text("terms", terms, label="Words and phrases", min_len=3, max_len=TERMS_MAX)
+    text = errors.text("terms", terms, label=_("Words and phrases"), min_len=3, max_len=TERMS_MAX)
     members = parse_group(text) if "terms" not in errors.errors else []
     if "terms" not in errors.errors:
         if len(members) < 2:
-            errors.add("terms", "Give at least two words or phrases that mean the same, separated by = or commas.")
+            errors.add("terms", _("Give at least two words or phrases that mean the same, separated by = or commas."))
         elif len(members) > MEMBERS_MAX:
-            errors.add("terms", f"Keep a group to {MEMBERS_MAX} words or phrases; split bigger ones by meaning.")
+            errors.add("terms", _("Keep a group to %(max)d words or phrases; split bigger ones by meaning.",
+                                   max=MEMBERS_MAX))
         elif any(len(member.split()) > MEMBER_WORDS_MAX for member in members):
-            errors.add("terms", f"Each entry is a name for one thing: at most {MEMBER_WORDS_MAX} words.")
+            errors.add("terms", _("Each entry is a name for one thing: at most %(max)d words.",
+                                   max=MEMBER_WORDS_MAX))
     errors.check()
     stored = " = ".join(members)
     same = db.session.scalar(sa.select(SearchSynonym.id).where(SearchSynonym.terms == stored).limit(1))
     if same is not None and same != keep:
-        raise Conflict("That group is already on the list.")
+        raise Conflict(_("That group is already on the list."))
     return stored
 
 
@@ -74,7 +77,7 @@ def add_synonym_group(*, actor: User | None, terms: object) -> SearchSynonym:
     _ensure_admin(actor)
     stored = _clean(terms)
     if (db.session.scalar(sa.select(sa.func.count()).select_from(SearchSynonym)) or 0) >= MAX_GROUPS:
-        raise Conflict(f"The list holds at most {MAX_GROUPS} groups; merge or delete some first.")
+        raise Conflict(_("The list holds at most %(max)d groups; merge or delete some first.", max=MAX_GROUPS))
     now = utcnow()
     group = SearchSynonym(terms=stored, created_at=now, updated_at=now, updated_by_id=actor.id if actor else None)
     db.session.add(group)

@@ -23,18 +23,6 @@ from forum.api.helpers import add_location  # noqa: E402
 bp.after_request(add_location)  # every 201 names what it created (issue 17)
 
 from forum.api import core, openapi  # noqa: E402,F401  (routes attach to bp)
-from forum.questions import api as questions_api  # noqa: E402,F401
-from forum.escalations import api as escalations_api  # noqa: E402,F401
-from forum.moderation import api as moderation_api  # noqa: E402,F401
-from forum.ideas import api as ideas_api  # noqa: E402,F401
-from forum.search import api as search_api  # noqa: E402,F401
-from forum.notifications import api as notifications_api  # noqa: E402,F401
-from forum.privacy import api as privacy_api  # noqa: E402,F401
-from forum.dashboard import api as dashboard_api  # noqa: E402,F401
-from forum.admin import category_api, people_api, site_api, synonym_api  # noqa: E402,F401
-from forum.listening import alerts_api, notices_api  # noqa: E402,F401
-from forum.listening import api as listening_api  # noqa: E402,F401
 
-DOMAIN_APIS = [core, questions_api, escalations_api, moderation_api, ideas_api, search_api, notifications_api,
-               privacy_api, dashboard_api, category_api, people_api, site_api, synonym_api, alerts_api, notices_api,
-               listening_api]
+# The domains' api modules attach their routes to bp themselves; forum/web.py imports them (before the blueprint
+# is registered) and names them to openapi.describe, so this package, the floor of the JSON API, imports no domain.

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from flask import Response, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from forum.errors import BadRequest
+from forum.i18n import _
 from forum.models import User
 
 
@@ -16,7 +17,7 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a 400 that says what was wrong."""
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         # Werkzeug has already parsed such a body into request.form, so request.data is empty
-        raise BadRequest("The body must be JSON, sent with Content-Type: application/json.")
+        raise BadRequest(_("The body must be JSON, sent with Content-Type: application/json."))
     if not request.data:
         return {}
     try:
@@ -24,20 +25,25 @@ def json_body() -> dict[str, Any]:
     except RecursionError:  # `[[[[...` nested thousands deep; silent only covers ValueError
         data = None
     if not isinstance(data, dict):
-        raise BadRequest("The body must be a JSON object.")
+        raise BadRequest(_("The body must be a JSON object."))
     return data
 
 
 def require_user() -> User:
     if not current_user.is_authenticated:
         raise Unauthorized()
-    return current_user._get_current_object()
+    user: User = current_user._get_current_object()
+    return user
 
 
 def viewer() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+@overload
+def user_json(user: User) -> dict[str, Any]: ...
+@overload
+def user_json(user: User | None) -> dict[str, Any] | None: ...
 def user_json(user: User | None) -> dict[str, Any] | None:
     """The `author` shape of DESIGN §5; a private profile keeps the field but shows null for its reputation,
     whoever asks (the same object goes into every caller's answer)."""

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
+from types import ModuleType
 from typing import Any
 
-from flask import jsonify
+from flask import Flask, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from forum.api import bp
 
@@ -18,7 +21,11 @@ QUERY_PARAMS = {
     "format": {"type": "string", "enum": ["csv", "json"]}, "limit": {"type": "integer"},
     "days": {"type": "integer"}, "role": {"type": "string", "enum": ["member", "staff", "moderator", "admin"]},
     "include_archived": {"type": "string", "enum": ["0", "1"]},
+    "language": {"type": "string", "description": "only posts written in this language (a code such as en, nl)"},
 }
+# the language a question or idea is written in; search stems it in that language (issue 20)
+LANGUAGE = {"type": "string", "description": "a language the community writes in (en, nl): the site's LANGUAGES; "
+                                            "default: the author's language"}
 ERRORS = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "409", "422")}
 # Every operation can also meet these: the 1 MB body limit, the rate limits (Retry-After says when to try again).
 LIMIT_ERRORS = {"413": {"$ref": "#/components/responses/TooLarge"}, "429": {"$ref": "#/components/responses/RateLimited"}}
@@ -75,7 +82,9 @@ SCHEMAS: dict[str, Any] = {
     "Category": _obj(["slug", "name", "description"], slug=STR, name=STR, description=STR, archived=BOOL),
     "CategoryList": _obj(["items"], items={"type": "array", "items": {"$ref": "#/components/schemas/Category"}}),
     "Me": _obj(["username", "reputation", "is_staff", "role"], id=INT, username=STR, reputation=INT,
-               is_staff=BOOL, role=STR, email=STR, created_at=TIME, is_suspended=BOOL, suspended_until=TIME),
+               is_staff=BOOL, role=STR, email=STR, created_at=TIME, is_suspended=BOOL, suspended_until=TIME,
+               # null: the browser's language (else the site's default) and UTC; chosen at /settings (issue 20)
+               language={"type": "string", "nullable": True}, time_zone={"type": "string", "nullable": True}),
     "Answer": _obj(["id", "question_id", "body_html", "author", "score", "my_vote", "is_accepted", "is_staff",
                     "created_at"], id=INT, question_id=INT, body_html=STR, author=AUTHOR, score=INT,
                    my_vote=INT, is_accepted=BOOL, is_staff=BOOL, is_hidden=BOOL, created_at=TIME, edited_at=TIME,
@@ -87,7 +96,7 @@ SCHEMAS: dict[str, Any] = {
                      tags={"type": "array", "items": STR}, score=INT, my_vote=INT, answer_count=INT,
                      status={"type": "string", "enum": ["open", "solved", "closed"]},
                      accepted_answer_id={"type": "integer", "nullable": True}, is_locked=BOOL, is_pinned=BOOL,
-                     view_count=INT, created_at=TIME, last_activity_at=TIME, url=STR,
+                     view_count=INT, language=STR, created_at=TIME, last_activity_at=TIME, url=STR,
                      answers={"type": "array", "items": {"$ref": "#/components/schemas/Answer"}},
                      # when read alone: the idea this question's demand went to (issue 16); converted: it became
                      # the idea and takes no new answers; linked: staff linked it to an existing idea
@@ -100,10 +109,11 @@ SCHEMAS: dict[str, Any] = {
     "NewQuestion": _obj(["title", "body", "category"], title={"type": "string", "minLength": 10, "maxLength": 150},
                         body={"type": "string", "minLength": 2, "maxLength": 50000},
                         category={"type": "string", "description": "an open category's slug (GET /categories)"},
-                        tags={"type": "array", "maxItems": 5, "items": STR}),
+                        tags={"type": "array", "maxItems": 5, "items": STR}, language=LANGUAGE),
     "NewAnswer": _obj(["body"], body={"type": "string", "minLength": 2, "maxLength": 50000}),
     "PostEdit": _obj(["body"], body={"type": "string", "minLength": 2, "maxLength": 50000},
-                     title={"type": "string", "minLength": 10, "maxLength": 150, "description": "questions only"}),
+                     title={"type": "string", "minLength": 10, "maxLength": 150, "description": "questions only"},
+                     language={**LANGUAGE, "description": "questions only; " + LANGUAGE["description"]}),
     "VoteValue": _obj(["value"], value={"type": "integer", "enum": [-1, 0, 1]}),
     "VoteResult": _obj(["score", "my_vote"], score=INT, my_vote=INT),
     "ThreadStatus": _obj(["question_id", "status", "accepted_answer_id"], question_id=INT, status=STR,
@@ -111,11 +121,17 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+def describe(app: Flask, modules: Iterable[ModuleType]) -> None:
+    """Name the modules whose OPENAPI_PATHS and OPENAPI_SCHEMAS make up the document, in order (a later module's
+    schema replaces an earlier one of the same name). The app factory's wiring (forum/web.py) passes every api
+    module it imported, so this package names no domain and the domains import it, never the other way round."""
+    app.extensions["openapi_modules"] = tuple(modules)
+
+
 def document() -> dict[str, Any]:
-    from forum.api import DOMAIN_APIS
     paths: dict[str, Any] = {}
     schemas = dict(SCHEMAS)
-    for module in DOMAIN_APIS:
+    for module in current_app.extensions.get("openapi_modules", ()):
         for path, operations in getattr(module, "OPENAPI_PATHS", {}).items():
             paths.setdefault(path, {}).update(copy.deepcopy(operations))  # finished below, per document
         schemas.update(getattr(module, "OPENAPI_SCHEMAS", {}))
@@ -156,7 +172,6 @@ def _finish_operations(paths: dict[str, Any]) -> None:
     """What every operation shares, added in one place so no domain can forget it: a unique operationId (the
     view's name, with the method where one view answers several), the limit errors, and the errors of the
     common ones (every write can be malformed, every path id can miss, every protected call needs a caller)."""
-    from flask import current_app
     adapter = current_app.url_map.bind("localhost")
     seen: set[str] = set()
     for path, operations in paths.items():
@@ -189,5 +204,5 @@ def _without_empty_required(value: Any) -> Any:
 
 
 @bp.get("/openapi.json")
-def openapi_json():
+def openapi_json() -> ResponseReturnValue:
     return jsonify(document())

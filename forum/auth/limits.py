@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 
+from forum.audit import record_audit
 from forum.auth.services import find_user
 from forum.errors import Conflict, wants_json
 from forum.extensions import _client_address, db, limiter
-from forum.moderation.audit import record_audit
+from forum.i18n import _, ngettext
 from forum.policy import Policy
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def pair_key() -> str:
     return f"login-pair/{account}/{_epoch(account)}/{_client_address()}"
 
 
-def failed(response) -> bool:
+def failed(response: Response) -> bool:
     """Only failures count: a member who logs in and out all day never meets the limit."""
     return response.status_code != 302
 
@@ -54,8 +55,9 @@ def breach_page(request_limit):
         return None
     wait = max(1, request_limit.reset_at - int(time.time()))
     minutes = -(-wait // 60)
-    message = (f"Too many failed attempts from your address. Try again in {minutes} minute"
-               f"{'s' if minutes != 1 else ''}, or reset your password (/reset-password).")
+    message = ngettext("Too many failed attempts from your address. Try again in %(num)d minute, or reset your "
+                       "password (/reset-password).", "Too many failed attempts from your address. Try again in "
+                       "%(num)d minutes, or reset your password (/reset-password).", minutes)
     response = current_app.make_response((render_template("auth/login.html", form=request.form,
                                                            errors={"login": message}), 429))
     response.headers["Retry-After"] = str(wait)
@@ -66,13 +68,13 @@ def clear_login_lockout(*, actor, user) -> None:
     """An admin lets a member who is locked out (by their own typos or by someone else) try again; audited."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_manage_people(), "Only admins can clear a login lockout.")
+    policy.ensure(policy.can_manage_people(), _("Only admins can clear a login lockout."))
     try:
         if current_app.config.get("RATELIMIT_ENABLED", True):
             limiter.storage.incr(f"login-epoch/user:{user.id}", EPOCH_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("login limits: storage unavailable, lockout not cleared")
-        raise Conflict("The rate-limit store is unreachable just now; nothing was cleared. Try again shortly.") \
+        raise Conflict(_("The rate-limit store is unreachable just now; nothing was cleared. Try again shortly.")) \
             from None
     record_audit(actor=actor, action="user.clear_lockout", target_type="user", target_id=user.id,
                  label=user.username, note="Failed-login counts cleared")

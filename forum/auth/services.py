@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from forum.audit import record_audit
 from forum.auth import sessions
 from forum.auth.passwords import hash_password, verify_password
 from forum.clock import utcnow
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
+from forum.i18n import _, as_member
 from forum.links import site_root
 from forum.models import ApiToken, Role, User
 from forum.notifications.mail import send_mail
@@ -36,31 +38,31 @@ def find_user(login: str) -> User | None:
 
 def _check_new_account(errors: FieldErrors, username: str, email: str, password: str) -> None:
     if "username" not in errors.errors and not USERNAME_RE.match(username):
-        errors.add("username", "Use 3 to 30 letters, digits, dots, dashes or underscores.")
+        errors.add("username", _("Use 3 to 30 letters, digits, dots, dashes or underscores."))
     elif "username" not in errors.errors and find_user(username) is not None:
-        errors.add("username", "That username is taken.")
+        errors.add("username", _("That username is taken."))
     if "email" not in errors.errors and not EMAIL_RE.match(email):
-        errors.add("email", "Enter a valid email address, like name@example.com.")
+        errors.add("email", _("Enter a valid email address, like name@example.com."))
     elif "email" not in errors.errors and find_user(email) is not None:
-        errors.add("email", "An account with that email already exists. Log in or reset your password.")
+        errors.add("email", _("An account with that email already exists. Log in or reset your password."))
     _check_password(errors, "password", password)
 
 
 def _check_password(errors: FieldErrors, field: str, password: str) -> None:
     if not isinstance(password, str) or len(password) < 8:
-        errors.add(field, "Use at least 8 characters.")
+        errors.add(field, _("Use at least 8 characters."))
     elif len(password) > 1000 or "\x00" in password:
-        errors.add(field, "That password is too long or has characters that are not allowed.")
+        errors.add(field, _("That password is too long or has characters that are not allowed."))
 
 
 def register_user(*, username: str, email: str, password: str, role: str = Role.MEMBER) -> User:
     """An account made by someone trusted (`flask forum create-user`, an admin, seed-demo, the tests' builders):
     it starts confirmed. Strangers sign up through confirmation.sign_up, which confirms by mail."""
     errors = FieldErrors()
-    username = errors.text("username", username, label="Username", max_len=30)
-    email = errors.text("email", email, label="Email", max_len=254).lower()
+    username = errors.text("username", username, label=_("Username"), max_len=30)
+    email = errors.text("email", email, label=_("Email"), max_len=254).lower()
     if role not in Role.ORDER:
-        errors.add("role", f"Role must be one of {', '.join(Role.ORDER)}.")
+        errors.add("role", _("Role must be one of %(roles)s.", roles=", ".join(Role.ORDER)))
     _check_new_account(errors, username, email, password if isinstance(password, str) else "")
     errors.check()
     user = User(username=username, email=email, password_hash=hash_password(password), role=role,
@@ -70,8 +72,8 @@ def register_user(*, username: str, email: str, password: str, role: str = Role.
         db.session.commit()
     except sa.exc.IntegrityError:  # the same name or email registered a moment ago by another request
         db.session.rollback()
-        raise Invalid("Some fields need attention.",
-                      {"username": "That username or email was just taken. Please choose another."}) from None
+        raise Invalid(_("Some fields need attention."),
+                      {"username": _("That username or email was just taken. Please choose another.")}) from None
     return user
 
 
@@ -81,7 +83,8 @@ def authenticate(*, login: str, password: str) -> User:
     matches, needs_rehash = verify_password(user.password_hash if user else None,
                                             password if isinstance(password, str) else "")
     if user is None or not matches:
-        raise Invalid(LOGIN_FAILED, {"login": LOGIN_FAILED})
+        failed = _("That username or email and password do not match an account.")  # LOGIN_FAILED, translated
+        raise Invalid(failed, {"login": failed})
     if needs_rehash:
         user.password_hash = hash_password(password)
     user.last_seen_at = utcnow()
@@ -104,10 +107,10 @@ def log_out_everywhere(*, user: User) -> None:
 
 def change_password(*, actor: User, current: str, new: str) -> User:
     """Ends every other session and remember-me cookie by bumping the session version."""
-    Policy(actor).ensure(actor is not None and actor.is_authenticated, "Please log in first.")
+    Policy(actor).ensure(actor is not None and actor.is_authenticated, _("Please log in first."))
     errors = FieldErrors()
     if not verify_password(actor.password_hash, current or "")[0]:
-        errors.add("current_password", "That is not your current password.")
+        errors.add("current_password", _("That is not your current password."))
     _check_password(errors, "new_password", new)
     errors.check()
     actor.password_hash = hash_password(new)
@@ -134,21 +137,23 @@ def request_password_reset(*, email: str) -> None:
     token = _reset_serializer().dumps({"uid": user.id, "fp": _reset_fingerprint(user)})
     link = site_root() + f"/reset-password/{token}"
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail(to=user.email, subject="Reset your password",
-              text=f"Hello {user.username},\n\nTo choose a new password, open this link within {minutes} "
-                   f"minutes:\n\n{link}\n\nIf you did not ask for this, ignore this mail.\n")
+    with as_member(user):
+        send_mail(to=user.email, subject=_("Reset your password"),
+                  text=_("Hello %(name)s,\n\nTo choose a new password, open this link within %(minutes)d minutes:"
+                         "\n\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n", name=user.username,
+                         minutes=minutes, link=link))
 
 
 def user_for_reset_token(token: str) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
-        raise Invalid("This reset link has expired. Ask for a new one.", {"token": "expired"}) from None
+        raise Invalid(_("This reset link has expired. Ask for a new one."), {"token": "expired"}) from None
     except BadSignature:
-        raise Invalid("This reset link is not valid. Ask for a new one.", {"token": "invalid"}) from None
+        raise Invalid(_("This reset link is not valid. Ask for a new one."), {"token": "invalid"}) from None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or user.is_deleted or data.get("fp") != _reset_fingerprint(user):
-        raise Invalid("This reset link was already used. Ask for a new one.", {"token": "used"})
+        raise Invalid(_("This reset link was already used. Ask for a new one."), {"token": "used"})
     return user
 
 
@@ -178,7 +183,7 @@ def create_token(*, user: User, name: str = "") -> str:
 def revoke_token(*, actor: User, token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != actor.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     db.session.delete(token)
     db.session.commit()
 
@@ -195,3 +200,14 @@ def user_for_token(raw: str) -> User | None:
 def load_session_user(user_id: str) -> User | None:
     """Flask-Login's loader: "id:version:key"; an old version or a deleted session row means logged out."""
     return sessions.load(user_id)
+
+
+def reveal_email(*, actor: User, target: User) -> str | None:
+    """An admin looks up a member's email (to confirm a request, say): allowed one audited look at a time."""
+    policy = Policy(actor)
+    policy.ensure_active()
+    policy.ensure(policy.can_reveal_email(target), _("Only admins can look up a member's email."))
+    record_audit(actor=actor, action="user.email_view", target_type="user", target_id=target.id,
+                 label=target.username, note="looked up the email address on the profile")
+    db.session.commit()
+    return target.email

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from forum.api import bp
 from forum.api.helpers import require_user
@@ -11,7 +12,7 @@ from forum.dashboard import listening, read, stats
 
 
 @bp.get("/stats")
-def stats_show():
+def stats_show() -> ResponseReturnValue:
     period, data = read.dashboard_for(actor=require_user(), args=request.args)  # 401 for visitors, as everywhere
     return jsonify({**data, "listening": _listening_json(listening.figures_for(period, utcnow()))})
 

@@ -1,16 +1,21 @@
-"""Server-rendered charts: accessible inline SVG (role="img", <title>, <desc>, axis labels, a legend).
+"""Chart geometry as plain data: where each gridline, bar, dot, line and label goes, and what it says.
 
-No style="" attributes (the CSP forbids them): colours are SVG presentation attributes, fonts come from
-dashboard.css. The page puts each chart's numbers in a table behind a <details> toggle as well.
+templates/_macros/charts.html draws a Chart as accessible inline SVG (role="img", <title>, <desc>, axis labels,
+a legend): HTML is written in templates only. No style="" attributes (the CSP forbids them): colours are SVG
+presentation attributes, fonts come from dashboard.css. The page puts each chart's numbers in a table behind a
+<details> toggle as well.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from markupsafe import Markup, escape
+from flask_babel import format_date, format_decimal, format_number
+
+from forum.i18n import _
 
 WIDE, HALF, H = 1160, 580, 300  # viewBox widths near the drawn size, so 12-13 px text stays 12-13 px
 LEFT, RIGHT, TOP, BOTTOM = 60, 20, 44, 52
@@ -19,9 +24,82 @@ INK, MUTED, GRID = "#121a2b", "#586376", "#e1e6ee"
 BAR, BLUE, GREEN, PURPLE, RED = "#bcd0fb", "#1747b8", "#157f3b", "#5b21b6", "#b42318"
 
 
+# -- what a chart is made of (coordinates in viewBox units, rounded to a tenth) ------------------------------
+@dataclass(frozen=True)
+class Line:
+    kind: ClassVar[str] = "line"
+    x1: float
+    x2: float
+    y1: float
+    y2: float
+    stroke: str
+    width: float | None = 1  # None leaves SVG's default (1)
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Rect:
+    kind: ClassVar[str] = "rect"
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    tip: str = ""  # the tooltip (an SVG <title>)
+
+
+@dataclass(frozen=True)
+class Dot:
+    kind: ClassVar[str] = "dot"
+    cx: float
+    cy: float
+    r: float
+    fill: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class Polyline:
+    """Joined points, drawn as one path; separate runs of points leave a gap between them."""
+    kind: ClassVar[str] = "path"
+    runs: list[list[tuple[float, float]]]
+    stroke: str
+    dash: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: ClassVar[str] = "text"
+    x: float
+    y: float
+    text: str
+    fill: str = MUTED
+    size: int = 12
+    anchor: str = ""  # text-anchor: "", "start", "middle" or "end"
+    role: str = ""  # the CSS class's tail: tick, axis, legend, empty
+    rotate: bool = False  # a y-axis title, read bottom to top
+
+
+Mark = Line | Rect | Dot | Polyline | Label
+
+
+@dataclass
+class Chart:
+    """One chart, drawn in order: the macro writes each mark as the SVG element of its kind."""
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int = H
+    marks: list[Mark] = field(default_factory=list)
+
+
+def _r(value: float) -> float:
+    return round(value, 1)
+
+
 def day_label(name: str) -> str:
-    day = date.fromisoformat(name)
-    return f"{day.day} {day:%b}"
+    return format_date(date.fromisoformat(name), "d MMM")
 
 
 def _nice_max(value: float) -> tuple[float, float]:
@@ -38,39 +116,38 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-class _Chart:
-    """Collects SVG elements for one chart over n day slots."""
+class Plot:
+    """Lays out one chart over n slots (days or hours): gridlines, axes, then the series and legend added."""
 
-    def __init__(self, chart_id: str, title: str, desc: str, days: Sequence[str], top: float, step: float,
-                 y_label: str, y_format: Any = _num, width: int = HALF) -> None:
-        self.id, self.days, self.top, self.w = chart_id, list(days), top, width
-        W, PLOT_W = width, width - LEFT - RIGHT  # noqa: N806
-        self.parts: list[str] = [
-            f'<svg class="chart__svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{chart_id}-title '
-            f'{chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-            f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>']
-        ticks = int(round(top / step))
-        for n in range(ticks + 1):
+    def __init__(self, chart_id: str, title: str, desc: str, slots: Sequence[str], top: float, step: float,
+                 y_label: str, y_format: Callable[[float], str] = _num, width: int = HALF, *,
+                 x_label: str | None = None, every: int | None = None, axis_later: bool = False) -> None:
+        """`axis_later` leaves the x axis for the caller's axis(), to draw it over the series."""
+        self.top, self.w, self.count, self.x_label = top, width, len(slots), x_label or _("Day (UTC)")
+        self.chart = Chart(chart_id, title, desc, width)
+        marks = self.chart.marks
+        for n in range(round(top / step) + 1):
             y = self.y(n * step)
-            self.parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" '
-                              f'stroke-width="1"/><text class="chart__tick" x="{LEFT - 8}" y="{y + 4:.1f}" '
-                              f'text-anchor="end" fill="{MUTED}" font-size="12">{escape(y_format(n * step))}</text>')
-        self.parts.append(f'<text class="chart__axis" transform="translate(16 {TOP + PLOT_H / 2:.0f}) rotate(-90)" '
-                          f'text-anchor="middle" fill="{MUTED}" font-size="12">{escape(y_label)}</text>')
-        every = max(1, math.ceil(len(self.days) / (14 if width == WIDE else 7)))
-        for i, name in enumerate(self.days):
-            if i % every == 0 or i == len(self.days) - 1 and len(self.days) <= 10:
-                self.parts.append(f'<text class="chart__tick" x="{self.x(i):.1f}" y="{TOP + PLOT_H + 18}" '
-                                  f'text-anchor="middle" fill="{MUTED}" font-size="12">{day_label(name)}</text>')
-        self.parts.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H}" '
-                          f'stroke="{MUTED}" stroke-width="1"/>'
-                          f'<text class="chart__axis" x="{LEFT + PLOT_W / 2:.0f}" y="{H - 8}" text-anchor="middle" '
-                          f'fill="{MUTED}" font-size="12">Day (UTC)</text>')
-        self.legend_x = LEFT
+            marks += [Line(LEFT, width - RIGHT, _r(y), _r(y), GRID),
+                      Label(LEFT - 8, _r(y + 4), y_format(n * step), anchor="end", role="tick")]
+        if y_label:
+            marks.append(Label(16, round(TOP + PLOT_H / 2), y_label, anchor="middle", role="axis", rotate=True))
+        every = every or max(1, math.ceil(self.count / (14 if width == WIDE else 7)))
+        for i, name in enumerate(slots):
+            if i % every == 0 or i == self.count - 1 and self.count <= 10:
+                marks.append(Label(_r(self.x(i)), TOP + PLOT_H + 18, name, anchor="middle", role="tick"))
+        if not axis_later:
+            self.axis()
+        self.legend_x: float = LEFT
+
+    def axis(self) -> None:
+        self.chart.marks += [Line(LEFT, self.w - RIGHT, TOP + PLOT_H, TOP + PLOT_H, MUTED),
+                             Label(round(LEFT + (self.w - LEFT - RIGHT) / 2), H - 8, self.x_label, anchor="middle",
+                                   role="axis")]
 
     @property
     def slot(self) -> float:
-        return (self.w - LEFT - RIGHT) / max(1, len(self.days))
+        return (self.w - LEFT - RIGHT) / max(1, self.count)
 
     def x(self, index: int) -> float:
         return LEFT + self.slot * (index + .5)
@@ -78,137 +155,147 @@ class _Chart:
     def y(self, value: float) -> float:
         return TOP + PLOT_H - PLOT_H * min(value, self.top) / self.top
 
-    def bars(self, values: Sequence[float | None], colour: str, tips: Sequence[str], zero: str | None = None) -> None:
-        """`zero` draws a short mark in that colour where the value is 0, so 0 differs from no data."""
+    def bars(self, values: Sequence[float | None], colour: str | Sequence[str], tips: Sequence[str],
+             zero: str | None = None) -> None:
+        """`zero` draws a short mark in that colour where the value is 0, so 0 differs from no data; `colour`
+        may give each bar its own."""
         width = max(1.0, self.slot * .7)
         for i, value in enumerate(values):
             if value is None:
                 continue
+            fill = colour if isinstance(colour, str) else colour[i]
             if value == 0 and zero:
-                self.parts.append(f'<rect x="{self.x(i) - width / 2:.1f}" y="{TOP + PLOT_H - 4}" width="{width:.1f}" '
-                                  f'height="4" fill="{zero}"><title>{escape(tips[i])}</title></rect>')
+                self.chart.marks.append(Rect(_r(self.x(i) - width / 2), TOP + PLOT_H - 4, _r(width), 4, zero, tips[i]))
                 continue
             y = self.y(value)
-            self.parts.append(f'<rect x="{self.x(i) - width / 2:.1f}" y="{y:.1f}" width="{width:.1f}" '
-                              f'height="{TOP + PLOT_H - y:.1f}" fill="{colour}"><title>{escape(tips[i])}</title></rect>')
+            self.chart.marks.append(Rect(_r(self.x(i) - width / 2), _r(y), _r(width), _r(TOP + PLOT_H - y), fill,
+                                         tips[i]))
 
     def line(self, values: Sequence[float | None], colour: str, tips: Sequence[str], dashed: bool = False) -> None:
         """Gaps (None) break the line; each point is a dot with its own tooltip."""
-        path, pen_down = [], False
+        runs: list[list[tuple[float, float]]] = []
+        pen_down = False
         for i, value in enumerate(values):
             if value is None:
                 pen_down = False
                 continue
-            path.append(f'{"L" if pen_down else "M"}{self.x(i):.1f} {self.y(value):.1f}')
+            if not pen_down:
+                runs.append([])
+            runs[-1].append((_r(self.x(i)), _r(self.y(value))))
             pen_down = True
-        dash = ' stroke-dasharray="6 4"' if dashed else ""
-        if path:
-            self.parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                              f'stroke-linejoin="round" stroke-linecap="round"{dash}/>')
-        radius = 3.5 if len(self.days) <= 45 else 2
-        for i, value in enumerate(values):
-            if value is not None:
-                self.parts.append(f'<circle cx="{self.x(i):.1f}" cy="{self.y(value):.1f}" r="{radius}" '
-                                  f'fill="{colour}"><title>{escape(tips[i])}</title></circle>')
+        if runs:
+            self.chart.marks.append(Polyline(runs, colour, "6 4" if dashed else ""))
+        radius = 3.5 if self.count <= 45 else 2
+        self.chart.marks += [Dot(_r(self.x(i)), _r(self.y(value)), radius, colour, tips[i])
+                             for i, value in enumerate(values) if value is not None]
+
+    def rule(self, value: float, colour: str) -> None:
+        """A dashed level across the plot (a baseline)."""
+        self.chart.marks.append(Line(LEFT, self.w - RIGHT, _r(self.y(value)), _r(self.y(value)), colour, 2, "6 4"))
 
     def legend(self, label: str, colour: str, kind: str = "line", dashed: bool = False) -> None:
         x, y = self.legend_x, 18
         if kind == "bar":
-            self.parts.append(f'<rect x="{x}" y="{y - 9}" width="14" height="12" fill="{colour}"/>')
+            self.chart.marks.append(Rect(x, y - 9, 14, 12, colour))
         else:
-            dash = ' stroke-dasharray="5 3"' if dashed else ""
-            self.parts.append(f'<line x1="{x}" x2="{x + 18}" y1="{y - 3}" y2="{y - 3}" stroke="{colour}" '
-                              f'stroke-width="3"{dash}/>')
-        self.parts.append(f'<text class="chart__legend" x="{x + 24}" y="{y + 2}" fill="{INK}" '
-                          f'font-size="13">{escape(label)}</text>')
+            self.chart.marks.append(Line(x, x + 18, y - 3, y - 3, colour, 3, "5 3" if dashed else ""))
+        self.chart.marks.append(Label(x + 24, y + 2, label, fill=INK, size=13, role="legend"))
         self.legend_x += 34 + 7.5 * len(label)
 
     def note(self, text: str) -> None:
-        self.parts.append(f'<text class="chart__empty" x="{LEFT + (self.w - LEFT - RIGHT) / 2:.0f}" y="{TOP + PLOT_H / 2:.0f}" '
-                          f'text-anchor="middle" fill="{MUTED}" font-size="15">{escape(text)}</text>')
-
-    def render(self) -> Markup:
-        return Markup("".join(self.parts) + "</svg>")
+        self.chart.marks.append(Label(round(LEFT + (self.w - LEFT - RIGHT) / 2), round(TOP + PLOT_H / 2), text,
+                                      size=15, anchor="middle", role="empty"))
 
 
-def questions_chart(daily: list[dict[str, Any]]) -> Markup:
+def _days(daily: list[dict[str, Any]]) -> list[str]:
+    return [day_label(row["date"]) for row in daily]
+
+
+def questions_chart(daily: list[dict[str, Any]]) -> Chart:
     """Bars: questions asked per day; lines: how many of them are answered and solved."""
     days = [row["date"] for row in daily]
     asked, answered, solved = ([row[key] for row in daily] for key in ("asked", "answered", "solved"))
     top, step = _nice_max(max(asked, default=0))
     total = sum(asked)
     busiest = max(daily, key=lambda row: row["asked"], default=None)
-    desc = (f"{total:,} questions asked from {day_label(days[0])} to {day_label(days[-1])}; "
-            f"{sum(answered):,} answered and {sum(solved):,} solved so far."
-            + (f" Busiest day: {day_label(busiest['date'])} with {busiest['asked']}." if total else ""))
-    chart = _Chart("chart-questions", "Questions per day, with how many were answered and solved", desc, days,
-                   top, step, "Questions", width=WIDE)
-    chart.bars(asked, BAR, [f"{day_label(d)}: {n} asked" for d, n in zip(days, asked)])
-    chart.line(answered, BLUE, [f"{day_label(d)}: {n} answered" for d, n in zip(days, answered)])
-    chart.line(solved, GREEN, [f"{day_label(d)}: {n} solved" for d, n in zip(days, solved)])
-    chart.legend("Asked", BAR, "bar")
-    chart.legend("Answered", BLUE)
-    chart.legend("Solved", GREEN)
+    desc = _("%(total)s questions asked from %(first)s to %(last)s; %(answered)s answered and %(solved)s solved so "
+             "far.", total=format_number(total), first=day_label(days[0]), last=day_label(days[-1]),
+             answered=format_number(sum(answered)), solved=format_number(sum(solved)))
+    if total:
+        desc += " " + _("Busiest day: %(day)s with %(count)d.", day=day_label(busiest["date"]), count=busiest["asked"])
+    plot = Plot("chart-questions", _("Questions per day, with how many were answered and solved"), desc,
+                 _days(daily), top, step, _("Questions"), width=WIDE)
+    plot.bars(asked, BAR, [_("%(day)s: %(count)d asked", day=day_label(d), count=n) for d, n in zip(days, asked)])
+    plot.line(answered, BLUE, [_("%(day)s: %(count)d answered", day=day_label(d), count=n)
+                               for d, n in zip(days, answered)])
+    plot.line(solved, GREEN, [_("%(day)s: %(count)d solved", day=day_label(d), count=n)
+                              for d, n in zip(days, solved)])
+    plot.legend(_("Asked"), BAR, "bar")
+    plot.legend(_("Answered"), BLUE)
+    plot.legend(_("Solved"), GREEN)
     if not total:
-        chart.note("No questions were asked in this period.")
-    return chart.render()
+        plot.note(_("No questions were asked in this period."))
+    return plot.chart
 
 
 def _hours(seconds: int | None) -> float | None:
     return None if seconds is None else seconds / 3600
 
 
-def duration(seconds: int | float | None) -> str:
+def duration(seconds: float | None) -> str:
     """"42 min", "3.5 h", "2.1 days": short enough for an axis or a tile."""
     if seconds is None:
         return "–"
     if seconds < 3600:
-        return f"{max(0, round(seconds / 60))} min"
+        return _("%(minutes)d min", minutes=max(0, round(seconds / 60)))
     if seconds < 172_800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
+        return _("%(hours)s h", hours=format_decimal(seconds / 3600, "0.0"))
+    return _("%(days)s days", days=format_decimal(seconds / 86400, "0.0"))
 
 
-def first_answer_chart(daily: list[dict[str, Any]]) -> Markup:
+def first_answer_chart(daily: list[dict[str, Any]]) -> Chart:
     """Median and 90th-percentile time to first answer of each day's questions, in hours."""
     days = [row["date"] for row in daily]
     median = [_hours(row["first_answer_median_seconds"]) for row in daily]
     p90 = [_hours(row["first_answer_p90_seconds"]) for row in daily]
     known = [value for value in median + p90 if value is not None]
     top, step = _nice_max(max(known, default=0))
-    desc = (f"Median time to first answer per day from {day_label(days[0])} to {day_label(days[-1])}: "
-            f"between {duration(min(v for v in median if v is not None) * 3600)} and "
-            f"{duration(max(v for v in median if v is not None) * 3600)}." if known
-            else "No question asked in this period has an answer yet.")
-    chart = _Chart("chart-first-answer", "Time to first answer, by the day the question was asked", desc, days,
-                   top, step, "Hours")
-    chart.line(p90, PURPLE, [f"{day_label(d)}: 90% answered within {duration(None if v is None else v * 3600)}"
-                             for d, v in zip(days, p90)], dashed=True)
-    chart.line(median, BLUE, [f"{day_label(d)}: median {duration(None if v is None else v * 3600)}"
-                              for d, v in zip(days, median)])
-    chart.legend("Median", BLUE)
-    chart.legend("90th percentile", PURPLE, dashed=True)
+    desc = (_("Median time to first answer per day from %(first)s to %(last)s: between %(low)s and %(high)s.",
+                first=day_label(days[0]), last=day_label(days[-1]),
+                low=duration(min(v for v in median if v is not None) * 3600),
+                high=duration(max(v for v in median if v is not None) * 3600)) if known
+            else _("No question asked in this period has an answer yet."))
+    plot = Plot("chart-first-answer", _("Time to first answer, by the day the question was asked"), desc,
+                 _days(daily), top, step, _("Hours"))
+    plot.line(p90, PURPLE, [_("%(day)s: 90%% answered within %(time)s", day=day_label(d),
+                              time=duration(None if v is None else v * 3600)) for d, v in zip(days, p90)], dashed=True)
+    plot.line(median, BLUE, [_("%(day)s: median %(time)s", day=day_label(d),
+                               time=duration(None if v is None else v * 3600)) for d, v in zip(days, median)])
+    plot.legend(_("Median"), BLUE)
+    plot.legend(_("90th percentile"), PURPLE, dashed=True)
     if not known:
-        chart.note("No answered questions in this period yet.")
-    return chart.render()
+        plot.note(_("No answered questions in this period yet."))
+    return plot.chart
 
 
-def sla_chart(daily: list[dict[str, Any]]) -> Markup:
+def sla_chart(daily: list[dict[str, Any]]) -> Chart:
     """Share of each day's escalations answered within their SLA (days with none due are left empty)."""
     days = [row["date"] for row in daily]
     shares = [None if row["sla_share"] is None else row["sla_share"] * 100 for row in daily]
     decided = sum(row["escalations_decided"] for row in daily)
     met = sum(row["escalations_met"] for row in daily)
-    desc = (f"{met} of {decided} escalations opened from {day_label(days[0])} to {day_label(days[-1])} were "
-            f"answered within their SLA ({met / decided:.0%})." if decided
-            else "No escalation opened in this period has reached its due time yet.")
-    chart = _Chart("chart-sla", "Escalations answered within SLA, by the day they were opened", desc, days,
-                   100.0, 25.0, "Within SLA", lambda v: f"{v:.0f}%")
-    chart.bars(shares, GREEN, [f"{day_label(d)}: {row['escalations_met']} of {row['escalations_decided']} within "
-                               f"SLA" for d, row in zip(days, daily)], zero=RED)
-    chart.legend("Share within SLA", GREEN, "bar")
+    desc = (_("%(met)d of %(decided)d escalations opened from %(first)s to %(last)s were answered within their SLA "
+                "(%(share)s).", met=met, decided=decided, first=day_label(days[0]), last=day_label(days[-1]),
+                share=f"{met / decided:.0%}") if decided
+            else _("No escalation opened in this period has reached its due time yet."))
+    plot = Plot("chart-sla", _("Escalations answered within SLA, by the day they were opened"), desc, _days(daily),
+                 100.0, 25.0, _("Within SLA"), lambda v: f"{v:.0f}%")
+    plot.bars(shares, GREEN, [_("%(day)s: %(met)d of %(decided)d within SLA", day=day_label(d),
+                                met=row["escalations_met"], decided=row["escalations_decided"])
+                              for d, row in zip(days, daily)], zero=RED)
+    plot.legend(_("Share within SLA"), GREEN, "bar")
     if any(share == 0 for share in shares):
-        chart.legend("None within SLA", RED, "bar")
+        plot.legend(_("None within SLA"), RED, "bar")
     if not decided:
-        chart.note("No escalations were due in this period.")
-    return chart.render()
+        plot.note(_("No escalations were due in this period."))
+    return plot.chart

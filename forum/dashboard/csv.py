@@ -8,33 +8,35 @@ from typing import Any
 
 from forum.dashboard.period import Period
 from forum.dashboard.stats import FIGURES
+from forum.i18n import _l
 from forum.spreadsheet import defuse
 
 Rows = Callable[[dict[str, Any]], list[dict[str, Any]]]
 
 
 def _figures(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"figure": key, "label": label, "unit": unit, **{k: data["figures"][key][k]
+    return [{"figure": key, "label": str(label), "unit": unit, **{k: data["figures"][key][k]
                                                               for k in ("value", "previous", "change")}}
             for key, label, unit, _ in FIGURES]
 
 
 # name -> (title, columns, rows)
 TABLES: dict[str, tuple[str, tuple[str, ...], Rows]] = {
-    "figures": ("Headline figures against the previous period",
+    "figures": (_l("Headline figures against the previous period"),
                 ("figure", "label", "unit", "value", "previous", "change"), _figures),
-    "daily": ("Questions, answers and SLA per day",
+    "daily": (_l("Questions, answers and SLA per day"),
               ("date", "asked", "answered", "solved", "first_answer_median_seconds", "first_answer_p90_seconds",
                "escalations_opened", "escalations_decided", "escalations_met", "sla_share"),
               lambda data: data["daily"]),
-    "backlog": ("Unanswered questions by age", ("key", "label", "count"), lambda data: data["backlog"]["buckets"]),
-    "unanswered": ("Oldest unanswered questions in each age bucket",
+    "backlog": (_l("Unanswered questions by age"), ("key", "label", "count"),
+                lambda data: data["backlog"]["buckets"]),
+    "unanswered": (_l("Oldest unanswered questions in each age bucket"),
                    ("id", "title", "bucket", "created_at", "age_seconds", "url"), lambda data: data["backlog"]["oldest"]),
-    "top-ideas": ("Top ideas by votes gained", ("id", "title", "status", "category", "votes_gained", "votes_total",
+    "top-ideas": (_l("Top ideas by votes gained"), ("id", "title", "status", "category", "votes_gained", "votes_total",
                                                 "url"), lambda data: data["top_ideas"]),
-    "top-answerers-members": ("Top answering members", ("username", "answers", "accepted"),
+    "top-answerers-members": (_l("Top answering members"), ("username", "answers", "accepted"),
                               lambda data: data["top_answerers"]["members"]),
-    "top-answerers-staff": ("Top answering staff", ("username", "answers", "accepted"),
+    "top-answerers-staff": (_l("Top answering staff"), ("username", "answers", "accepted"),
                             lambda data: data["top_answerers"]["staff"]),
 }
 

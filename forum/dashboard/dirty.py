@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState
@@ -174,7 +174,7 @@ def _before_flush(session: Any, _context: Any, _instances: Any) -> None:
     _mark(session, days)
 
 
-def _statement_days(state: ORMExecuteState, entity: type) -> set[date]:
+def _statement_days(state: ORMExecuteState, entity: type[Any]) -> set[date]:
     """The days a bulk statement's rows count on, read before it runs."""
     statement, connection = state.statement, state.session.connection()
     if state.is_insert:
@@ -187,7 +187,8 @@ def _statement_days(state: ORMExecuteState, entity: type) -> set[date]:
     values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}
     if state.is_update and values and not values & FIELDS[entity]:
         return set()  # counters, scores, activity times
-    where = [statement.whereclause] if statement.whereclause is not None else []
+    whereclause = cast("sa.Update | sa.Delete", statement).whereclause  # not an insert: returned above
+    where = [whereclause] if whereclause is not None else []
     if state.is_update and entity in (Thread, Idea) and not values & (SPREADING[entity] | {"accepted_post_id"}):
         return _select_days(connection, _distinct_days(entity.created_at, *where))  # e.g. a first answer: one day
     ids = sa.select(entity.id).where(*where)

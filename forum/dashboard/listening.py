@@ -31,7 +31,7 @@ class ListeningFigures:
     alerts: list[dict[str, Any]] = field(default_factory=list)  # {"id", "name", "opened_at", "ack_seconds"}
 
 
-def _statement(period: Period) -> sa.Select:
+def _statement(period: Period) -> sa.CompoundSelect:
     reply = (sa.select(sa.func.min(Post.created_at)).where(
         Post.thread_id == Match.thread_id, Post.position > 0, Post.is_staff_reply.is_(True),
         Post.created_at >= Match.posted_at).scalar_subquery())
@@ -55,6 +55,8 @@ def compute(period: Period) -> ListeningFigures:
     for kind, alert_id, name, at, then in db.session.execute(_statement(period)):
         at = _naive(at)
         then = _naive(then)
+        if at is None:  # opened_at and posted_at are NOT NULL: never taken
+            continue
         if kind == "a":
             figures.alerts.append({"id": alert_id, "name": name, "opened_at": at,
                                    "ack_seconds": None if then is None else int((then - at).total_seconds())})

@@ -8,9 +8,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date, format_number
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.i18n import _
 from forum.models import Category
 from forum.validation import FieldErrors
 
@@ -90,7 +92,7 @@ def _days(errors: FieldErrors, raw: Any) -> int:
     if not raw:
         return DEFAULT_DAYS
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
-        errors.add("days", f"Days must be a whole number from 1 to {MAX_DAYS}, such as 7, 30 or 90.")
+        errors.add("days", _("Days must be a whole number from 1 to %(max)d, such as 7, 30 or 90.", max=MAX_DAYS))
         return DEFAULT_DAYS
     return int(raw)
 
@@ -101,7 +103,7 @@ def _date(errors: FieldErrors, field: str, raw: str) -> date | None:
             raise ValueError
         return datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        errors.add(field, "Use a real date written as YYYY-MM-DD, such as 2026-01-31.")
+        errors.add(field, _("Use a real date written as YYYY-MM-DD, such as 2026-01-31."))
         return None
 
 
@@ -109,20 +111,21 @@ def _custom(errors: FieldErrors, raw_since: str, raw_until: str, now: datetime,
             category: Category | None) -> Period:
     """Both ends inclusive; the period ends now when it runs to today."""
     if not raw_since:
-        errors.add("since", "Give a start date as well as an end date.")
+        errors.add("since", _("Give a start date as well as an end date."))
     start = _date(errors, "since", raw_since) if raw_since else None
     end = _date(errors, "until", raw_until) if raw_until else now.date()
     if start is not None and start < EARLIEST:
-        errors.add("since", f"Pick a start date from {EARLIEST:%d %B %Y} onwards.")
+        errors.add("since", _("Pick a start date from %(date)s onwards.",
+                                 date=format_date(EARLIEST, "dd MMMM yyyy")))
     if end is not None and end > now.date():
-        errors.add("until", "The end date is in the future; pick today or an earlier day.")
+        errors.add("until", _("The end date is in the future; pick today or an earlier day."))
     if start is not None and end is not None and "since" not in errors.errors and "until" not in errors.errors:
         if start > end:
-            errors.add("until", "The end date is before the start date.")
+            errors.add("until", _("The end date is before the start date."))
         elif (end - start).days + 1 > MAX_DAYS:
-            errors.add("since", f"A period can cover at most {MAX_DAYS} days; this one covers "
-                                f"{(end - start).days + 1:,}.")
-    if errors.errors:
+            errors.add("since", _("A period can cover at most %(max)d days; this one covers %(days)s.",
+                                  max=MAX_DAYS, days=format_number((end - start).days + 1)))
+    if errors.errors or start is None or end is None:  # a missing date has added its error above
         return Period(now, now)
     since = datetime.combine(start, time.min)
     return Period(since, min(datetime.combine(end + timedelta(days=1), time.min), now), None, category)
@@ -134,5 +137,5 @@ def _category(errors: FieldErrors, raw: Any) -> Category | None:
         return None
     category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
     if category is None:
-        errors.add("category", f"There is no category “{slug[:60]}”.")
+        errors.add("category", _("There is no category “%(slug)s”.", slug=slug[:60]))
     return category

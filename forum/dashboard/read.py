@@ -27,6 +27,8 @@ from forum.dashboard.period import PRESETS, Period, parse_period
 from forum.dashboard.rollups import DayFigures, day_start, micros
 from forum.dashboard.source import Range, within
 from forum.extensions import db
+from forum.i18n import _
+from forum.links import idea_path, questions_path, thread_path
 from forum.models import (Category, DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
                           DashboardIdeaDay, Idea, IdeaStatus, IdeaVote, Post, Role, Thread, ThreadStatus, User)
 from forum.policy import Policy
@@ -163,7 +165,7 @@ def _answerer_rows(period: Period, steps: Plan) -> list[sa.Select]:
     """(author, staff, n, acc) rows that sum to the period's counts. A preset period reads its stored window
     (all days but today) corrected for the days changed since (minus their stored rows, plus them live),
     then today; any other period reads the stored days. Either way the live days come from the posts."""
-    A, W = DashboardAnswererDay, DashboardAnswererWindow  # noqa: N806
+    A, W = DashboardAnswererDay, DashboardAnswererWindow
     cat = period.category.id if period.category is not None else None
 
     def stored(*where: Any, sign: int = 1) -> sa.Select:
@@ -176,7 +178,7 @@ def _answerer_rows(period: Period, steps: Plan) -> list[sa.Select]:
         live_answers = (sa.select(Post.author_id, Post.is_staff_reply, sa.literal(1),
                                   sa.case((Thread.accepted_post_id == Post.id, 1), else_=0))
                         .join(Thread, Thread.id == Post.thread_id)
-                        .where(within(Post.created_at, ranges), Post.position > 0, Post.is_hidden.is_(False)))
+                        .where(within(Post.created_at, ranges), Post.position > 0, Policy.public_posts()))
         branches.append(live_answers.where(Thread.category_id == cat) if cat is not None else live_answers)
     if period.days in PRESETS and period.first_day < period.last_day:
         last = period.last_day - ONE_DAY
@@ -220,13 +222,13 @@ def top_answerers(period: Period, steps: Plan) -> dict[str, list[dict[str, Any]]
 
 def top_ideas(period: Period, steps: Plan) -> list[dict[str, Any]]:
     """Statement 4: votes gained per idea in the period (rolled-up days plus live ones), still standing."""
-    I = DashboardIdeaDay  # noqa: N806,E741
+    I = DashboardIdeaDay
     rolled = sa.select(I.idea_id.label("idea"), I.votes.label("n")).where(*_rolled_days(I, period, steps))
     ranges = _current_ranges(period, steps)
     live_votes = sa.select(IdeaVote.idea_id, sa.literal(1)).where(within(IdeaVote.created_at, ranges))
     both = sa.union_all(rolled, live_votes).subquery() if ranges else rolled.subquery()
     gained = sa.select(both.c.idea, sa.func.sum(both.c.n).label("gained")).group_by(both.c.idea).subquery()
-    where = [Idea.is_hidden.is_(False)]
+    where = [Policy.public_ideas()]
     if period.category is not None:
         where.append(Idea.category_id == period.category.id)
     rows = db.session.execute(
@@ -235,7 +237,7 @@ def top_ideas(period: Period, steps: Plan) -> list[dict[str, Any]]:
         .order_by(gained.c.gained.desc(), Idea.vote_count.desc(), Idea.id).limit(10)).all()
     return [{"id": row.id, "title": row.title, "status": row.status,
              "status_label": IdeaStatus.LABELS.get(row.status, row.status), "category": row.slug,
-             "votes_gained": int(row.gained), "votes_total": row.vote_count, "url": f"/ideas/{row.id}"}
+             "votes_gained": int(row.gained), "votes_total": row.vote_count, "url": idea_path(row.id)}
             for row in rows]
 
 
@@ -245,24 +247,25 @@ def backlog(period: Period, folded: rollups.Folded, now: datetime) -> dict[str, 
     for (key, category_id), n in folded.backlog.items():
         if period.category is None or category_id == period.category.id:
             counts[key] = counts.get(key, 0) + n
-    where = [Thread.answer_count == 0, Thread.is_hidden.is_(False), Thread.status != ThreadStatus.CLOSED]
+    where = [Thread.answer_count == 0, Policy.public_threads(), Thread.status != ThreadStatus.CLOSED]
     if period.category is not None:
         where.append(Thread.category_id == period.category.id)
     parts = []
-    for key, _, lo, hi in stats.BUCKETS:
+    for key, _label, lo, hi in stats.BUCKETS:  # not `_`: that is gettext here
         if not counts.get(key):
             continue
         bounds = [Thread.created_at > now - timedelta(hours=hi)] if hi else []
         bounds += [Thread.created_at <= now - timedelta(hours=lo)] if lo else []
-        oldest = (sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at, sa.literal(key).label("bucket"))
-                  .where(*where, *bounds).order_by(Thread.created_at, Thread.id).limit(stats.OLDEST_PER_BUCKET))
-        parts.append(sa.select(oldest.subquery()))
+        bucket_oldest = (sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at,
+                                   sa.literal(key).label("bucket"))
+                         .where(*where, *bounds).order_by(Thread.created_at, Thread.id).limit(stats.OLDEST_PER_BUCKET))
+        parts.append(sa.select(bucket_oldest.subquery()))
     rows = db.session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all() if parts else []
-    oldest = [{"id": row.id, "title": row.title, "url": f"/questions/{row.id}/{row.slug}",
+    oldest = [{"id": row.id, "title": row.title, "url": thread_path(row.id, row.slug),
                "created_at": isoformat(row.created_at), "age_seconds": int((now - row.created_at).total_seconds()),
                "bucket": row.bucket} for row in rows]
-    url = "/questions?sort=unanswered" + (f"&category={period.category.slug}" if period.category else "")
-    return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)}
+    url = questions_path(sort="unanswered", **({"category": period.category.slug} if period.category else {}))
+    return {"buckets": [{"key": key, "label": str(label), "count": counts.get(key, 0)}
                         for key, label, _, _ in stats.BUCKETS],
             "total": sum(counts.values()), "oldest": sorted(oldest, key=lambda q: (q["created_at"], q["id"])),
             "url": url}
@@ -296,7 +299,7 @@ def dashboard(period: Period, now: datetime) -> dict[str, Any]:
 def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
     """Staff only; the period and category come from the query string (Invalid with field messages)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_view_dashboard(), "Only staff can see the community dashboard.")
+    policy.ensure(policy.can_view_dashboard(), _("Only staff can see the community dashboard."))
     now = utcnow()
     period = parse_period(args, now)
     return period, pagecache.memo(_memo_key(period, now), DASHBOARD_SCOPES, lambda: dashboard(period, now))

@@ -28,8 +28,7 @@ import sqlalchemy as sa
 
 from forum.clock import utcnow
 from forum.dashboard.period import PRESETS
-from forum.dashboard.source import (NO_CATEGORY, Range, answerer_branch, day_branches, idea_vote_branch, merge,
-                                    run)
+from forum.dashboard.source import NO_CATEGORY, Range, answerer_branch, day_branches, idea_vote_branch, merge, run
 from forum.extensions import db
 from forum.models import (AuditEntry, DashboardAnswererDay, DashboardAnswererWindow, DashboardDay, DashboardDirtyDay,
                           DashboardIdeaDay, Escalation, Flag, Idea, IdeaStatusChange, IdeaVote, Post, Thread)
@@ -130,36 +129,7 @@ def fold(rows: Iterable[Any]) -> Folded:
     out = Folded()
     for row in rows:
         kind, tag, cat = row.kind, row.tag, row.cat
-        cell = out.days[(tag, cat)] if kind not in ("an", "vi", "br", "bk") else None
-        if kind == "q":
-            cell.asked += row.x
-            cell.answered += row.y
-            cell.solved += row.z
-        elif kind == "fa":
-            cell.first_seconds.append(row.x)
-            cell.first_known += row.y is not None
-            cell.first_staff += row.y or 0
-        elif kind == "aa":
-            cell.accepted_seconds.append(row.x)
-            cell.accepted_staff += row.y or 0
-        elif kind == "eo":
-            cell.escalations_opened += 1
-            cell.escalations_met += row.x
-            if not row.x:
-                cell.escalation_unmet_due.append(micros(row.at))
-            if row.y is not None:
-                cell.escalation_reply_seconds.append(row.y)
-        elif kind == "er":
-            cell.escalations_resolved += row.x
-        elif kind == "fl":
-            cell.flags_raised += 1
-            if row.x is not None:
-                cell.flag_handling_seconds.append(row.x)
-        elif kind in ("hd", "is", "iv", "ic"):
-            name = {"hd": "posts_hidden", "is": "ideas_submitted", "iv": "idea_votes",
-                    "ic": "idea_status_changes"}[kind]
-            setattr(cell, name, getattr(cell, name) + row.x)
-        elif kind == "an":
+        if kind == "an":
             out.answerers[(tag, cat, row.x, bool(row.y))] = [row.z, row.w]
         elif kind == "vi":
             out.idea_votes[(tag, row.x)] = row.y
@@ -167,6 +137,36 @@ def fold(rows: Iterable[Any]) -> Folded:
             out.breached[cat] = out.breached.get(cat, 0) + row.x
         elif kind == "bk":
             out.backlog[(tag, cat)] = row.x
+        else:  # a per-day figure of one (tag, category) cell
+            cell = out.days[(tag, cat)]
+            if kind == "q":
+                cell.asked += row.x
+                cell.answered += row.y
+                cell.solved += row.z
+            elif kind == "fa":
+                cell.first_seconds.append(row.x)
+                cell.first_known += row.y is not None
+                cell.first_staff += row.y or 0
+            elif kind == "aa":
+                cell.accepted_seconds.append(row.x)
+                cell.accepted_staff += row.y or 0
+            elif kind == "eo":
+                cell.escalations_opened += 1
+                cell.escalations_met += row.x
+                if not row.x:
+                    cell.escalation_unmet_due.append(micros(row.at))
+                if row.y is not None:
+                    cell.escalation_reply_seconds.append(row.y)
+            elif kind == "er":
+                cell.escalations_resolved += row.x
+            elif kind == "fl":
+                cell.flags_raised += 1
+                if row.x is not None:
+                    cell.flag_handling_seconds.append(row.x)
+            elif kind in ("hd", "is", "iv", "ic"):
+                name = {"hd": "posts_hidden", "is": "ideas_submitted", "iv": "idea_votes",
+                        "ic": "idea_status_changes"}[kind]
+                setattr(cell, name, getattr(cell, name) + row.x)
     return out
 
 
@@ -205,7 +205,7 @@ def _store(days: list[date], folded: Folded, now: datetime) -> None:
 def store_windows(today: date) -> None:
     """Per-author totals over each preset period's complete days (all but today), by category and overall,
     summed from the stored days in the same transaction, so they always agree with them."""
-    A, W = DashboardAnswererDay, DashboardAnswererWindow  # noqa: N806
+    A, W = DashboardAnswererDay, DashboardAnswererWindow
     db.session.execute(sa.delete(W))
     names = ["days", "category_id", "author_id", "is_staff", "last_day", "answers", "accepted"]
     for days in PRESETS:

@@ -17,10 +17,12 @@ from forum.dashboard.sql import day_of, seconds_between
 from forum.extensions import db
 from forum.models import (AuditEntry, Escalation, EscalationStatus, Flag, Idea, IdeaStatusChange, IdeaVote, Post,
                           Thread, ThreadStatus)
+from forum.policy import Policy
 
 HIDE_ACTIONS = ("post.hide", "post.auto_hide")
 NO_CATEGORY = 0
-_NONE = sa.literal_column(str(NO_CATEGORY))  # inline, so PostgreSQL sees GROUP BY and SELECT as one expression
+# inline, so PostgreSQL sees GROUP BY and SELECT as one expression
+_NONE: sa.ColumnClause[Any] = sa.literal_column(str(NO_CATEGORY))
 Range = tuple[datetime, datetime]
 
 
@@ -58,7 +60,7 @@ def _flag(value: Any) -> sa.ColumnElement:
 
 
 def _question_branches(ranges: Sequence[Range]) -> list[sa.Select]:
-    asked = [within(Thread.created_at, ranges), Thread.is_hidden.is_(False)]
+    asked = [within(Thread.created_at, ranges), Policy.public_threads()]
     day = day_of(Thread.created_at)
     first_by_staff = (sa.select(Post.is_staff_reply).where(Post.thread_id == Thread.id, Post.position > 0)
                       .order_by(Post.position).limit(1).correlate(Thread).scalar_subquery())
@@ -122,7 +124,7 @@ def _idea_branches(ranges: Sequence[Range]) -> list[sa.Select]:
         query = sa.select(*_cols(kind, day, Idea.category_id, sa.func.count()))
         if column is not Idea.created_at:
             query = query.select_from(column.class_).join(Idea, Idea.id == column.class_.idea_id)
-        branches.append(query.where(within(column, ranges), Idea.is_hidden.is_(False)).group_by(day, Idea.category_id))
+        branches.append(query.where(within(column, ranges), Policy.public_ideas()).group_by(day, Idea.category_id))
     return branches
 
 
@@ -130,7 +132,7 @@ def answerer_branch(ranges: Sequence[Range], category_id: int | None = None) -> 
     """Answers per day, category, author and badge, with how many are the accepted answer now."""
     day = day_of(Post.created_at)
     accepted = sa.func.sum(sa.case((Thread.accepted_post_id == Post.id, 1), else_=0))
-    where = [within(Post.created_at, ranges), Post.position > 0, Post.is_hidden.is_(False)]
+    where = [within(Post.created_at, ranges), Post.position > 0, Policy.public_posts()]
     if category_id is not None:
         where.append(Thread.category_id == category_id)
     return (sa.select(*_cols("an", day, Thread.category_id, Post.author_id, _flag(Post.is_staff_reply),
@@ -149,7 +151,7 @@ def state_branches(now: datetime, buckets: Sequence[tuple[str, datetime | None]]
     """What is true now rather than on a day: escalations past due with no staff reply (the queue's count),
     and open unanswered questions by age bucket (newest bucket first; `buckets` is (key, asked after))."""
     bucket = sa.case(*[(Thread.created_at > after, key) for key, after in buckets if after], else_=buckets[-1][0])
-    unanswered = [Thread.answer_count == 0, Thread.is_hidden.is_(False), Thread.status != ThreadStatus.CLOSED]
+    unanswered = [Thread.answer_count == 0, Policy.public_threads(), Thread.status != ThreadStatus.CLOSED]
     return [
         _escalations(*_cols("br", None, _escalation_category(), sa.func.count()))
         .where(Escalation.status.in_((EscalationStatus.OPEN, EscalationStatus.ASSIGNED)),

@@ -48,9 +48,10 @@ def percentiles(values: sa.Subquery, fractions: Sequence[float], *, group: str |
     method = method or ("cont" if dialect() == "postgresql" else "window")
     keys = [values.c[group]] if group else []
     if method == "cont":
-        cols = [sa.func.percentile_cont(f).within_group(values.c.v.asc()) for f in fractions]
+        cols: list[sa.ColumnElement[Any]] = [sa.func.percentile_cont(f).within_group(values.c.v.asc())
+                                             for f in fractions]
         return sa.select(*keys, *cols, *(_staff_counts(values.c.staff) if staff else [])).group_by(*keys)
-    partition = {"partition_by": keys} if keys else {}
+    partition: dict[str, Any] = {"partition_by": keys} if keys else {}
     staff_cols = [sa.func.count(values.c.staff).over(**partition).label("staff_n"),
                   sa.func.sum(sa.case((values.c.staff.is_(True), 1), else_=0)).over(**partition).label("staff_true")
                   ] if staff else []

@@ -25,33 +25,37 @@ from forum.dashboard import workload
 from forum.dashboard.period import Period
 from forum.dashboard.sql import day_of, percentiles, seconds_between
 from forum.extensions import db
+from forum.i18n import _l
+from forum.links import questions_path, thread_path
 from forum.models import Post, Role, Thread, ThreadStatus, User
-BUCKETS = (("lt_1h", "Under 1 hour", None, 1), ("1_4h", "1–4 hours", 1, 4), ("4_24h", "4–24 hours", 4, 24),
-           ("gt_24h", "Over 24 hours", 24, None))
+from forum.policy import Policy
+
+BUCKETS = (("lt_1h", _l("Under 1 hour"), None, 1), ("1_4h", _l("1–4 hours"), 1, 4),
+           ("4_24h", _l("4–24 hours"), 4, 24), ("gt_24h", _l("Over 24 hours"), 24, None))
 OLDEST_PER_BUCKET = 5
 TOP = 10
 
 # key, label, unit (count | share | seconds), which way is better
 FIGURES = (
-    ("questions_asked", "Questions asked", "count", "up"),
-    ("answered_share", "Answered", "share", "up"),
-    ("solved_share", "Solved (accepted answer)", "share", "up"),
-    ("first_answer_median_seconds", "Median time to first answer", "seconds", "down"),
-    ("first_answer_p90_seconds", "90th percentile time to first answer", "seconds", "down"),
-    ("accepted_answer_median_seconds", "Median time to accepted answer", "seconds", "down"),
-    ("accepted_answer_p90_seconds", "90th percentile time to accepted answer", "seconds", "down"),
-    ("first_answers_by_members_share", "First answers written by members", "share", "up"),
-    ("accepted_answers_by_members_share", "Accepted answers written by members", "share", "up"),
-    ("escalations_opened", "Escalations opened", "count", None),
-    ("escalations_resolved", "Escalations resolved", "count", "up"),
-    ("escalation_first_reply_median_seconds", "Median time to first staff reply", "seconds", "down"),
-    ("escalations_within_sla_share", "Escalations answered within SLA", "share", "up"),
-    ("flags_raised", "Flags raised", "count", None),
-    ("flag_handling_median_seconds", "Median time to handle a flag", "seconds", "down"),
-    ("posts_hidden", "Posts hidden", "count", None),
-    ("ideas_submitted", "Ideas submitted", "count", "up"),
-    ("idea_votes_cast", "Idea votes cast", "count", "up"),
-    ("idea_status_changes", "Idea status changes", "count", "up"),
+    ("questions_asked", _l("Questions asked"), "count", "up"),
+    ("answered_share", _l("Answered"), "share", "up"),
+    ("solved_share", _l("Solved (accepted answer)"), "share", "up"),
+    ("first_answer_median_seconds", _l("Median time to first answer"), "seconds", "down"),
+    ("first_answer_p90_seconds", _l("90th percentile time to first answer"), "seconds", "down"),
+    ("accepted_answer_median_seconds", _l("Median time to accepted answer"), "seconds", "down"),
+    ("accepted_answer_p90_seconds", _l("90th percentile time to accepted answer"), "seconds", "down"),
+    ("first_answers_by_members_share", _l("First answers written by members"), "share", "up"),
+    ("accepted_answers_by_members_share", _l("Accepted answers written by members"), "share", "up"),
+    ("escalations_opened", _l("Escalations opened"), "count", None),
+    ("escalations_resolved", _l("Escalations resolved"), "count", "up"),
+    ("escalation_first_reply_median_seconds", _l("Median time to first staff reply"), "seconds", "down"),
+    ("escalations_within_sla_share", _l("Escalations answered within SLA"), "share", "up"),
+    ("flags_raised", _l("Flags raised"), "count", None),
+    ("flag_handling_median_seconds", _l("Median time to handle a flag"), "seconds", "down"),
+    ("posts_hidden", _l("Posts hidden"), "count", None),
+    ("ideas_submitted", _l("Ideas submitted"), "count", "up"),
+    ("idea_votes_cast", _l("Idea votes cast"), "count", "up"),
+    ("idea_status_changes", _l("Idea status changes"), "count", "up"),
 )
 
 
@@ -60,7 +64,7 @@ def _share(part: int | None, whole: int | None) -> float | None:
 
 
 def _whole(value: Any) -> int | None:
-    return None if value is None else int(round(float(value)))
+    return None if value is None else round(float(value))
 
 
 def _in(column: Any, period: Period) -> sa.ColumnElement:
@@ -68,7 +72,7 @@ def _in(column: Any, period: Period) -> sa.ColumnElement:
 
 
 def _questions(period: Period) -> list[sa.ColumnElement]:
-    where = [_in(Thread.created_at, period), Thread.is_hidden.is_(False)]
+    where = [_in(Thread.created_at, period), Policy.public_threads()]
     if period.category is not None:
         where.append(Thread.category_id == period.category.id)
     return where
@@ -126,14 +130,14 @@ def daily_questions(period: Period) -> list[dict[str, Any]]:
 def backlog(period: Period, now: datetime) -> dict[str, Any]:
     """Open questions with no answer now, counted by age, with the oldest few of each age linked.
     One count by bucket, then the oldest of each bucket in index order (ix_threads_unanswered)."""
-    where = [Thread.answer_count == 0, Thread.is_hidden.is_(False), Thread.status != ThreadStatus.CLOSED]
+    where = [Thread.answer_count == 0, Policy.public_threads(), Thread.status != ThreadStatus.CLOSED]
     if period.category is not None:
         where.append(Thread.category_id == period.category.id)
     edges = {key: (now - timedelta(hours=hi) if hi else None, now - timedelta(hours=lo) if lo else None)
              for key, _, lo, hi in BUCKETS}  # key -> (asked after, asked at or before)
     bucket = sa.case(*[(Thread.created_at > after, key) for key, (after, _) in edges.items() if after],
                      else_=BUCKETS[-1][0])
-    counts = dict(db.session.execute(sa.select(bucket, sa.func.count()).where(*where).group_by(bucket)).all())
+    counts = dict(db.session.execute(sa.select(bucket, sa.func.count()).where(*where).group_by(bucket)).tuples().all())
     oldest = []
     for key, (after, before) in edges.items():
         if not counts.get(key):
@@ -143,18 +147,19 @@ def backlog(period: Period, now: datetime) -> dict[str, Any]:
         for row in db.session.execute(sa.select(Thread.id, Thread.title, Thread.slug, Thread.created_at)
                                       .where(*where, *bounds).order_by(Thread.created_at, Thread.id)
                                       .limit(OLDEST_PER_BUCKET)):
-            oldest.append({"id": row.id, "title": row.title, "url": f"/questions/{row.id}/{row.slug}",
+            oldest.append({"id": row.id, "title": row.title, "url": thread_path(row.id, row.slug),
                            "created_at": isoformat(row.created_at),
                            "age_seconds": int((now - row.created_at).total_seconds()), "bucket": key})
-    url = "/questions?sort=unanswered" + (f"&category={period.category.slug}" if period.category else "")
-    return {"buckets": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label, _, _ in BUCKETS],
+    url = questions_path(sort="unanswered", **({"category": period.category.slug} if period.category else {}))
+    return {"buckets": [{"key": key, "label": str(label), "count": counts.get(key, 0)}
+                        for key, label, _, _ in BUCKETS],
             "total": sum(counts.values()), "oldest": sorted(oldest, key=lambda q: (q["created_at"], q["id"])),
             "url": url}
 
 
 def top_answerers(period: Period) -> dict[str, list[dict[str, Any]]]:
     """Most answers written in the period, members and staff ranked separately, with how many were accepted."""
-    where = [_in(Post.created_at, period), Post.position > 0, Post.is_hidden.is_(False)]
+    where = [_in(Post.created_at, period), Post.position > 0, Policy.public_posts()]
     if period.category is not None:
         where.append(Post.thread_id.in_(sa.select(Thread.id).where(Thread.category_id == period.category.id)))
         top = _top_by_grouping(where)

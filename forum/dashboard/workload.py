@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from forum.dashboard.period import Period
 from forum.dashboard.sql import day_of, percentiles, seconds_between
 from forum.extensions import db
-from forum.models import (AuditEntry, Category, Escalation, EscalationStatus, Flag, Idea, IdeaStatus,
-                          IdeaStatusChange, IdeaVote, Post, Thread)
+from forum.links import idea_path
+from forum.models import (AuditEntry, Category, Escalation, EscalationStatus, Flag, Idea, IdeaStatus, IdeaStatusChange,
+                          IdeaVote, Post, Thread)
+from forum.policy import Policy
 
 HIDE_ACTIONS = ("post.hide", "post.auto_hide")
 TOP_IDEAS = 10
@@ -21,7 +23,7 @@ def _in(column: Any, period: Period) -> sa.ColumnElement:
 
 
 def _whole(value: Any) -> int | None:
-    return None if value is None else int(round(float(value)))
+    return None if value is None else round(float(value))
 
 
 def _share(part: int | None, whole: int | None) -> float | None:
@@ -118,7 +120,7 @@ def moderation_figures(period: Period) -> dict[str, Any]:
 # -- ideas -----------------------------------------------------------------------------------------
 
 def _ideas(period: Period) -> list[sa.ColumnElement]:
-    where = [Idea.is_hidden.is_(False)]
+    where = [Policy.public_ideas()]
     if period.category is not None:
         where.append(Idea.category_id == period.category.id)
     return where
@@ -146,4 +148,4 @@ def top_ideas(period: Period) -> list[dict[str, Any]]:
         .order_by(gained.desc(), Idea.vote_count.desc(), Idea.id).limit(TOP_IDEAS)).all()
     return [{"id": row.id, "title": row.title, "status": row.status,
              "status_label": IdeaStatus.LABELS.get(row.status, row.status), "category": row.slug,
-             "votes_gained": row.gained, "votes_total": row.vote_count, "url": f"/ideas/{row.id}"} for row in rows]
+             "votes_gained": row.gained, "votes_total": row.vote_count, "url": idea_path(row.id)} for row in rows]

@@ -4,16 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
+from forum import lookup
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user
 from forum.api.openapi import TIME, _obj, op
 from forum.clock import isoformat, utcnow
 from forum.escalations import queries, services
-from forum.models import Escalation
+from forum.models import Escalation, User
 from forum.policy import Policy
-# A module reference: questions.services may still be initialising when this domain is imported.
-from forum.questions import services as question_services
 
 
 def escalation_json(escalation: Escalation, **extra: Any) -> dict[str, Any]:
@@ -34,25 +34,25 @@ def escalation_json(escalation: Escalation, **extra: Any) -> dict[str, Any]:
 
 
 @bp.post("/questions/<int:thread_id>/escalate")
-def escalations_escalate(thread_id: int):
+def escalations_escalate(thread_id: int) -> ResponseReturnValue:
     """201 with a new escalation; 200 with the open one (and "joined": true) when the thread already has one."""
     user = require_user()
-    escalation, joined = services.escalate_thread(actor=user, thread=question_services.get_thread(thread_id, user),
+    escalation, joined = services.escalate_thread(actor=user, thread=lookup.get_thread(thread_id, user),
                                                   reason=json_body().get("reason"))
     return jsonify(escalation_json(escalation, joined=joined)), 200 if joined else 201
 
 
 @bp.get("/escalations")
-def escalations_queue():
+def escalations_queue() -> ResponseReturnValue:
     user = require_user()
     policy = Policy(user)
-    policy.ensure(policy.can_work_escalations(), "Only staff see the escalation queue.")
+    policy.ensure(policy.check_work_escalations())
     page = queries.list_escalations(queries.QueueFilters.from_args(request.args, strict=True), user)
     return jsonify(page_json(page, escalation_json))
 
 
 @bp.post("/escalations/<int:escalation_id>/assign")
-def escalations_assign(escalation_id: int):
+def escalations_assign(escalation_id: int) -> ResponseReturnValue:
     user = require_user()
     escalation = services.assign_escalation(actor=user, escalation=_staff_get(user, escalation_id),
                                             assignee=json_body().get("assignee"))
@@ -60,17 +60,17 @@ def escalations_assign(escalation_id: int):
 
 
 @bp.post("/escalations/<int:escalation_id>/resolve")
-def escalations_resolve(escalation_id: int):
+def escalations_resolve(escalation_id: int) -> ResponseReturnValue:
     user = require_user()
     escalation = services.resolve_escalation(actor=user, escalation=_staff_get(user, escalation_id),
                                              note=json_body().get("note", ""))
     return jsonify(escalation_json(escalation))
 
 
-def _staff_get(user, escalation_id: int) -> Escalation:
+def _staff_get(user: User, escalation_id: int) -> Escalation:
     """Non-staff get 403 before learning whether an escalation exists."""
     policy = Policy(user)
-    policy.ensure(policy.can_work_escalations(), "Only staff work the escalation queue.")
+    policy.ensure(policy.check_work_escalations())
     return queries.get_escalation(escalation_id)
 
 

@@ -12,17 +12,15 @@ from forum import pagecache
 from forum.clock import utcnow
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
+from forum.i18n import _
 from forum.models import Escalation, EscalationStatus, Role, User
-from forum.pagination import Page, clamp, in_order, page_of_ids
+from forum.pagination import Page, clamp, count_rows, in_order, page_of_ids
+from forum.timefmt import duration
 from forum.validation import parse_int
 
 FILTERS = ("active", "open", "assigned", "breached", "resolved", "mine")
 PER_PAGE = 25
 ACTIVE = (EscalationStatus.OPEN, EscalationStatus.ASSIGNED)
-
-
-def find_user(username: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
 
 
 def sla_met_at(escalation: Escalation) -> datetime | None:
@@ -47,8 +45,9 @@ class QueueFilters:
         script's typo is not read as "everything"."""
         status = args.get("status") or "active"
         if strict and status not in FILTERS:
-            raise Invalid("Some fields need attention.",
-                          {"status": f"Use one of: {', '.join(FILTERS)} (or leave it out for {FILTERS[0]})."})
+            raise Invalid(_("Some fields need attention."),
+                          {"status": _("Use one of: %(choices)s (or leave it out for %(default)s).",
+                                       choices=", ".join(FILTERS), default=FILTERS[0])})
         return cls(status=status if status in FILTERS else "active",
                    page=parse_int(args.get("page"), 1, maximum=100_000),
                    per_page=parse_int(args.get("per_page"), PER_PAGE, maximum=100))
@@ -63,7 +62,7 @@ def list_escalations(filters: QueueFilters, viewer: User) -> Page:
     ids, order = _queue_ids(filters, viewer)
     mine = f":{viewer.id}" if filters.status == "mine" else ""
     def count() -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery()))
+        return count_rows(ids)
 
     # the breached set grows with the clock, not only with writes: counted each time (two index ranges of the
     # waiting ones, as the summary's figure is)
@@ -104,7 +103,7 @@ def counts() -> dict[str, int]:
     """How many escalations sit under each status, for the filter tabs: counted once per change to any."""
     def count() -> dict[str, int]:
         found = dict(db.session.execute(sa.select(Escalation.status, sa.func.count())
-                                        .group_by(Escalation.status)).all())
+                                        .group_by(Escalation.status)).tuples().all())
         return {status: found.get(status, 0) for status in ("open", "assigned", "resolved")}
 
     return pagecache.memo("escalation-counts", [pagecache.ESCALATIONS], count)
@@ -138,21 +137,9 @@ def first_reply_recorded(post: Any) -> Escalation | None:
 def get_escalation(escalation_id: int) -> Escalation:
     escalation = db.session.get(Escalation, escalation_id)
     if escalation is None:
-        raise NotFound("That escalation does not exist.")
+        raise NotFound(_("That escalation does not exist."))
     return escalation
 
-
-
-def duration(delta: timedelta) -> str:
-    """"45 min", "5 h 10 min", "2 days 3 h": precise enough for an SLA, short enough for a queue row."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {mins} min" if mins else "")
-    return f"{mins} min"
 
 
 SOON = timedelta(hours=4)
@@ -164,9 +151,9 @@ def sla_clock(escalation: Escalation, now: datetime | None = None) -> tuple[str,
     met = sla_met_at(escalation)
     if met is not None:
         if met <= escalation.due_at:
-            return "met", f"Answered in {duration(met - escalation.created_at)}"
-        return "late", f"Answered {duration(met - escalation.due_at)} late"
+            return "met", _("Answered in %(time)s", time=duration(met - escalation.created_at))
+        return "late", _("Answered %(time)s late", time=duration(met - escalation.due_at))
     if now > escalation.due_at:
-        return "breached", f"Overdue by {duration(now - escalation.due_at)}"
+        return "breached", _("Overdue by %(time)s", time=duration(now - escalation.due_at))
     left = escalation.due_at - now
-    return ("soon" if left <= SOON else "ok"), f"Due in {duration(left)}"
+    return ("soon" if left <= SOON else "ok"), _("Due in %(time)s", time=duration(left))

@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel.speaklater import LazyString
 
+from forum import links, lookup
+from forum.audit import record_audit
 from forum.clock import utcnow
-from forum.errors import Conflict, Invalid
+from forum.errors import Conflict, Invalid, NotFound
+from forum.escalation_opening import open_escalation
 from forum.escalations.hooks import asker_id
-from forum.escalations.queries import find_user
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.models import Category, Escalation, EscalationStatus, Thread, User
-from forum.moderation.audit import record_audit
 from forum.notifications.services import notify
 from forum.policy import Policy
 from forum.site import settings as site_settings, support_policy
-# Module references: questions.services and ideas.services may still be initialising when this domain is imported.
-from forum.ideas import services as idea_services
-from forum.questions import services as question_services
 from forum.validation import FieldErrors
 
 REASON_MAX, NOTE_MAX = 1000, 2000
@@ -30,11 +31,11 @@ def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Esc
     policy.ensure_active()
     _ensure_can_escalate(policy, thread)
     errors = FieldErrors()
-    reason = errors.text("reason", reason, label="Reason", min_len=5, max_len=REASON_MAX, multiline=True,
-                         hint="Tell staff what you need from them and what you tried")
+    reason = errors.text("reason", reason, label=_("Reason"), min_len=5, max_len=REASON_MAX, multiline=True,
+                         hint=_("Tell staff what you need from them and what you tried"))
     errors.check()
     # Lock the thread row so two simultaneous requests cannot both open an escalation.
-    thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
+    thread = db.session.get_one(Thread, thread.id, with_for_update=True, populate_existing=True)
     _ensure_can_escalate(policy, thread)
     existing = _active_escalation(thread.id)
     if existing is not None:
@@ -44,7 +45,7 @@ def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Esc
         db.session.refresh(existing)
         return existing, True
     source = "moderator" if policy.is_moderator and actor.id != thread.author_id else "member"
-    escalation = _open_escalation(thread, requested_by=actor, source=source, reason=reason)
+    escalation = open_escalation(thread=thread, requested_by=actor, source=source, reason=reason)
     if source == "moderator":
         record_audit(actor=actor, action="thread.escalate", target_type="thread", target_id=thread.id,
                      label=thread.title, note=reason)
@@ -53,20 +54,7 @@ def escalate_thread(*, actor: User, thread: Thread, reason: object) -> tuple[Esc
 
 
 def _ensure_can_escalate(policy: Policy, thread: Thread) -> None:
-    policy.ensure(policy.can_escalate(thread), escalate_refusal(policy, thread))
-
-
-def escalate_refusal(policy: Policy, thread: Thread) -> str:
-    """Why this person cannot ask staff for help on this thread, in words for the page that would show the form."""
-    if policy.viewer is not None and policy.viewer.is_suspended:
-        until = policy.viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
-        return f"Your account is suspended until {until}; you can read but not ask staff for help."
-    if thread.is_hidden:
-        return "This thread is hidden."
-    if thread.is_solved:
-        return "This question is solved, so only its asker or a moderator can ask staff for help on it."
-    return ("Only the asker can ask staff for help before the question is a day old. If you need help with the "
-            "same problem, ask your own question: staff see it too.")
+    policy.ensure(policy.check_escalate(thread))
 
 
 def _active_escalation(thread_id: int) -> Escalation | None:
@@ -74,58 +62,44 @@ def _active_escalation(thread_id: int) -> Escalation | None:
                                                          Escalation.status.in_(ACTIVE)))
 
 
-def _open_escalation(thread: Thread, *, requested_by: User | None, source: str, reason: str,
-                     now: datetime | None = None) -> Escalation:
-    now = now or utcnow()
-    escalation = Escalation(thread_id=thread.id, requested_by_id=requested_by.id if requested_by else None,
-                            source=source, reason=reason, status=EscalationStatus.OPEN, created_at=now,
-                            due_at=now + timedelta(hours=support_policy(thread.category)[0]))
-    db.session.add(escalation)
-    db.session.flush()
-    return escalation
-
-
-def subject_url(escalation: Escalation) -> str:
-    """The page of the question or idea the escalation is about (a site-relative path)."""
-    if escalation.thread_id is not None:
-        return question_services.thread_url(escalation.thread)
-    return idea_services.idea_url(escalation.idea_id)
-
-
-def _about(escalation: Escalation) -> dict[str, object]:
+def _about(escalation: Escalation) -> dict[str, Any]:
     """What a notification about the escalation links to: its thread or its idea."""
     subject = {"thread_id": escalation.thread_id} if escalation.thread_id is not None else \
         {"idea_id": escalation.idea_id}
-    return {**subject, "url": subject_url(escalation)}
+    return {**subject, "url": links.escalation_subject_path(escalation)}
 
 
 def assign_escalation(*, actor: User, escalation: Escalation, assignee: object = None) -> Escalation:
     """Assign to a staff member by username (default: the actor); the assignee is notified."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_work_escalations(), "Only staff work the escalation queue.")
+    policy.ensure(policy.check_work_escalations())
     if assignee is None or assignee == "":
         target = actor
     elif not isinstance(assignee, str):
-        raise Invalid("Some fields need attention.", {"assignee": "Give the assignee's username."})
+        raise Invalid(_("Some fields need attention."), {"assignee": _("Give the assignee's username.")})
     else:
-        target = find_user(assignee.strip())
-        if target is None:
-            raise Invalid("Some fields need attention.", {"assignee": f"There is no user named “{assignee[:30]}”."})
+        try:
+            target = lookup.find_member(assignee)
+        except NotFound:
+            raise Invalid(_("Some fields need attention."), {"assignee": _("There is no user named “%(name)s”.",
+                                                                          name=assignee[:30])}) from None
         if not policy.can_be_assigned(target):
-            raise Invalid("Some fields need attention.", {"assignee": f"{target.username} is not on staff."})
+            raise Invalid(_("Some fields need attention."), {"assignee": _("%(name)s is not on staff.",
+                                                                          name=target.username)})
     if escalation.status == EscalationStatus.RESOLVED:
-        raise Conflict("This escalation is already resolved.")
+        raise Conflict(_("This escalation is already resolved."))
     if escalation.assignee_id == target.id:
-        raise Conflict(f"This escalation is already assigned to {target.username}.")
+        raise Conflict(_("This escalation is already assigned to %(name)s.", name=target.username))
     previous = escalation.assignee_id
     escalation.assignee_id, escalation.status, escalation.assigned_at = target.id, EscalationStatus.ASSIGNED, utcnow()
     title = escalation.subject.title
     if previous is not None and previous != actor.id:  # a colleague took the case over: its holder is told
         notify(user_id=previous, kind="escalation_assigned", actor=actor, **_about(escalation),
-               text=f"{actor.username} took over the escalation on “{title}” (now with {target.username})")
+               text=_l("%(name)s took over the escalation on “%(title)s” (now with %(assignee)s)",
+                       name=actor.username, title=title, assignee=target.username))
     notify(user_id=target.id, kind="escalation_assigned", actor=actor, **_about(escalation),
-           text=f"{actor.username} assigned you the escalation on “{title}”")
+           text=_l("%(name)s assigned you the escalation on “%(title)s”", name=actor.username, title=title))
     record_audit(actor=actor, action="escalation.assign", target_type="escalation", target_id=escalation.id,
                  label=title, note=f"assigned to {target.username}")
     db.session.commit()
@@ -136,12 +110,12 @@ def resolve_escalation(*, actor: User, escalation: Escalation, note: object = ""
     """Close the escalation with a note; the requester is told. Resolving twice is a conflict."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_work_escalations(), "Only staff work the escalation queue.")
+    policy.ensure(policy.check_work_escalations())
     errors = FieldErrors()
-    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    note = errors.text("note", note, label=_("Note"), min_len=0, max_len=NOTE_MAX, multiline=True)
     errors.check()
     if escalation.status == EscalationStatus.RESOLVED:
-        raise Conflict("This escalation is already resolved.")
+        raise Conflict(_("This escalation is already resolved."))
     now = utcnow()
     escalation.status, escalation.resolved_at, escalation.resolution_note = EscalationStatus.RESOLVED, now, note
     escalation.resolved_by_id = actor.id
@@ -149,7 +123,7 @@ def resolve_escalation(*, actor: User, escalation: Escalation, note: object = ""
         escalation.assignee_id, escalation.assigned_at = actor.id, now
     title = escalation.subject.title
     notify(user_id=asker_id(escalation), kind="escalation_resolved", actor=actor, **_about(escalation),
-           text=f"Staff resolved your request for help on “{title}”")
+           text=_l("Staff resolved your request for help on “%(title)s”", title=title))
     record_audit(actor=actor, action="escalation.resolve", target_type="escalation", target_id=escalation.id,
                  label=title, note=note)
     db.session.commit()
@@ -170,17 +144,18 @@ def escalate_overdue_questions(*, now: datetime | None = None) -> int:
     overdue = sa.or_(*(sa.and_(Thread.category_id.in_(ids), Thread.created_at <= now - timedelta(hours=hours))
                        for hours, ids in by_delay.items()))
     threads = db.session.scalars(sa.select(Thread).where(
-        Thread.answer_count == 0, overdue, Thread.is_hidden.is_(False),
+        Thread.answer_count == 0, overdue, Policy.public_threads(),
         Thread.accepted_post_id.is_(None), Thread.duplicate_of_id.is_(None),
         ~sa.exists().where(Escalation.thread_id == Thread.id)).order_by(Thread.created_at)).all()
     for thread in threads:
         hours = delays[thread.category_id]
-        escalation = _open_escalation(thread, requested_by=None, source="auto", now=now,
-                                      reason=f"No answer after {hours} hours.")
+        escalation = open_escalation(thread=thread, requested_by=None, source="auto", now=now,
+                                     reason=f"No answer after {hours} hours.")
         notify(user_id=thread.author_id, kind="escalation_opened", thread_id=thread.id,
-               url=question_services.thread_url(thread),
-               text=f"Nobody answered “{thread.title}” within {hours} hours, so it went to "
-                    f"{site_settings().staff_name}: they will reply in the thread")
+               url=links.thread_path(thread),
+               text=_l("Nobody answered “%(title)s” within %(hours)d hours, so it went to %(staff)s: they will "
+                       "reply in the thread", title=thread.title, hours=hours,
+                       staff=LazyString(lambda: site_settings().staff_name)))
         record_audit(actor=None, action="escalation.auto", target_type="escalation", target_id=escalation.id,
                      label=thread.title, note=f"unanswered for {hours} hours")
     db.session.commit()

@@ -4,17 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, stream_with_context
+from flask.typing import ResponseReturnValue
 
-from forum import trust
+from forum import links, lookup, trust
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
-from forum.api.openapi import HELD, INT, STR, TIME, _obj, op
+from forum.api.openapi import HELD, INT, LANGUAGE, STR, TIME, _obj, op
 from forum.clock import isoformat
 from forum.ideas import export, queries, requests, services
-from forum.ideas.services import idea_url
 from forum.models import Idea, IdeaComment, IdeaQuestion, IdeaQuestionKind, IdeaStatus, IdeaStatusChange
-from forum.questions import services as question_services
-from forum.questions.services import thread_url
 
 
 def idea_json(idea: Idea, my_vote: int = 0) -> dict[str, Any]:
@@ -22,8 +20,8 @@ def idea_json(idea: Idea, my_vote: int = 0) -> dict[str, Any]:
             "status_label": IdeaStatus.LABELS.get(idea.status, idea.status), "status_note": idea.status_note,
             "status_changed_at": isoformat(idea.status_changed_at), "vote_count": idea.vote_count,
             "my_vote": my_vote, "comment_count": idea.comment_count, "merged_into": idea.merged_into_id,
-            "category": idea.category.slug, "author": user_json(idea.author),
-            "created_at": isoformat(idea.created_at), "url": idea_url(idea)}
+            "category": idea.category.slug, "author": user_json(idea.author), "language": idea.language,
+            "created_at": isoformat(idea.created_at), "url": links.idea_path(idea)}
 
 
 def comment_json(comment: IdeaComment) -> dict[str, Any]:
@@ -39,7 +37,7 @@ def change_json(change: IdeaStatusChange) -> dict[str, Any]:
 
 def request_json(link: IdeaQuestion) -> dict[str, Any]:
     """A question whose demand the idea carries: `converted` (it became the idea) or `linked` (staff linked it)."""
-    return {"id": link.thread_id, "title": link.thread.title, "url": thread_url(link.thread), "kind": link.kind,
+    return {"id": link.thread_id, "title": link.thread.title, "url": links.thread_path(link.thread), "kind": link.kind,
             "linked_at": isoformat(link.linked_at)}
 
 
@@ -52,96 +50,96 @@ def _full_idea(idea: Idea) -> dict[str, Any]:
 
 
 @bp.post("/questions/<int:thread_id>/to-idea")
-def question_to_idea(thread_id: int):
+def question_to_idea(thread_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    idea = requests.question_to_idea(actor=user, thread=question_services.get_thread(thread_id, user),
+    idea = requests.question_to_idea(actor=user, thread=lookup.get_thread(thread_id, user),
                                      title=body.get("title"), body=body.get("body"), category=body.get("category"))
     return jsonify(_full_idea(idea)), 201
 
 
 @bp.post("/ideas/<int:idea_id>/questions")
-def link_idea_question(idea_id: int):
+def link_idea_question(idea_id: int) -> ResponseReturnValue:
     user = require_user()
-    link = requests.link_question(actor=user, idea=services.get_idea(idea_id, user),
+    link = requests.link_question(actor=user, idea=lookup.get_idea(idea_id, user),
                                   question_id=json_body().get("question_id"))
-    return jsonify(_full_idea(services.get_idea(link.idea_id, user))), 201
+    return jsonify(_full_idea(lookup.get_idea(link.idea_id, user))), 201
 
 
 @bp.get("/ideas")
-def list_ideas():
+def list_ideas() -> ResponseReturnValue:
     page = queries.list_ideas(queries.IdeaFilters.from_args(request.args), viewer(), bodies=True)
     return jsonify(page_json(page, lambda idea: idea_json(idea, int(idea.id in page.my_votes))))
 
 
 @bp.post("/ideas")
-def submit_idea():
+def submit_idea() -> ResponseReturnValue:
     body = json_body()
     idea = services.submit_idea(actor=require_user(), title=body.get("title"), body=body.get("body"),
                                  category=body.get("category"), confirm_public=body.get("confirm_public"),
-                                 private_to_staff=body.get("private_to_staff"))
+                                 private_to_staff=body.get("private_to_staff"), language=body.get("language"))
     return jsonify({**_full_idea(idea), **trust.held_json(idea, "idea")}), 201
 
 
 @bp.get("/ideas/<int:idea_id>")
-def show_idea(idea_id: int):
-    return jsonify(_full_idea(services.get_idea(idea_id, viewer())))
+def show_idea(idea_id: int) -> ResponseReturnValue:
+    return jsonify(_full_idea(lookup.get_idea(idea_id, viewer())))
 
 
 @bp.get("/ideas/similar")
-def similar_ideas():
+def similar_ideas() -> ResponseReturnValue:
     ideas = queries.similar_ideas(request.args.get("q", "")[:200])
-    return jsonify(items=[{"id": i.id, "title": i.title, "url": idea_url(i), "status": i.status,
+    return jsonify(items=[{"id": i.id, "title": i.title, "url": links.idea_path(i), "status": i.status,
                            "vote_count": i.vote_count} for i in ideas])
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
-def vote_idea(idea_id: int):
+def vote_idea(idea_id: int) -> ResponseReturnValue:
     user = require_user()
-    vote_count, my_vote = services.vote_idea(actor=user, idea=services.get_idea(idea_id, user),
+    vote_count, my_vote = services.vote_idea(actor=user, idea=lookup.get_idea(idea_id, user),
                                              value=json_body().get("value"))
     return jsonify(vote_count=vote_count, my_vote=my_vote)
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
-def comment_idea(idea_id: int):
+def comment_idea(idea_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    posted = services.comment_on_idea(actor=user, idea=services.get_idea(idea_id, user), body=body.get("body"),
+    posted = services.comment_on_idea(actor=user, idea=lookup.get_idea(idea_id, user), body=body.get("body"),
                                       confirm_public=body.get("confirm_public"),
                                       private_to_staff=body.get("private_to_staff"))
     return jsonify({**comment_json(posted), **trust.held_json(posted, "comment")}), 201
 
 
 @bp.post("/ideas/comments/<int:comment_id>/pin")
-def pin_idea_comment(comment_id: int):
+def pin_idea_comment(comment_id: int) -> ResponseReturnValue:
     user = require_user()
     pinned = json_body().get("pinned", True)
-    posted = services.pin_idea_comment(actor=user, comment=services.get_comment(comment_id, user),
+    posted = services.pin_idea_comment(actor=user, comment=lookup.get_comment(comment_id, user),
                                        pinned=pinned is True)
     return jsonify(comment_json(posted))
 
 
 @bp.post("/ideas/<int:idea_id>/status")
-def set_idea_status(idea_id: int):
+def set_idea_status(idea_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    idea = services.set_idea_status(actor=user, idea=services.get_idea(idea_id, user), status=body.get("status"),
+    idea = services.set_idea_status(actor=user, idea=lookup.get_idea(idea_id, user), status=body.get("status"),
                                     note=body.get("note", ""))
     return jsonify(_full_idea(idea))
 
 
 @bp.post("/ideas/<int:idea_id>/merge")
-def merge_ideas(idea_id: int):
+def merge_ideas(idea_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    idea = services.merge_ideas(actor=user, idea=services.get_idea(idea_id, user), into=body.get("into"),
+    idea = services.merge_ideas(actor=user, idea=lookup.get_idea(idea_id, user), into=body.get("into"),
                                 note=body.get("note", ""))
     return jsonify(_full_idea(idea))
 
 
 @bp.get("/ideas/export")
-def export_ideas():
+def export_ideas() -> ResponseReturnValue:
     user = require_user()
     filters, chunks = export.export_ideas(actor=user, args=request.args)
     # content_type, not mimetype: the value already names its charset (mimetype= added a second one)
@@ -158,7 +156,7 @@ OPENAPI_SCHEMAS = {
                  id=INT, title=STR, body_html=STR, status={"type": "string", "enum": list(IdeaStatus.ALL)},
                  status_label=STR, status_note={"type": "string", "nullable": True}, status_changed_at=TIME,
                  vote_count=INT, my_vote={"type": "integer", "enum": [0, 1]}, comment_count=INT, merged_into=_ID,
-                 category=STR, author=_AUTHOR, created_at=TIME, url=STR,
+                 category=STR, author=_AUTHOR, language=STR, created_at=TIME, url=STR,
                  comments={"type": "array", "items": {"$ref": "#/components/schemas/IdeaComment"}},
                  status_history={"type": "array", "items": {"$ref": "#/components/schemas/IdeaStatusChange"}},
                  votes_from_questions={"type": "integer", "minimum": 0,
@@ -180,7 +178,7 @@ OPENAPI_SCHEMAS = {
     "IdeaStatusChange": _obj(["from", "to", "note", "actor", "created_at"], **{
         "from": STR, "to": STR, "note": STR, "actor": _AUTHOR, "created_at": TIME}),
     "NewIdea": _obj(["title", "body", "category"], title={"type": "string", "minLength": 10, "maxLength": 150},
-                    body={"type": "string", "minLength": 10, "maxLength": 20000}, category=STR),
+                    body={"type": "string", "minLength": 10, "maxLength": 20000}, category=STR, language=LANGUAGE),
     "IdeaVoteValue": _obj(["value"], value={"type": "integer", "enum": [0, 1]}),
     "IdeaVoteResult": _obj(["vote_count", "my_vote"], vote_count=INT, my_vote=INT),
     "NewIdeaComment": _obj(["body"], body={"type": "string", "minLength": 2, "maxLength": 10000}),

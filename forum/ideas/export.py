@@ -11,9 +11,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_number
 
 from forum.clock import isoformat, utcnow
 from forum.extensions import db
+from forum.i18n import _
 from forum.links import site_root
 from forum.models import Category, Idea, IdeaQuestion, IdeaStatus, IdeaVote, User
 from forum.policy import Policy
@@ -51,13 +53,14 @@ def parse_filters(args: Mapping[str, Any]) -> ExportFilters:
     errors = FieldErrors()
     fmt = (args.get("format") or "csv").strip().lower()
     if fmt not in FORMATS:
-        errors.add("format", "Format must be csv or json.")
+        errors.add("format", _("Format must be csv or json."))
     status = (args.get("status") or "").strip() or None
     if status is not None and status not in IdeaStatus.ALL:
-        errors.add("status", f"Unknown status “{status[:40]}”. Use one of: {', '.join(IdeaStatus.ALL)}.")
+        errors.add("status", _("Unknown status “%(status)s”. Use one of: %(choices)s.", status=status[:40],
+                               choices=", ".join(IdeaStatus.ALL)))
     category = (args.get("category") or "").strip() or None
     if category is not None and db.session.scalar(sa.select(Category.id).where(Category.slug == category)) is None:
-        errors.add("category", f"There is no category “{category[:60]}”.")
+        errors.add("category", _("There is no category “%(slug)s”.", slug=category[:60]))
     since = _parse_date(errors, args.get("since"))
     limit = _parse_limit(errors, args.get("limit"))
     errors.check()
@@ -73,7 +76,7 @@ def _parse_date(errors: FieldErrors, raw: Any) -> date | None:
             raise ValueError
         return datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        errors.add("since", "Use a date written as YYYY-MM-DD, such as 2026-01-31.")
+        errors.add("since", _("Use a date written as YYYY-MM-DD, such as 2026-01-31."))
         return None
 
 
@@ -82,7 +85,7 @@ def _parse_limit(errors: FieldErrors, raw: Any) -> int:
     if not raw:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        errors.add("limit", f"Limit must be a whole number from 1 to {MAX_LIMIT:,}.")
+        errors.add("limit", _("Limit must be a whole number from 1 to %(max)s.", max=format_number(MAX_LIMIT)))
         return DEFAULT_LIMIT
     return int(raw)
 
@@ -91,7 +94,7 @@ def export_ideas(*, actor: Any, args: Mapping[str, Any]) -> tuple[ExportFilters,
     """Check the permission, then the filters, now: not on the first chunk, when the headers are already sent."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_export_ideas(), "Only staff can export ideas.")
+    policy.ensure(policy.check_export_ideas())
     filters = parse_filters(args)
     return filters, stream(filters)
 
@@ -117,7 +120,7 @@ def export_query(filters: ExportFilters) -> sa.Select:
     query = (sa.select(Idea.id, Idea.title, Idea.status, Category.slug, Idea.vote_count, recent, carried, questions,
                        Idea.comment_count, User.username, User.is_deleted, Idea.created_at, Idea.status_changed_at)
              .join(Category, Category.id == Idea.category_id).join(User, User.id == Idea.author_id)
-             .where(Idea.is_hidden.is_(False)))
+             .where(Policy.public_ideas()))
     query = query.where(Idea.status == filters.status) if filters.status else \
         query.where(Idea.status != IdeaStatus.DUPLICATE)
     if filters.category:

@@ -1,6 +1,7 @@
 """Read side of the idea board: lists, the idea page, the roadmap and top participants, in few queries."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,9 +14,10 @@ from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import (Category, Idea, IdeaComment, IdeaQuestion, IdeaStatus, IdeaStatusChange, IdeaVote,
                           ReputationEvent, Thread, User)
-from forum.pagination import clamp, in_order, last_page, page_of_ids, slice_of_ids
 from forum.notifications.queries import watched_idea_ids
+from forum.pagination import clamp, count_rows, in_order, last_page, page_of_ids, slice_of_ids
 from forum.policy import Policy
+from forum.search import service as search
 from forum.validation import parse_int
 
 SORTS = ("top", "trending", "new")
@@ -60,13 +62,13 @@ class IdeaList:
 
 
 def _visible(query: sa.Select, viewer: Any) -> sa.Select:
-    return query if Policy(viewer).can_view_hidden() else query.where(Idea.is_hidden.is_(False))
+    return query.where(Policy(viewer).visible_ideas())
 
 
 # what a row of the board shows: not the body (the excerpt stands for it)
 LIST_COLUMNS = (Idea.id, Idea.title, Idea.excerpt, Idea.status, Idea.category_id, Idea.author_id, Idea.vote_count,
                 Idea.comment_count, Idea.is_hidden, Idea.created_at, Idea.merged_into_id)
-ORDERS = {"new": [(Idea.created_at, True)], "top": [(Idea.vote_count, True), (Idea.created_at, True)]}
+ORDERS: dict[str, list[tuple[Any, bool]]] = {"new": [(Idea.created_at, True)], "top": [(Idea.vote_count, True), (Idea.created_at, True)]}
 
 
 def list_ideas(filters: IdeaFilters, viewer: Any, *, bodies: bool = False) -> IdeaList:
@@ -75,10 +77,11 @@ def list_ideas(filters: IdeaFilters, viewer: Any, *, bodies: bool = False) -> Id
     As for questions: the total is counted once per change to the board, a page's ids come from an index
     (from the far end past the middle), then its rows. The board shows an excerpt and loads no body; the API
     (`bodies=True`) returns each idea's HTML."""
-    see_hidden = Policy(viewer).can_view_hidden()
-    ids = _filtered(sa.select(Idea.id), filters, see_hidden)
+    policy = Policy(viewer)
+    see_hidden = policy.can_view_hidden()
+    ids = _filtered(sa.select(Idea.id), filters, policy)
     total = pagecache.memo(f"count:ideas:{see_hidden}:{filters.status}:{filters.category}", [pagecache.IDEAS],
-                           lambda: db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())))
+                           lambda: count_rows(ids))
     page = clamp(filters.page, total, filters.per_page)
     if filters.sort == "trending":
         first = pagecache.memo(f"trending:{see_hidden}:{filters.status}:{filters.category}", [pagecache.IDEAS],
@@ -96,9 +99,8 @@ def list_ideas(filters: IdeaFilters, viewer: Any, *, bodies: bool = False) -> Id
                     my_watches=watched_idea_ids(viewer, page_ids))
 
 
-def _filtered(query: sa.Select, filters: IdeaFilters, see_hidden: bool) -> sa.Select:
-    if not see_hidden:
-        query = query.where(Idea.is_hidden.is_(False))
+def _filtered(query: sa.Select, filters: IdeaFilters, policy: Policy) -> sa.Select:
+    query = query.where(policy.visible_ideas())
     query = query.where(Idea.status == filters.status) if filters.status else \
         query.where(Idea.status != IdeaStatus.DUPLICATE)
     if filters.category:
@@ -114,8 +116,8 @@ def _trending_first(ids: sa.Select) -> list[int]:
     since = utcnow() - timedelta(days=TRENDING_DAYS)
     recent = (sa.select(IdeaVote.idea_id, sa.func.count().label("n"))
               .where(IdeaVote.created_at >= since, IdeaVote.idea_id.in_(ids)).group_by(IdeaVote.idea_id).subquery())
-    rows = db.session.execute(sa.select(Idea.id, recent.c.n, Idea.vote_count, Idea.created_at)
-                              .join(recent, recent.c.idea_id == Idea.id)).all()
+    rows = list(db.session.execute(sa.select(Idea.id, recent.c.n, Idea.vote_count, Idea.created_at)
+                                   .join(recent, recent.c.idea_id == Idea.id)))
     rows.sort(key=lambda row: (row.n, row.vote_count, row.created_at, row.id), reverse=True)
     return [row.id for row in rows]
 
@@ -138,7 +140,7 @@ def _recent_counts(idea_ids: list[int]) -> dict[int, int]:
         return {}
     since = utcnow() - timedelta(days=TRENDING_DAYS)
     return dict(db.session.execute(sa.select(IdeaVote.idea_id, sa.func.count()).where(
-        IdeaVote.idea_id.in_(idea_ids), IdeaVote.created_at >= since).group_by(IdeaVote.idea_id)).all())
+        IdeaVote.idea_id.in_(idea_ids), IdeaVote.created_at >= since).group_by(IdeaVote.idea_id)).tuples().all())
 
 
 def my_idea_votes(viewer: Any, idea_ids: list[int]) -> set[int]:
@@ -183,9 +185,8 @@ def linked_questions(idea_id: int, viewer: Any, limit: int = REQUESTS_SHOWN) -> 
     only for those who may see them."""
     query = (sa.select(IdeaQuestion).join(Thread, Thread.id == IdeaQuestion.thread_id)
              .where(IdeaQuestion.idea_id == idea_id).options(contains_eager(IdeaQuestion.thread))
+             .where(Policy(viewer).visible_threads())
              .order_by(IdeaQuestion.linked_at, IdeaQuestion.id).limit(limit))
-    if not Policy(viewer).can_view_hidden():
-        query = query.where(Thread.is_hidden.is_(False))
     return list(db.session.scalars(query))
 
 
@@ -197,10 +198,9 @@ def votes_from_questions(idea_id: int) -> int:
 
 def similar_ideas(text: str, limit: int = 5) -> list[Idea]:
     """The best matches for a title being typed, from the search backend; hidden and merged ideas never appear."""
-    from forum.search import service as search  # the search package imports the models this module does
     ids = [hit.id for hit in search.similar(text, viewer=None, type="idea", limit=limit)]
     found = {idea.id: idea for idea in db.session.scalars(
-        sa.select(Idea).where(Idea.id.in_(ids), Idea.is_hidden.is_(False), Idea.merged_into_id.is_(None)))} \
+        sa.select(Idea).where(Idea.id.in_(ids), Policy.public_ideas(), Idea.merged_into_id.is_(None)))} \
         if ids else {}
     return [found[idea_id] for idea_id in ids if idea_id in found]
 
@@ -220,13 +220,13 @@ def roadmap(viewer: Any, limit: int = ROADMAP_LIMIT) -> dict[str, list[Idea]]:
 
 def roadmap_totals(viewer: Any) -> dict[str, int]:
     """How many ideas each column holds, counted once per change to the board rather than per view."""
-    hidden_too = Policy(viewer).can_view_hidden()
+    policy = Policy(viewer)
+    hidden_too = policy.can_view_hidden()
 
     def count() -> dict[str, int]:
-        query = sa.select(Idea.status, sa.func.count()).where(Idea.status.in_(ROADMAP_COLUMNS))
-        if not hidden_too:
-            query = query.where(Idea.is_hidden.is_(False))
-        found = dict(db.session.execute(query.group_by(Idea.status)).all())
+        query = sa.select(Idea.status, sa.func.count()).where(Idea.status.in_(ROADMAP_COLUMNS),
+                                                               policy.visible_ideas())
+        found = dict(db.session.execute(query.group_by(Idea.status)).tuples().all())
         return {status: found.get(status, 0) for status in ROADMAP_COLUMNS}
 
     return pagecache.memo(f"roadmap-totals:{int(hidden_too)}", [pagecache.IDEAS], count)
@@ -236,10 +236,8 @@ def month_bounds(month: str | None) -> tuple[datetime, datetime]:
     """"2026-11" or None (this month) -> [first day, first day of next month); bad input means this month."""
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if month:
-        try:
+        with contextlib.suppress(ValueError):
             start = datetime.strptime(month, "%Y-%m")
-        except ValueError:
-            pass
     end = (start + timedelta(days=32)).replace(day=1)
     return start, end
 
@@ -265,11 +263,11 @@ def top_participants(month: str | None = None, limit: int = 10) -> Participants:
     Members with a private profile are left out: a ranking by reputation gained would publish what they hid."""
     start, end = month_bounds(month)
     submitted = (sa.select(Idea.author_id.label("user_id"), sa.func.count().label("ideas"))
-                 .where(Idea.created_at >= start, Idea.created_at < end, Idea.is_hidden.is_(False))
+                 .where(Idea.created_at >= start, Idea.created_at < end, Policy.public_ideas())
                  .group_by(Idea.author_id).subquery())
     received = (sa.select(Idea.author_id.label("user_id"), sa.func.count().label("votes"))
                 .join(IdeaVote, IdeaVote.idea_id == Idea.id)
-                .where(IdeaVote.created_at >= start, IdeaVote.created_at < end, Idea.is_hidden.is_(False),
+                .where(IdeaVote.created_at >= start, IdeaVote.created_at < end, Policy.public_ideas(),
                        Idea.merged_into_id.is_(None), IdeaVote.user_id != Idea.author_id)
                 .group_by(Idea.author_id).subquery())
     people = sa.union(sa.select(submitted.c.user_id), sa.select(received.c.user_id)).subquery()

@@ -12,18 +12,20 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from forum import links
+from forum.audit import record_audit
+from forum.categories import chosen_category
 from forum.clock import utcnow
 from forum.errors import Conflict, Invalid
 from forum.extensions import db
-from forum.ideas.services import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN, idea_url
+from forum.i18n import _, _l
+from forum.ideas.services import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 from forum.markup import render_markdown
 from forum.models import (Idea, IdeaQuestion, IdeaQuestionKind, IdeaStatus, IdeaVote, Post, Subscription, Thread,
                           ThreadStatus, User, Vote)
-from forum.moderation.audit import record_audit
 from forum.notifications.services import notify_all
 from forum.pagecache import IDEAS, QUESTIONS, idea_scope, thread_scope, touch
 from forum.policy import Policy
-from forum.questions.services import chosen_category
 from forum.validation import FieldErrors, parse_id
 
 
@@ -42,14 +44,14 @@ def question_to_idea(*, actor: User, thread: Thread, title: object = None, body:
     policy = Policy(actor)
     policy.ensure_contributor()
     # the row lock orders two people converting the same question at once: the second sees the link
-    thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
-    policy.ensure(policy.can_convert_question(thread), refusal(policy, thread))
+    thread = db.session.get_one(Thread, thread.id, with_for_update=True, populate_existing=True)
+    policy.ensure(policy.check_convert_question(thread))
     ensure_not_linked(thread)
     defaults = conversion_defaults(thread)
     errors = FieldErrors()
-    title = errors.text("title", defaults["title"] if title is None else title, label="Title",
+    title = errors.text("title", defaults["title"] if title is None else title, label=_("Title"),
                         min_len=TITLE_MIN, max_len=TITLE_MAX)
-    body = errors.text("body", defaults["body"] if body is None else body, label="Description",
+    body = errors.text("body", defaults["body"] if body is None else body, label=_("Description"),
                        min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
     found_category = chosen_category(errors, defaults["category"] if category is None else category)
     errors.check()
@@ -62,7 +64,7 @@ def question_to_idea(*, actor: User, thread: Thread, title: object = None, body:
                                 linked_by_id=actor.id, linked_at=now))
     if not thread.is_solved:  # closed to answers; a solved question keeps saying it was solved
         thread.status = ThreadStatus.CLOSED
-    _carry_demand(idea, thread, actor, f"“{thread.title}” moved to the idea board as “{idea.title}”")
+    _carry_demand(idea, thread, actor, converted=True)
     record_audit(actor=actor, action="thread.to_idea", target_type="thread", target_id=thread.id,
                  label=thread.title, note=f"idea #{idea.id}")
     db.session.commit()
@@ -74,48 +76,41 @@ def link_question(*, actor: User, idea: Idea, question_id: object) -> IdeaQuesti
     carried as in a conversion, and the question stays open to answers (a workaround still helps its asker)."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_link_question(), "Only staff can link a question to an idea.")
+    policy.ensure(policy.check_link_question())
     errors = FieldErrors()
     thread_id = parse_id(question_id.lstrip("#") if isinstance(question_id, str) else question_id)
     if thread_id is None:
-        errors.add("question_id", "Give the number of the question, such as 42.")
+        errors.add("question_id", _("Give the number of the question, such as 42."))
     errors.check()
     # the idea's row, then the question's: a concurrent merge of the idea or link of the question waits
-    idea = db.session.get(Idea, idea.id, with_for_update=True, populate_existing=True)
+    idea = db.session.get_one(Idea, idea.id, with_for_update=True, populate_existing=True)
     thread = db.session.get(Thread, thread_id, with_for_update=True, populate_existing=True)
     if thread is None or not policy.can_view_thread(thread) or thread.is_hidden:
-        raise Invalid("There is no such question.", {"question_id": f"There is no question #{thread_id}."})
+        raise Invalid(_("There is no such question."), {"question_id": _("There is no question #%(id)d.",
+                                                                                        id=thread_id)})
     if idea.merged_into_id is not None:
-        raise Conflict(f"This idea was merged into #{idea.merged_into_id}; link the question there.")
+        raise Conflict(_("This idea was merged into #%(id)d; link the question there.", id=idea.merged_into_id))
     ensure_not_linked(thread)
     now = utcnow()
     link = IdeaQuestion(idea_id=idea.id, thread_id=thread.id, kind=IdeaQuestionKind.LINKED, linked_by_id=actor.id,
                         linked_at=now)
     db.session.add(link)
-    _carry_demand(idea, thread, actor, f"“{thread.title}” is requested on the idea board as “{idea.title}”")
+    _carry_demand(idea, thread, actor, converted=False)
     record_audit(actor=actor, action="idea.link_question", target_type="idea", target_id=idea.id,
                  label=idea.title, note=f"question #{thread.id}")
     db.session.commit()
     return link
 
 
-def refusal(policy: Policy, thread: Thread) -> str:
-    """Why can_convert_question said no, in words the person can act on."""
-    if thread.is_locked or thread.is_hidden:
-        return "A locked or hidden question cannot become an idea."
-    if policy.user is not None and policy.user.id == thread.author_id and thread.is_solved:
-        return "This question is solved, so it is not a feature request any more; staff can still move it."
-    return "Only staff and the asker can turn a question into an idea."
-
-
 def ensure_not_linked(thread: Thread) -> None:
     """A question carries its demand to one idea only (idea_questions.thread_id is unique): a second is a 409."""
     linked = db.session.scalar(sa.select(IdeaQuestion.idea_id).where(IdeaQuestion.thread_id == thread.id))
     if linked is not None:
-        raise Conflict(f"This question already counts as a request for idea #{linked}: {idea_url(linked)}")
+        raise Conflict(_("This question already counts as a request for idea #%(id)d: %(url)s", id=linked,
+                         url=links.idea_path(linked)))
 
 
-def _carry_demand(idea: Idea, thread: Thread, actor: User, headline: str) -> None:
+def _carry_demand(idea: Idea, thread: Thread, actor: User, *, converted: bool) -> None:
     """Asker and upvoters vote (unless voting is closed: a shipped or declined idea takes no votes), everyone
     involved follows; then the idea's count is recounted in SQL and each carried person is told once."""
     question_id = db.session.scalar(sa.select(Post.id).where(Post.thread_id == thread.id, Post.position == 0))
@@ -138,12 +133,18 @@ def _carry_demand(idea: Idea, thread: Thread, actor: User, headline: str) -> Non
     db.session.flush()
     count = sa.select(sa.func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == idea.id).scalar_subquery()
     db.session.execute(sa.update(Idea).where(Idea.id == idea.id).values(vote_count=count, last_activity_at=now))
-    url = idea_url(idea)
+    url = links.idea_path(idea)
     told_votes = voters if voting else set()
     notify_all(user_ids=told_votes, kind="idea_request", actor=actor, url=url, idea_id=idea.id,
-               text=f"{headline}; your vote counts there")
+               text=_l("“%(question)s” moved to the idea board as “%(idea)s”; your vote counts there",
+                       question=thread.title, idea=idea.title) if converted else
+               _l("“%(question)s” is requested on the idea board as “%(idea)s”; your vote counts there",
+                  question=thread.title, idea=idea.title))
     notify_all(user_ids=followers - told_votes, kind="idea_request", actor=actor, url=url, idea_id=idea.id,
-               text=f"{headline}; you follow it there")
+               text=_l("“%(question)s” moved to the idea board as “%(idea)s”; you follow it there",
+                       question=thread.title, idea=idea.title) if converted else
+               _l("“%(question)s” is requested on the idea board as “%(idea)s”; you follow it there",
+                  question=thread.title, idea=idea.title))
     touch(db.session, thread_scope(thread.id), idea_scope(idea.id), QUESTIONS, IDEAS)
 
 

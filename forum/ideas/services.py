@@ -1,25 +1,24 @@
 """Idea use cases: one public function per use case, one commit each."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
+from flask_babel.speaklater import LazyString
 
-from forum import trust
+from forum import content_language, links, trust
+from forum.audit import record_audit
+from forum.categories import chosen_category
 from forum.clock import utcnow
-from forum.errors import Conflict, Invalid, NotFound
-from forum.escalations.hooks import record_staff_idea_comment
+from forum.errors import Conflict, Invalid
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.ideas.links import after_merge, after_status_change
+from forum.ideas.publishing import publish_comment, tell_followers
 from forum.markup import render_markdown
 from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Subscription, User
-from forum.moderation.audit import record_audit
 from forum.notifications.mentions import MentionResolver, notify_idea_mentions
-from forum.notifications.services import idea_watcher_ids, notify_all, watch_idea
+from forum.notifications.services import watch_idea
+from forum.pii_guard import attach_private_note, screen
 from forum.policy import Policy
-from forum.privacy.guard import attach_private_note, screen
-from forum.questions.services import chosen_category
-from forum.site import settings as site_settings
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MIN, BODY_MAX, COMMENT_MAX, NOTE_MAX = 10, 150, 10, 20_000, 10_000, 2_000
@@ -28,29 +27,8 @@ SETTABLE = tuple(status for status in IdeaStatus.ALL if status != IdeaStatus.DUP
 NOTE_REQUIRED = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.SHIPPED, IdeaStatus.DECLINED)
 
 
-def idea_url(idea: Idea | int, anchor: str = "") -> str:
-    """A site-relative path; services also run outside requests (CLI, seed), where url_for cannot build."""
-    idea_id = idea if isinstance(idea, int) else idea.id
-    return f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
-
-
-def get_idea(idea_id: int, actor: User | None) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not Policy(actor).can_view_idea(idea):
-        raise NotFound("That idea does not exist.")
-    return idea
-
-
-def get_comment(comment_id: int, actor: User | None) -> IdeaComment:
-    comment = db.session.get(IdeaComment, comment_id)
-    if comment is None or comment.is_hidden:
-        raise NotFound("That comment does not exist.")
-    get_idea(comment.idea_id, actor)
-    return comment
-
-
 def submit_idea(*, actor: User, title: object, body: object, category: object, confirm_public: object = False,
-                private_to_staff: object = False) -> Idea:
+                private_to_staff: object = False, language: object = None) -> Idea:
     """The author watches their idea, so they hear about comments and status changes.
 
     Personal details raise 422 pii_detected unless confirmed public, or sent privately to staff: then the idea
@@ -60,9 +38,10 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     policy.ensure_contributor()
     policy.ensure(policy.can_submit_idea())
     errors = FieldErrors()
-    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
-    body = errors.text("body", body, label="Description", min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
+    title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX)
+    body = errors.text("body", body, label=_("Description"), min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
     found_category = chosen_category(errors, category)
+    written_in = content_language.chosen(errors, language, actor)
     errors.check()
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Description"})
@@ -71,7 +50,8 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     now = utcnow()
     mentions = MentionResolver()  # @names link to profiles and tell those members (not while held)
     idea = Idea(title=title, body_md=body, body_html=render_markdown(body, mention_resolver=mentions),
-                category=found_category, author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
+                category=found_category, author=actor, status=IdeaStatus.NEW, created_at=now, last_activity_at=now,
+                language=written_in)
     if held:  # hidden until a moderator approves it (forum/moderation/pending.py); its author still sees it
         trust.hold(idea)
     db.session.add(idea)
@@ -84,10 +64,10 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     return idea
 
 
-def vote_idea(*, actor: User, idea: Idea, value: object) -> tuple[int, int]:
+def vote_idea(*, actor: User, idea: Idea, value: object) -> tuple[int | None, int]:
     """Set the actor's vote to 1 or 0 (withdrawn); returns (vote_count, my_vote). The count moves in SQL."""
     if isinstance(value, bool) or value not in (0, 1):
-        raise Invalid("A vote on an idea is 1 or 0.", {"value": "Must be 1 (vote) or 0 (withdraw)."})
+        raise Invalid(_("A vote on an idea is 1 or 0."), {"value": _("Must be 1 (vote) or 0 (withdraw).")})
     policy = Policy(actor)
     policy.ensure_contributor()
     idea_id, user_id = idea.id, actor.id
@@ -99,15 +79,14 @@ def vote_idea(*, actor: User, idea: Idea, value: object) -> tuple[int, int]:
         except sa.exc.IntegrityError:
             db.session.rollback()
             if attempt == 2:
-                raise Conflict("Your vote collided with another one. Please try again.") from None
+                raise Conflict(_("Your vote collided with another one. Please try again.")) from None
     return db.session.scalar(sa.select(Idea.vote_count).where(Idea.id == idea_id)), int(value)
 
 
 def _apply_vote(policy: Policy, actor: User, idea_id: int, user_id: int, value: int) -> None:
     # The row lock orders votes against a merge or a status change on PostgreSQL (SQLite writes are serial).
-    idea = db.session.get(Idea, idea_id, with_for_update=True, populate_existing=True)
-    policy.ensure(policy.can_vote_idea(idea), f"Voting is closed: this idea is {IdeaStatus.LABELS[idea.status].lower()}."
-                  if idea.status in IdeaStatus.CLOSED else "You cannot vote on this idea.")
+    idea = db.session.get_one(Idea, idea_id, with_for_update=True, populate_existing=True)
+    policy.ensure(policy.check_vote_idea(idea))
     existing = db.session.scalar(sa.select(IdeaVote.id).where(IdeaVote.user_id == user_id,
                                                               IdeaVote.idea_id == idea_id))
     if value == 1 and existing is None:
@@ -126,10 +105,9 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     """Staff comments are official and reach every voter and watcher; others reach the watchers."""
     policy = Policy(actor)
     policy.ensure_contributor()
-    policy.ensure(policy.can_comment_idea(idea), f"This idea was merged into #{idea.merged_into_id}; "
-                  "please comment there." if idea.merged_into_id else "You cannot comment on this idea.")
+    policy.ensure(policy.check_comment_idea(idea))
     errors = FieldErrors()
-    body = errors.text("body", body, label="Comment", min_len=2, max_len=COMMENT_MAX, multiline=True)
+    body = errors.text("body", body, label=_("Comment"), min_len=2, max_len=COMMENT_MAX, multiline=True)
     errors.check()
     screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
                       labels={"body": "Comment"})
@@ -145,39 +123,19 @@ def comment_on_idea(*, actor: User, idea: Idea, body: object, confirm_public: ob
     db.session.add(comment)
     db.session.flush()
     if not held:
-        _publish_comment(idea, comment, actor, now, mentions)
+        publish_comment(idea, comment, actor, now, mentions)
     if screened.private_note:
         attach_private_note(actor=actor, idea=idea, note=screened.private_note)
     db.session.commit()
     return comment
 
 
-def _publish_comment(idea: Idea, comment: IdeaComment, actor: User, now: datetime,
-                     mentions: MentionResolver | None = None) -> None:
-    """Count it, date the idea and tell who follows and who is @mentioned: when posted, or when a moderator
-    approves a held one (then the names are resolved again)."""
-    if mentions is None:
-        mentions = MentionResolver()
-        render_markdown(comment.body_md, mention_resolver=mentions)
-    notify_idea_mentions(actor=actor, resolver=mentions, idea=idea, comment=comment)
-    db.session.execute(sa.update(Idea).where(Idea.id == idea.id).values(
-        comment_count=Idea.comment_count + 1, last_activity_at=now))
-    url = idea_url(idea, f"comment-{comment.id}")
-    record_staff_idea_comment(idea, comment, actor, now)
-    if comment.is_official:
-        _tell_followers(idea, actor, "idea_official_comment", url,
-                        f"{actor.username} ({site_settings().staff_name}) commented on “{idea.title}”")
-    else:
-        notify_all(user_ids=idea_watcher_ids(idea.id), kind="idea_comment", actor=actor, url=url, idea_id=idea.id,
-                   text=f"{actor.username} commented on “{idea.title}”, which you follow")
-
-
 def pin_idea_comment(*, actor: User, comment: IdeaComment, pinned: bool) -> IdeaComment:
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_pin_idea_comment(comment), "Only staff can pin, and only official comments.")
+    policy.ensure(policy.check_pin_idea_comment(comment))
     if comment.is_pinned == bool(pinned):
-        raise Conflict("That comment is already pinned." if pinned else "That comment is not pinned.")
+        raise Conflict(_("That comment is already pinned.") if pinned else _("That comment is not pinned."))
     comment.is_pinned = bool(pinned)
     record_audit(actor=actor, action="idea_comment.pin" if pinned else "idea_comment.unpin",
                  target_type="idea", target_id=comment.idea_id, label=f"comment {comment.id}")
@@ -192,25 +150,30 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
     merging."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_set_idea_status(), "Only staff can change an idea's status.")
+    policy.ensure(policy.check_set_idea_status())
     errors = FieldErrors()
     if status not in SETTABLE:
-        errors.add("status", "Use “merge” to mark a duplicate." if status == IdeaStatus.DUPLICATE else
-                   "Choose one of: " + ", ".join(SETTABLE) + ".")
-    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+        errors.add("status", _("Use “merge” to mark a duplicate.") if status == IdeaStatus.DUPLICATE else
+                   _("Choose one of: %(choices)s.", choices=", ".join(SETTABLE)))
+    note = errors.text("note", note, label=_("Note"), min_len=0, max_len=NOTE_MAX, multiline=True)
     if status in NOTE_REQUIRED and not note and "note" not in errors.errors:
-        errors.add("note", f"Explain the decision to move it to {IdeaStatus.LABELS[status].lower()}: the note is "
-                           "shown publicly and sent to everyone who voted or follows.")
+        errors.add("note", _("Explain the decision to move it to %(status)s: the note is shown publicly and sent "
+                             "to everyone who voted or follows.", status=str(IdeaStatus.LABELS[status]).lower()))
     errors.check()
-    idea = db.session.get(Idea, idea.id, with_for_update=True, populate_existing=True)
+    chosen = str(status)  # one of SETTABLE: check() raised otherwise
+    idea = db.session.get_one(Idea, idea.id, with_for_update=True, populate_existing=True)
     if idea.merged_into_id is not None:
-        raise Conflict(f"This idea was merged into #{idea.merged_into_id}; change that idea instead.")
-    if status == idea.status and not note:
-        raise Conflict(f"The idea is already {IdeaStatus.LABELS[status].lower()}. Add a note to post an update.")
-    _change_status(idea, actor, status, note)
+        raise Conflict(_("This idea was merged into #%(id)d; change that idea instead.", id=idea.merged_into_id))
+    if chosen == idea.status and not note:
+        raise Conflict(_("The idea is already %(status)s. Add a note to post an update.",
+                         status=str(IdeaStatus.LABELS[chosen]).lower()))
+    _change_status(idea, actor, chosen, note)
     after_status_change(idea.id)
-    _tell_followers(idea, actor, "idea_status", idea_url(idea, "status-history"),
-                    f"“{idea.title}” is now {IdeaStatus.LABELS[status].lower()}" + (f": {note}" if note else ""))
+    tell_followers(idea, actor, "idea_status", links.idea_path(idea, anchor="status-history"),
+                    _l("“%(title)s” is now %(status)s: %(note)s", title=idea.title, note=note,
+                       status=LazyString(lambda: str(IdeaStatus.LABELS[chosen]).lower())) if note else
+                    _l("“%(title)s” is now %(status)s", title=idea.title,
+                       status=LazyString(lambda: str(IdeaStatus.LABELS[chosen]).lower())))
     record_audit(actor=actor, action="idea.status", target_type="idea", target_id=idea.id, label=idea.title,
                  note=f"{idea.status}: {note}" if note else idea.status)
     db.session.commit()
@@ -224,49 +187,40 @@ def _change_status(idea: Idea, actor: User, status: str, note: str) -> None:
     idea.status, idea.status_note, idea.status_changed_at, idea.last_activity_at = status, note or None, now, now
 
 
-def _follower_ids(idea_id: int) -> list[int]:
-    """The idea's watchers. Voting watches the idea unless the voter turned that off in their notification
-    settings, and Watching / Watch on the idea page is the member's last word: a voter who stops watching
-    hears no more about it."""
-    return sorted(set(idea_watcher_ids(idea_id)))
-
-
-def _tell_followers(idea: Idea, actor: User, kind: str, url: str, text: str) -> None:
-    notify_all(user_ids=_follower_ids(idea.id), kind=kind, actor=actor, url=url, idea_id=idea.id, text=text)
-
-
 def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> Idea:
     """`idea` becomes a duplicate of `into`: its voters count for the target unless they already voted
     there (nobody is counted twice), they follow the target, and its comments stay readable where they are."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_merge_ideas(), "Only staff can merge ideas.")
+    policy.ensure(policy.check_merge_ideas())
     errors = FieldErrors()
-    note = errors.text("note", note, label="Note", min_len=0, max_len=NOTE_MAX, multiline=True)
+    note = errors.text("note", note, label=_("Note"), min_len=0, max_len=NOTE_MAX, multiline=True)
     if not note and "note" not in errors.errors:
-        errors.add("note", "Say why these are the same idea: the note is shown publicly on the duplicate.")
+        errors.add("note", _("Say why these are the same idea: the note is shown publicly on the duplicate."))
     target_id = _idea_id(into)
     if target_id is None:
-        errors.add("into", "Give the number of the idea to merge into.")
+        errors.add("into", _("Give the number of the idea to merge into."))
     elif target_id == idea.id:
-        errors.add("into", "An idea cannot be merged into itself.")
+        errors.add("into", _("An idea cannot be merged into itself."))
     errors.check()
+    assert target_id is not None, "check() raised without one"
     first, second = sorted((idea.id, target_id))  # lock in id order: two opposite merges cannot deadlock
     locked = {i: db.session.get(Idea, i, with_for_update=True, populate_existing=True) for i in (first, second)}
     source, target = locked[idea.id], locked[target_id]
-    if target is None or not policy.can_view_idea(target):
-        raise Invalid("There is no such idea to merge into.", {"into": f"There is no idea #{target_id}."})
+    if source is None or target is None or not policy.can_view_idea(target):  # source: always there
+        raise Invalid(_("There is no such idea to merge into."), {"into": _("There is no idea #%(id)d.", id=target_id)})
     if source.merged_into_id is not None:
-        raise Conflict(f"This idea was already merged into #{source.merged_into_id}.")
+        raise Conflict(_("This idea was already merged into #%(id)d.", id=source.merged_into_id))
     if target.merged_into_id is not None:
-        raise Conflict(f"Idea #{target.id} was itself merged into #{target.merged_into_id}; "
-                       f"merge into #{target.merged_into_id} instead.")
+        raise Conflict(_("Idea #%(id)d was itself merged into #%(into)d; merge into #%(into)d instead.",
+                         id=target.id, into=target.merged_into_id))
     _move_supporters(source.id, target.id)
     after_merge(source.id, target.id)
     source.merged_into_id = target.id
     _change_status(source, actor, IdeaStatus.DUPLICATE, note or f"Merged into #{target.id}: {target.title}")
-    _tell_followers(source, actor, "idea_merged", idea_url(target),
-                    f"“{source.title}” was merged into “{target.title}”; your vote counts there")
+    tell_followers(source, actor, "idea_merged", links.idea_path(target),
+                    _l("“%(title)s” was merged into “%(into)s”; your vote counts there", title=source.title,
+                       into=target.title))
     record_audit(actor=actor, action="idea.merge", target_type="idea", target_id=source.id,
                  label=source.title, note=f"into #{target.id}" + (f": {note}" if note else ""))
     db.session.commit()

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from flask import current_app
+from flask_babel import format_decimal
+from flask_babel.speaklater import LazyString
 
 from forum.clock import utcnow
-from forum.errors import Conflict, NotFound
+from forum.errors import Conflict, Invalid, NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
+from forum.links import path_for, thread_path
 from forum.listening import matches
 from forum.models import (AlertState, Match, Post, Role, SpikeAlert, Tag, TagFollower, Thread, User, Watch,
                           WatchFollower, thread_tags)
@@ -85,18 +90,18 @@ def _tag_counts(start: datetime, end: datetime) -> dict[str, int]:
         sa.select(thread_tags.c.tag_id, sa.func.count())
         .select_from(Post).join(Thread, Thread.id == Post.thread_id)
         .join(thread_tags, thread_tags.c.thread_id == Post.thread_id)
-        .where(Post.created_at >= start, Post.created_at < end, Post.is_hidden.is_(False),
-               Post.is_staff_reply.is_(False), Thread.is_hidden.is_(False))
+        .where(Post.created_at >= start, Post.created_at < end, Policy.public_posts(),
+               Post.is_staff_reply.is_(False), Policy.public_threads())
         .group_by(thread_tags.c.tag_id))
     return {f"tag:{tag_id}": n for tag_id, n in rows}
 
 
 def _record(spiking: dict[str, tuple[int, float]], now: datetime, run: SpikeRun) -> None:
-    current = {}
-    for alert in db.session.scalars(sa.select(SpikeAlert).where(
+    current: dict[str, SpikeAlert] = {}
+    for found in db.session.scalars(sa.select(SpikeAlert).where(
             SpikeAlert.subject_key.in_(spiking), SpikeAlert.last_spike_at >= now - SAME_BURST)
             .order_by(SpikeAlert.last_spike_at)):
-        current[alert.subject_key] = alert  # the latest wins
+        current[found.subject_key] = found  # the latest wins
     names = _subject_names([key for key in spiking if key not in current])
     for key, (count, baseline) in sorted(spiking.items()):
         alert = current.get(key)
@@ -139,24 +144,29 @@ def _tell_followers(alert: SpikeAlert) -> None:
         followers = sa.select(TagFollower.user_id).where(TagFollower.tag_id == alert.tag_id)
     staff = db.session.scalars(sa.select(User.id).where(User.id.in_(followers),
                                                         User.role.in_(Role.ORDER[1:]))).all()
-    usual = f"usually {alert.baseline:.1f}" if alert.baseline else "usually none"
-    notify_all(user_ids=staff, kind="spike_alert", url=f"/staff/alerts/{alert.id}",
-               text=f"Spike: {alert.hour_count} posts on {alert.subject_name} in the last hour ({usual}).")
+    if alert.baseline:
+        text = _l("Spike: %(count)d posts on %(subject)s in the last hour (usually %(usual)s).",
+                  count=alert.hour_count, subject=alert.subject_name,
+                  usual=LazyString(format_decimal, round(alert.baseline, 1), "0.0"))
+    else:
+        text = _l("Spike: %(count)d posts on %(subject)s in the last hour (usually none).", count=alert.hour_count,
+                  subject=alert.subject_name)
+    notify_all(user_ids=staff, kind="spike_alert", url=path_for("listening.alert_show", alert_id=alert.id), text=text)
 
 
 # -- staff use cases ---------------------------------------------------------------------------
 def list_alerts(*, actor: User, state: str | None = None, page: int = 1, per_page: int = 25) -> Page:
     """Newest first; `state` one of open, acknowledged, resolved (anything else is a 422)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_work_alerts(), "Only staff see spike alerts.")
+    policy.ensure(policy.can_work_alerts(), _("Only staff see spike alerts."))
     where = []
     if state:
         if state not in AlertState.ALL:
             errors = FieldErrors()
-            errors.add("state", "Choose open, acknowledged or resolved.")
+            errors.add("state", _("Choose open, acknowledged or resolved."))
             errors.check()
         where.append(SpikeAlert.state == state)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(SpikeAlert).where(*where))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(SpikeAlert).where(*where)) or 0
     page = clamp(page, total, per_page)
     ids = page_of_ids(sa.select(SpikeAlert.id).where(*where), [(SpikeAlert.opened_at, True), (SpikeAlert.id, True)],
                       page, total, per_page)
@@ -166,10 +176,10 @@ def list_alerts(*, actor: User, state: str | None = None, page: int = 1, per_pag
 
 def get_alert(*, actor: User, alert_id: int) -> SpikeAlert:
     policy = Policy(actor)
-    policy.ensure(policy.can_work_alerts(), "Only staff see spike alerts.")
+    policy.ensure(policy.can_work_alerts(), _("Only staff see spike alerts."))
     alert = db.session.get(SpikeAlert, alert_id)
     if alert is None:
-        raise NotFound("That alert does not exist.")
+        raise NotFound(_("That alert does not exist."))
     return alert
 
 
@@ -183,7 +193,7 @@ def acknowledge_alert(*, actor: User, alert_id: int) -> SpikeAlert:
     db.session.commit()
     db.session.refresh(alert)
     if not moved and alert.state == AlertState.RESOLVED:
-        raise Conflict("That alert is already resolved.")
+        raise Conflict(_("That alert is already resolved."))
     return alert
 
 
@@ -199,7 +209,7 @@ def resolve_alert(*, actor: User, alert_id: int) -> SpikeAlert:
                                              else_=SpikeAlert.acknowledged_by_id))
     if not moved:
         db.session.rollback()
-        raise Conflict("That alert is already resolved.")
+        raise Conflict(_("That alert is already resolved."))
     db.session.commit()
     return get_alert(actor=actor, alert_id=alert_id)
 
@@ -208,8 +218,9 @@ def _move(alert_id: int, *, frm: list[str], **values: Any) -> bool:
     """One conditional UPDATE (… WHERE state IN frm): of two staff acting at once, the second sees the first's
     state, never a copy read before it, so a state never goes back (resolved to acknowledged) nor is left twice.
     True when this call moved it."""
-    result = db.session.execute(sa.update(SpikeAlert).where(SpikeAlert.id == alert_id, SpikeAlert.state.in_(frm))
-                                .values(**values).execution_options(synchronize_session=False))
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE's result has a rowcount
+        sa.update(SpikeAlert).where(SpikeAlert.id == alert_id, SpikeAlert.state.in_(frm))
+        .values(**values).execution_options(synchronize_session=False)))
     return result.rowcount == 1
 
 
@@ -231,7 +242,7 @@ def hourly_counts(alert: SpikeAlert, *, now: datetime | None = None) -> list[Hou
     else:
         times = (sa.select(Post.created_at).join(thread_tags, thread_tags.c.thread_id == Post.thread_id)
                  .where(thread_tags.c.tag_id == alert.tag_id, Post.created_at >= start, Post.created_at < end,
-                        Post.is_hidden.is_(False), Post.is_staff_reply.is_(False)))
+                        Policy.public_posts(), Post.is_staff_reply.is_(False)))
     buckets: dict[int, int] = defaultdict(int)
     for moment in db.session.scalars(times.limit(100_000)):
         buckets[int((moment - start) / HOUR)] += 1
@@ -264,22 +275,20 @@ def matching_posts(alert: SpikeAlert, *, viewer: User | None = None, now: dateti
         sa.select(Thread.title, Post.excerpt, Post.thread_id, Post.created_at, Post.position)
         .select_from(Post).join(Thread, Thread.id == Post.thread_id)
         .join(thread_tags, thread_tags.c.thread_id == Post.thread_id)
-        .where(thread_tags.c.tag_id == alert.tag_id, Post.created_at >= since, Post.is_hidden.is_(False),
-               Post.is_staff_reply.is_(False), Thread.is_hidden.is_(False))
+        .where(thread_tags.c.tag_id == alert.tag_id, Post.created_at >= since, Policy.public_posts(),
+               Post.is_staff_reply.is_(False), Policy.public_threads())
         .order_by(Post.created_at.desc()).limit(MATCHING_POSTS))
-    return [AlertPost(title, excerpt or "", f"/questions/{thread_id}", at, "question" if position == 0 else "answer",
+    return [AlertPost(title, excerpt or "", thread_path(thread_id), at, "question" if position == 0 else "answer",
                       thread_id=thread_id) for title, excerpt, thread_id, at, position in rows]
 
 
 def follow_tag(*, actor: User, tag_name: str, follow: bool = True) -> Tag:
     """Be told at once when a tag spikes (or stop)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_work_alerts(), "Only staff follow tags for spike alerts.")
+    policy.ensure(policy.can_work_alerts(), _("Only staff follow tags for spike alerts."))
     tag = db.session.scalar(sa.select(Tag).where(Tag.name == (tag_name or "").strip().lower()))
     if tag is None:
-        errors = FieldErrors()
-        errors.add("tag", "No tag has that name.")
-        errors.check()
+        raise Invalid(_("Some fields need attention."), {"tag": _("No tag has that name.")})
     exists = db.session.get(TagFollower, (tag.id, actor.id))
     if follow and exists is None:
         db.session.add(TagFollower(tag_id=tag.id, user_id=actor.id))

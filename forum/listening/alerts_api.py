@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from forum.api import bp
 from forum.api.helpers import page_json, require_user
 from forum.api.openapi import INT, STR, TIME, _obj, op
 from forum.clock import isoformat
+from forum.links import path_for
 from forum.listening import alerts
 from forum.models import AlertState, SpikeAlert
 
@@ -19,11 +21,11 @@ def alert_json(alert: SpikeAlert) -> dict[str, Any]:
             "state": alert.state, "hour_count": alert.hour_count, "peak_count": alert.peak_count,
             "baseline": round(alert.baseline, 2), "opened_at": isoformat(alert.opened_at),
             "last_spike_at": isoformat(alert.last_spike_at), "acknowledged_at": isoformat(alert.acknowledged_at),
-            "resolved_at": isoformat(alert.resolved_at), "url": f"/staff/alerts/{alert.id}"}
+            "resolved_at": isoformat(alert.resolved_at), "url": path_for("listening.alert_show", alert_id=alert.id)}
 
 
 @bp.get("/staff/alerts")
-def list_spike_alerts():
+def list_spike_alerts() -> ResponseReturnValue:
     page = alerts.list_alerts(actor=require_user(), state=request.args.get("state") or None,
                               page=request.args.get("page", 1, type=int),
                               per_page=min(max(request.args.get("per_page", 25, type=int), 1), 100))
@@ -31,12 +33,12 @@ def list_spike_alerts():
 
 
 @bp.post("/staff/alerts/<int:alert_id>/acknowledge")
-def acknowledge_spike_alert(alert_id: int):
+def acknowledge_spike_alert(alert_id: int) -> ResponseReturnValue:
     return jsonify(alert_json(alerts.acknowledge_alert(actor=require_user(), alert_id=alert_id)))
 
 
 @bp.post("/staff/alerts/<int:alert_id>/resolve")
-def resolve_spike_alert(alert_id: int):
+def resolve_spike_alert(alert_id: int) -> ResponseReturnValue:
     return jsonify(alert_json(alerts.resolve_alert(actor=require_user(), alert_id=alert_id)))
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
+from forum import customer_context
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user, user_json
 from forum.api.openapi import INT, STR, TIME, _obj, op
 from forum.clock import isoformat
-from forum.listening import context, matches, watches
+from forum.i18n import _
+from forum.listening import matches, watches
 from forum.models import Match, MatchState, Watch
 from forum.policy import Policy
 
@@ -23,7 +26,7 @@ def watch_json(watch: Watch) -> dict[str, Any]:
             "created_at": isoformat(watch.created_at), "updated_at": isoformat(watch.updated_at)}
 
 
-def match_json(match: Match, ctx: context.CustomerContext | None = None, hidden: bool = False) -> dict[str, Any]:
+def match_json(match: Match, ctx: customer_context.CustomerContext | None = None, hidden: bool = False) -> dict[str, Any]:
     standing = None
     if ctx is not None:
         standing = {"limited": True} if ctx.limited else {
@@ -46,18 +49,18 @@ def match_json(match: Match, ctx: context.CustomerContext | None = None, hidden:
 def _staff() -> Any:
     user = require_user()
     policy = Policy(user)
-    policy.ensure(policy.can_listen(), "Only staff use listening.")
+    policy.ensure(policy.can_listen(), _("Only staff use listening."))
     return user
 
 
 @bp.get("/staff/watches")
-def listening_watches():
+def listening_watches() -> ResponseReturnValue:
     user = _staff()
     return jsonify({"items": [watch_json(w) for w in watches.list_watches(actor=user)]})
 
 
 @bp.post("/staff/watches")
-def listening_create_watch():
+def listening_create_watch() -> ResponseReturnValue:
     user = _staff()
     body = json_body()
     watch = watches.create_watch(actor=user, name=body.get("name"), terms=body.get("terms"),
@@ -66,7 +69,7 @@ def listening_create_watch():
 
 
 @bp.patch("/staff/watches/<int:watch_id>")
-def listening_update_watch(watch_id: int):
+def listening_update_watch(watch_id: int) -> ResponseReturnValue:
     user = _staff()
     body = json_body()
     watch = watches.update_watch(actor=user, watch=watches.get_watch(actor=user, watch_id=watch_id),
@@ -76,30 +79,31 @@ def listening_update_watch(watch_id: int):
 
 
 @bp.delete("/staff/watches/<int:watch_id>")
-def listening_delete_watch(watch_id: int):
+def listening_delete_watch(watch_id: int) -> ResponseReturnValue:
     user = _staff()
     watches.delete_watch(actor=user, watch=watches.get_watch(actor=user, watch_id=watch_id))
     return "", 204
 
 
 @bp.get("/staff/matches")
-def listening_matches():
+def listening_matches() -> ResponseReturnValue:
     user = _staff()
     page = matches.list_matches(actor=user, filters=matches.MatchFilters.from_args(request.args))
-    contexts = context.contexts_for(actor=user, members=[m.author for m in page.items], purpose=context.LISTENING)
+    contexts = customer_context.contexts_for(actor=user, members=[m.author for m in page.items],
+                                             purpose=customer_context.LISTENING)
     hidden = matches.hidden_since(page.items, user)
     return jsonify(page_json(page, lambda m: match_json(m, contexts.get(m.author_id), m.id in hidden)))
 
 
 @bp.post("/staff/matches/<int:match_id>/claim")
-def listening_claim(match_id: int):
+def listening_claim(match_id: int) -> ResponseReturnValue:
     user = _staff()
     return jsonify(match_json(matches.claim_match(actor=user, match=matches.get_match(actor=user,
                                                                                       match_id=match_id))))
 
 
 @bp.post("/staff/matches/<int:match_id>/handle")
-def listening_handle(match_id: int):
+def listening_handle(match_id: int) -> ResponseReturnValue:
     user = _staff()
     return jsonify(match_json(matches.handle_match(actor=user, match=matches.get_match(actor=user,
                                                                                        match_id=match_id))))

@@ -12,6 +12,8 @@ import logging
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
+from forum.extensions import db
+from forum.listening import matches
 from forum.models import Idea, IdeaComment, Post, Thread
 from forum.session_events import attach_once
 
@@ -68,12 +70,10 @@ def _after_commit(session) -> None:
     items = session.info.pop(PENDING, None)
     if not items or not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     try:
         # a fresh app context is a fresh scoped session: the committing one may run no SQL in after_commit
         with app.app_context():
-            from forum.extensions import db
-            from forum.listening import matches
             try:
                 matches.record_matches(items)
             except Exception:

@@ -7,21 +7,24 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 
 from forum import pagecache
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
+from forum.links import idea_path, path_for, thread_path
 from forum.listening import matching
 from forum.markup import plain_text
 from forum.models import (Category, Idea, IdeaComment, Match, MatchKind, MatchState, Post, Role, Thread, User, Watch,
                           WatchFollower, thread_tags)
 from forum.notifications.services import notify_all
-from forum.pagination import Page, clamp, in_order, page_of_ids
+from forum.pagination import Page, clamp, count_rows, in_order, page_of_ids
 from forum.policy import Policy
 from forum.validation import parse_int
 
@@ -148,8 +151,9 @@ def _write(source: Source, found: dict[int, list[str]]) -> list[Match]:
         followers = db.session.scalars(sa.select(WatchFollower.user_id).join(User, User.id == WatchFollower.user_id)
                                        .where(WatchFollower.watch_id == watch_id, User.role.in_(STAFF_ROLES)))
         notify_all(user_ids=list(followers), kind="watch_match", actor=None, thread_id=source.thread_id,
-                   post_id=source.post_id, idea_id=source.idea_id, url=f"/staff/listening?watch={watch_id}",
-                   text=f"Watch “{watch.name}” matched {', '.join(terms)} in “{source.title}”"[:300])
+                   post_id=source.post_id, idea_id=source.idea_id, url=path_for("listening.index", watch=watch_id),
+                   text=_l("Watch “%(watch)s” matched %(terms)s in “%(title)s”", watch=watch.name,
+                           terms=", ".join(terms), title=source.title))
     return made
 
 
@@ -162,9 +166,10 @@ def handle_on_staff_reply(*, thread_id: int | None = None, idea_id: int | None =
                           now: datetime) -> None:
     """Called inside the staff reply's transaction: its thread's (or idea's) open matches become handled."""
     subject = Match.thread_id == thread_id if thread_id is not None else Match.idea_id == idea_id
-    result = db.session.execute(sa.update(Match).where(subject, Match.state != MatchState.HANDLED).values(
-        state=MatchState.HANDLED, handled_by_id=staff.id, handled_at=now).execution_options(
-        synchronize_session=False))
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE's result has a rowcount
+        sa.update(Match).where(subject, Match.state != MatchState.HANDLED).values(
+            state=MatchState.HANDLED, handled_by_id=staff.id, handled_at=now).execution_options(
+            synchronize_session=False)))
     if result.rowcount:
         pagecache.touch(db.session, LISTENING)
 
@@ -172,22 +177,22 @@ def handle_on_staff_reply(*, thread_id: int | None = None, idea_id: int | None =
 # -- staff use cases -------------------------------------------------------------------------------------------
 def get_match(*, actor: User, match_id: int) -> Match:
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff work the listening page.")
+    policy.ensure(policy.can_listen(), _("Only staff work the listening page."))
     match = db.session.get(Match, match_id)
     if match is None:
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     return match
 
 
 def claim_match(*, actor: User, match: Match) -> Match:
     """"I'm on it": the match is the actor's; others see who. Claiming a handled match is a conflict."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff work the listening page.")
+    policy.ensure(policy.can_listen(), _("Only staff work the listening page."))
     if match.state == MatchState.HANDLED:
-        raise Conflict("This match is already handled.")
+        raise Conflict(_("This match is already handled."))
     if match.state == MatchState.CLAIMED and match.claimed_by_id != actor.id:
-        holder = match.claimed_by.username if match.claimed_by else "someone"
-        raise Conflict(f"{holder} is already on it.")
+        raise Conflict(_("%(name)s is already on it.", name=match.claimed_by.username) if match.claimed_by
+                       else _("Someone is already on it."))
     match.state, match.claimed_by_id, match.claimed_at = MatchState.CLAIMED, actor.id, utcnow()
     pagecache.touch(db.session, LISTENING)
     db.session.commit()
@@ -197,7 +202,7 @@ def claim_match(*, actor: User, match: Match) -> Match:
 def handle_match(*, actor: User, match: Match) -> Match:
     """Mark handled (idempotent): staff dealt with it, in the thread or elsewhere."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff work the listening page.")
+    policy.ensure(policy.can_listen(), _("Only staff work the listening page."))
     if match.state != MatchState.HANDLED:
         match.state, match.handled_by_id, match.handled_at = MatchState.HANDLED, actor.id, utcnow()
         pagecache.touch(db.session, LISTENING)
@@ -228,7 +233,7 @@ def list_matches(*, actor: User, filters: MatchFilters) -> Page:
     """Newest first, each filter read from its (filter, created_at, id) index; the total counted once per
     change to any match (memo)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff work the listening page.")
+    policy.ensure(policy.can_listen(), _("Only staff work the listening page."))
     ids = sa.select(Match.id)
     if filters.watch:
         ids = ids.where(Match.watch_id == filters.watch)
@@ -238,8 +243,7 @@ def list_matches(*, actor: User, filters: MatchFilters) -> Page:
         category_id = db.session.scalar(sa.select(Category.id).where(Category.slug == filters.category))
         ids = ids.where(Match.category_id == (category_id or 0))
     key = f"count:matches:{filters.watch}:{filters.state}:{filters.category}"
-    total = pagecache.memo(key, [LISTENING], lambda: db.session.scalar(
-        sa.select(sa.func.count()).select_from(ids.subquery())))
+    total = pagecache.memo(key, [LISTENING], lambda: count_rows(ids))
     page = clamp(filters.page, total, filters.per_page)
     page_ids = page_of_ids(ids, [(Match.created_at, True), (Match.id, True)], page, total, filters.per_page)
     rows = db.session.scalars(sa.select(Match).where(Match.id.in_(page_ids)).options(
@@ -297,10 +301,9 @@ def categories_for_filter() -> list[Category]:
 
 def source_url(match: Match) -> str:
     if match.thread_id:
-        return f"/questions/{match.thread_id}" + (f"#post-{match.post_id}" if match.kind == MatchKind.ANSWER else "")
-    if match.idea_comment_id:
-        return f"/ideas/{match.idea_id}#comment-{match.idea_comment_id}"
-    return f"/ideas/{match.idea_id}"
+        return thread_path(match.thread_id, post_id=match.post_id if match.kind == MatchKind.ANSWER else None)
+    assert match.idea_id is not None, "a match is on a thread or an idea"
+    return idea_path(match.idea_id, comment_id=match.idea_comment_id)
 
 
 def hidden_since(matches: list[Match], viewer: User) -> set[int]:

@@ -106,7 +106,8 @@ def current_matcher(session) -> Matcher:
     (version,) = scopes.current(session, [WATCHES])
     cached = current_app.extensions.get("listening_matcher")
     if cached is not None and cached[0] == version:
-        return cached[1]
+        matcher: Matcher = cached[1]
+        return matcher
     matcher = build(session)
     with _lock:
         current_app.extensions["listening_matcher"] = (version, matcher)

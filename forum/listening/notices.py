@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import joinedload
 from whoosh.lang.porter import stem
 
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
+from forum.links import thread_path
 from forum.models import Match, Notice, NoticeDismissal, SpikeAlert, Thread, User
 from forum.notifications.services import notify_all, thread_watcher_ids
 from forum.pagecache.scopes import NOTICES, SITE, touch
@@ -39,7 +42,7 @@ def _stems(text: str) -> list[str]:
 
 def notice_json(notice: Notice) -> dict[str, Any]:
     return {"id": notice.id, "text": notice.text, "thread_id": notice.thread_id, "terms": list(notice.terms or []),
-            "url": f"/questions/{notice.thread_id}", "alert_id": notice.alert_id,
+            "url": thread_path(notice.thread_id), "alert_id": notice.alert_id,
             "created_at": notice.created_at, "resolved_at": notice.resolved_at}
 
 
@@ -110,31 +113,33 @@ def banners_for(actor: User | None) -> list[dict[str, Any]]:
     return [notice for notice in banners if notice["id"] not in dismissed]
 
 
-def _validated(text: Any, thread_id: Any, terms: Any) -> tuple[str, Thread | None, list[str]]:
+def _validated(text: Any, thread_id: Any, terms: Any) -> tuple[str, Thread, list[str]]:
     errors = FieldErrors()
-    text = errors.text("text", text, label="The notice", min_len=5, max_len=200)
+    text = errors.text("text", text, label=_("The notice"), min_len=5, max_len=200)
     thread_pk = parse_id(thread_id)
     thread = db.session.get(Thread, thread_pk) if thread_pk else None
     if thread is None or thread.is_hidden:
-        errors.add("thread_id", "Give the number of a visible question where updates are posted.")
+        errors.add("thread_id", _("Give the number of a visible question where updates are posted."))
     if isinstance(terms, str):
         terms = terms.split(",")
     if terms is None:
         terms = []
     if not isinstance(terms, list) or any(not isinstance(term, str) for term in terms):
-        errors.add("terms", "Terms must be a list of words or phrases.")
+        errors.add("terms", _("Terms must be a list of words or phrases."))
         terms = []
     terms = list(dict.fromkeys(" ".join(term.split()) for term in terms if term.strip()))
     if len(terms) > MAX_TERMS or any(len(term) > TERM_MAX for term in terms):
-        errors.add("terms", f"At most {MAX_TERMS} terms of at most {TERM_MAX} characters each.")
+        errors.add("terms", _("At most %(terms)d terms of at most %(chars)d characters each.", terms=MAX_TERMS,
+                              chars=TERM_MAX))
     errors.check()
+    assert thread is not None, "check() raised for a missing thread"
     return text, thread, terms
 
 
 def publish_notice(*, actor: User, text: Any, thread_id: Any, terms: Any = None, alert_id: Any = None) -> Notice:
     """A banner for everyone, from an alert or any thread; every cached page refreshes (SITE scope)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_publish_notice(), "Only staff publish known-issue notices.")
+    policy.ensure(policy.can_publish_notice(), _("Only staff publish known-issue notices."))
     text, thread, terms = _validated(text, thread_id, terms)
     alert_pk = parse_id(alert_id)
     alert = db.session.get(SpikeAlert, alert_pk) if alert_pk else None
@@ -149,20 +154,21 @@ def resolve_notice(*, actor: User, notice_id: int) -> Notice:
     """Take the banner down and tell, once, everyone who asked a matching question or follows the thread.
     The conditional UPDATE makes a double click or two staff at once resolve (and notify) once."""
     policy = Policy(actor)
-    policy.ensure(policy.can_publish_notice(), "Only staff resolve known-issue notices.")
+    policy.ensure(policy.can_publish_notice(), _("Only staff resolve known-issue notices."))
     notice = db.session.get(Notice, notice_id)
     if notice is None:
-        raise NotFound("That notice does not exist.")
+        raise NotFound(_("That notice does not exist."))
     now = utcnow()
-    done = db.session.execute(sa.update(Notice).where(Notice.id == notice_id, Notice.resolved_at.is_(None))
-                              .values(resolved_at=now, resolved_by_id=actor.id))
+    done = cast(CursorResult[Any], db.session.execute(  # an UPDATE's result has a rowcount
+        sa.update(Notice).where(Notice.id == notice_id, Notice.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id)))
     if done.rowcount != 1:
         db.session.rollback()
-        raise Conflict("That notice is already resolved.")
+        raise Conflict(_("That notice is already resolved."))
     db.session.refresh(notice)
     people = set(thread_watcher_ids(notice.thread_id)) | set(_askers(notice))
     notify_all(user_ids=people, kind="notice_resolved", actor=actor, thread_id=notice.thread_id,
-               url=f"/questions/{notice.thread_id}", text=f"Resolved: {notice.text}")
+               url=thread_path(notice.thread_id), text=_l("Resolved: %(notice)s", notice=notice.text))
     touch(db.session, SITE, NOTICES)  # a bulk UPDATE: the listeners do not see which banner it took down
     db.session.commit()
     return notice
@@ -176,7 +182,7 @@ def _askers(notice: Notice) -> list[int]:
     found: set[int] = set()
     if phrases:
         rows = db.session.execute(sa.select(Thread.author_id, Thread.title).where(
-            Thread.is_hidden.is_(False), Thread.created_at >= notice.created_at - ASKERS_WINDOW)
+            Policy.public_threads(), Thread.created_at >= notice.created_at - ASKERS_WINDOW)
             .order_by(Thread.created_at.desc()).limit(20_000))
         for author_id, title in rows:
             words = " ".join(_stems(title))
@@ -192,9 +198,9 @@ def _askers(notice: Notice) -> list[int]:
 def dismiss_notice(*, actor: User, notice_id: int) -> None:
     """Remembered for this member only, on every device; never changes a shared page (only their header)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_dismiss_notice(), "Please log in first.")
+    policy.ensure(policy.can_dismiss_notice(), _("Please log in first."))
     if db.session.get(Notice, notice_id) is None:
-        raise NotFound("That notice does not exist.")
+        raise NotFound(_("That notice does not exist."))
     if db.session.get(NoticeDismissal, (notice_id, actor.id)) is None:
         db.session.add(NoticeDismissal(notice_id=notice_id, user_id=actor.id))
         touch(db.session, dismissals_scope(actor.id))

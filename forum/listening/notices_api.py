@@ -3,6 +3,7 @@ member's dismissal."""
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from forum.api import bp
 from forum.api.helpers import json_body, require_user, viewer
@@ -11,13 +12,13 @@ from forum.clock import isoformat
 from forum.listening import notices
 
 
-def _out(notice: dict, dismissed: set[int] = frozenset()) -> dict:
+def _out(notice: dict, dismissed: frozenset[int] | set[int] = frozenset()) -> dict:
     return {**notice, "created_at": isoformat(notice["created_at"]), "resolved_at": isoformat(notice["resolved_at"]),
             "dismissed": notice["id"] in dismissed}
 
 
 @bp.get("/notices")
-def list_notices():
+def list_notices() -> ResponseReturnValue:
     """Active notices; with `q`, only those whose terms the text matches. `dismissed` is the caller's own."""
     q = request.args.get("q")
     items = notices.matching(q) if q is not None else notices.active_notices()
@@ -27,7 +28,7 @@ def list_notices():
 
 
 @bp.post("/notices")
-def publish_notice():
+def publish_notice() -> ResponseReturnValue:
     body = json_body()
     notice = notices.publish_notice(actor=require_user(), text=body.get("text"), thread_id=body.get("thread_id"),
                                     terms=body.get("terms", []), alert_id=body.get("alert_id"))
@@ -35,12 +36,12 @@ def publish_notice():
 
 
 @bp.post("/notices/<int:notice_id>/resolve")
-def resolve_notice(notice_id: int):
+def resolve_notice(notice_id: int) -> ResponseReturnValue:
     return jsonify(_out(notices.notice_json(notices.resolve_notice(actor=require_user(), notice_id=notice_id))))
 
 
 @bp.post("/notices/<int:notice_id>/dismiss")
-def dismiss_notice(notice_id: int):
+def dismiss_notice(notice_id: int) -> ResponseReturnValue:
     notices.dismiss_notice(actor=require_user(), notice_id=notice_id)
     return jsonify({"id": notice_id, "dismissed": True})
 

@@ -6,11 +6,12 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
+from forum.i18n import _
 from forum.listening.matching import WATCHES, term_stems
 from forum.models import Category, Tag, User, Watch, WatchFollower, WatchTerm
 from forum.pagecache import touch
@@ -18,16 +19,15 @@ from forum.policy import Policy
 from forum.validation import FieldErrors
 
 MAX_TERMS, MAX_SCOPE = 50, 50
-PEOPLE_REFUSED = "Watches follow topics, not people."
 
 
 def get_watch(*, actor: User, watch_id: int) -> Watch:
     """Non-staff are refused before learning whether the watch exists."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     watch = db.session.get(Watch, watch_id)
     if watch is None:
-        raise NotFound("No such watch.")
+        raise NotFound(_("No such watch."))
     return watch
 
 
@@ -35,7 +35,7 @@ def create_watch(*, actor: User, name: object, terms: object, categories: object
                  tags: object = None) -> Watch:
     """A new watch, followed by its creator (they hear of its matches)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     watch = Watch(created_by_id=actor.id)
     _apply(watch, name=name, terms=terms, categories=categories, tags=tags)
     watch.followers.append(WatchFollower(user_id=actor.id))
@@ -49,7 +49,7 @@ def update_watch(*, actor: User, watch: Watch, name: object = None, terms: objec
                  categories: object = None, tags: object = None) -> Watch:
     """Change what is given (None keeps a field as it is); the matcher rebuilds everywhere at commit."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     _apply(watch, name=watch.name if name is None else name, terms=watch.term_list if terms is None else terms,
            categories=[c.slug for c in watch.categories] if categories is None else categories,
            tags=[t.name for t in watch.tags] if tags is None else tags)
@@ -62,7 +62,7 @@ def update_watch(*, actor: User, watch: Watch, name: object = None, terms: objec
 def delete_watch(*, actor: User, watch: Watch) -> None:
     """The watch and its matches go (ON DELETE CASCADE); posts are untouched."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     db.session.delete(watch)
     touch(db.session, WATCHES)
     db.session.commit()
@@ -71,7 +71,7 @@ def delete_watch(*, actor: User, watch: Watch) -> None:
 def set_following(*, actor: User, watch: Watch, follow: bool) -> bool:
     """Follow or stop following a watch's matches; idempotent. Returns whether the actor follows now."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     row = db.session.get(WatchFollower, (watch.id, actor.id))
     if follow and row is None:
         db.session.add(WatchFollower(watch_id=watch.id, user_id=actor.id))
@@ -83,7 +83,7 @@ def set_following(*, actor: User, watch: Watch, follow: bool) -> bool:
 
 def _apply(watch: Watch, *, name: object, terms: object, categories: object, tags: object) -> None:
     errors = FieldErrors()
-    watch_name = errors.text("name", name, label="Name", max_len=80)
+    watch_name = errors.text("name", name, label=_("Name"), max_len=80)
     term_list = _parse_terms(errors, terms)
     category_rows = _named(errors, "categories", categories, Category, Category.slug, "category")
     tag_rows = _named(errors, "tags", tags, Tag, Tag.name, "tag")
@@ -108,7 +108,7 @@ def _as_list(raw: object) -> list[Any] | None:
 def _parse_terms(errors: FieldErrors, raw: object) -> list[str]:
     items = _as_list(raw)
     if items is None or not all(isinstance(item, str) for item in items):
-        errors.add("terms", "Terms must be a list of words or phrases.")
+        errors.add("terms", _("Terms must be a list of words or phrases."))
         return []
     terms: list[str] = []
     for item in items:
@@ -116,19 +116,21 @@ def _parse_terms(errors: FieldErrors, raw: object) -> list[str]:
         if not term:
             continue
         if len(term) > 100 or re.search(r"[\x00-\x1f\x7f]", term):
-            errors.add("terms", f"“{term[:40]}” is not a usable term: up to 100 characters of text.")
+            errors.add("terms", _("“%(term)s” is not a usable term: up to 100 characters of text.",
+                                  term=term[:40]))
         elif not term_stems(term):
-            errors.add("terms", f"“{term[:40]}” has no words to match.")
+            errors.add("terms", _("“%(term)s” has no words to match.", term=term[:40]))
         elif term.lower() not in {t.lower() for t in terms}:
             terms.append(term)
     if not terms and "terms" not in errors.errors:
-        errors.add("terms", "Give at least one term or phrase.")
+        errors.add("terms", _("Give at least one term or phrase."))
     elif len(terms) > MAX_TERMS:
-        errors.add("terms", f"Use at most {MAX_TERMS} terms in one watch.")
+        errors.add("terms", _("Use at most %(max)d terms in one watch.", max=MAX_TERMS))
     elif terms:
         people = _usernames_among(terms)
         if people:
-            errors.add("terms", f"{PEOPLE_REFUSED} “{people[0]}” is a member's username.")
+            errors.add("terms", _("Watches follow topics, not people. “%(name)s” is a member's username.",
+                                  name=people[0]))
     return terms
 
 
@@ -140,28 +142,31 @@ def _usernames_among(terms: list[str]) -> list[str]:
     return sorted(lowered[name] for name in found)
 
 
-def _named(errors: FieldErrors, field: str, raw: object, model: type, column: Any, noun: str) -> list[Any]:
+def _named(errors: FieldErrors, field: str, raw: object, model: type[Any], column: Any, noun: str) -> list[Any]:
     items = _as_list(raw)
     if items is None or not all(isinstance(item, str) for item in items):
-        errors.add(field, f"{field.capitalize()} must be a list of names.")
+        errors.add(field, _("Categories must be a list of names.") if field == "categories" else
+                   _("Tags must be a list of names."))
         return []
     names = sorted({item.strip().lower() for item in items if item.strip()})
     if len(names) > MAX_SCOPE:
-        errors.add(field, f"Use at most {MAX_SCOPE} {field}.")
+        errors.add(field, _("Use at most %(max)d categories.", max=MAX_SCOPE) if field == "categories" else
+                   _("Use at most %(max)d tags.", max=MAX_SCOPE))
         return []
     if not names:
         return []
     rows = {getattr(row, column.key): row for row in db.session.scalars(sa.select(model).where(column.in_(names)))}
     missing = [name for name in names if name not in rows]
     if missing:
-        errors.add(field, f"No {noun} named “{missing[0][:40]}”.")
+        errors.add(field, _("No category named “%(name)s”.", name=missing[0][:40]) if noun == "category" else
+                   _("No tag named “%(name)s”.", name=missing[0][:40]))
     return [rows[name] for name in names if name in rows]
 
 
 def list_watches(*, actor: User) -> list[Watch]:
     """Every watch with its terms, scope and followers loaded (the template runs no query)."""
     policy = Policy(actor)
-    policy.ensure(policy.can_listen(), "Only staff keep keyword watches.")
+    policy.ensure(policy.can_listen(), _("Only staff keep keyword watches."))
     return list(db.session.scalars(sa.select(Watch).order_by(Watch.name, Watch.id).limit(500).options(
         selectinload(Watch.terms), selectinload(Watch.categories), selectinload(Watch.tags),
         selectinload(Watch.followers).joinedload(WatchFollower.user))))

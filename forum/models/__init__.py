@@ -1,11 +1,11 @@
 """The relational graph, one module per aggregate; import models from here."""
 from forum.models.alerts import AlertState, Notice, NoticeDismissal, SpikeAlert, TagFollower
 from forum.models.escalations import Escalation, EscalationStatus
-from forum.models.ideas import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote
 from forum.models.idea_requests import IdeaQuestion, IdeaQuestionKind
+from forum.models.ideas import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote
 from forum.models.listening import (Match, MatchKind, MatchState, Watch, WatchFollower, WatchTerm, watch_categories,
                                     watch_tags)
-from forum.models.moderation import AuditEntry, Flag, FlagReason
+from forum.models.moderation import AuditEntry, Flag, FlagReason, FlagStatus
 from forum.models.notifications import (Delivery, Notification, NotificationPreference, OutboxMail, OutboxStatus,
                                         Subscription)
 from forum.models.pagecache import PageVersion
@@ -13,15 +13,66 @@ from forum.models.rollups import (DashboardAnswererDay, DashboardAnswererWindow,
                                   DashboardIdeaDay)
 from forum.models.search import SearchDocument, SearchQueueEntry, SearchSynonym
 from forum.models.site import SiteSettings
-from forum.models.threads import Category, CategorySlugRedirect, Post, PostRevision, Tag, Thread, ThreadStatus, thread_tags
+from forum.models.threads import (Category, CategorySlugRedirect, Post, PostRevision, Tag, Thread, ThreadStatus,
+                                  thread_tags)
 from forum.models.users import ApiToken, Role, User, UserSession
 from forum.models.votes import ReputationEvent, Vote
 
 __all__ = [
-    "AlertState", "Notice", "NoticeDismissal", "SpikeAlert", "TagFollower",
-    "ApiToken", "AuditEntry", "Category", "CategorySlugRedirect", "DashboardAnswererDay", "DashboardAnswererWindow", "DashboardDay", "DashboardDirtyDay",
-    "DashboardIdeaDay", "Escalation", "EscalationStatus", "Flag", "FlagReason", "Idea",
-    "IdeaComment", "IdeaQuestion", "IdeaQuestionKind", "IdeaStatus", "IdeaStatusChange", "IdeaVote", "Match", "MatchKind", "MatchState", "Watch", "WatchFollower",
-    "WatchTerm", "watch_categories", "watch_tags", "Delivery", "Notification", "NotificationPreference", "OutboxMail", "OutboxStatus", "PageVersion", "Post", "PostRevision",
-    "ReputationEvent", "Role", "SearchDocument", "SearchQueueEntry", "SearchSynonym", "SiteSettings", "Subscription", "Tag", "Thread", "ThreadStatus", "User", "UserSession", "Vote", "thread_tags",
+                                    "AlertState",
+                                    "ApiToken",
+                                    "AuditEntry",
+                                    "Category",
+                                    "CategorySlugRedirect",
+                                    "DashboardAnswererDay",
+                                    "DashboardAnswererWindow",
+                                    "DashboardDay",
+                                    "DashboardDirtyDay",
+                                    "DashboardIdeaDay",
+                                    "Delivery",
+                                    "Escalation",
+                                    "EscalationStatus",
+                                    "Flag",
+                                    "FlagReason",
+                                    "FlagStatus",
+                                    "Idea",
+                                    "IdeaComment",
+                                    "IdeaQuestion",
+                                    "IdeaQuestionKind",
+                                    "IdeaStatus",
+                                    "IdeaStatusChange",
+                                    "IdeaVote",
+                                    "Match",
+                                    "MatchKind",
+                                    "MatchState",
+                                    "Notice",
+                                    "NoticeDismissal",
+                                    "Notification",
+                                    "NotificationPreference",
+                                    "OutboxMail",
+                                    "OutboxStatus",
+                                    "PageVersion",
+                                    "Post",
+                                    "PostRevision",
+                                    "ReputationEvent",
+                                    "Role",
+                                    "SearchDocument",
+                                    "SearchQueueEntry",
+                                    "SearchSynonym",
+                                    "SiteSettings",
+                                    "SpikeAlert",
+                                    "Subscription",
+                                    "Tag",
+                                    "TagFollower",
+                                    "Thread",
+                                    "ThreadStatus",
+                                    "User",
+                                    "UserSession",
+                                    "Vote",
+                                    "Watch",
+                                    "WatchFollower",
+                                    "WatchTerm",
+                                    "thread_tags",
+                                    "watch_categories",
+                                    "watch_tags",
 ]

@@ -7,12 +7,14 @@ short plain-text banner shown to everyone until staff resolve it; who dismissed 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
+from forum.i18n import _l
 from forum.models.listening import Match, Watch
 from forum.models.threads import Tag, Thread
 from forum.models.users import User
@@ -22,7 +24,7 @@ from forum.models.users import User
 sa.Index("ix_watch_matches_posted_watch", Match.posted_at, Match.watch_id)
 
 
-class TagFollower(db.Model):
+class TagFollower(Model):
     """A staff member told at once when a tag spikes (watches have their own followers)."""
 
     __tablename__ = "tag_followers"
@@ -38,10 +40,11 @@ class TagFollower(db.Model):
 class AlertState:
     OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
     ALL = (OPEN, ACKNOWLEDGED, RESOLVED)
-    LABELS = {OPEN: "Open", ACKNOWLEDGED: "Acknowledged", RESOLVED: "Resolved"}
+    LABELS: ClassVar[dict[str, str]] = {OPEN: _l("Open"), ACKNOWLEDGED: _l("Acknowledged"),
+                                         RESOLVED: _l("Resolved")}
 
 
-class SpikeAlert(db.Model):
+class SpikeAlert(Model):
     """One burst on one subject. `subject_key` ("watch:3", "tag:7") names it whatever the subject's kind, so
     the detector finds the subject's current burst with one indexed lookup."""
 
@@ -75,7 +78,7 @@ class SpikeAlert(db.Model):
     )
 
 
-class Notice(db.Model):
+class Notice(Model):
     """A known issue: a short text, the thread where updates are posted, and terms that a new question's
     title is compared with on the ask form. Active until resolved."""
 
@@ -102,7 +105,7 @@ class Notice(db.Model):
         return self.resolved_at is None
 
 
-class NoticeDismissal(db.Model):
+class NoticeDismissal(Model):
     """A member closed a notice's banner: it stays closed for them on every device (visitors: localStorage)."""
 
     __tablename__ = "notice_dismissals"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.ideas import Idea
 from forum.models.threads import Thread
 from forum.models.users import User
@@ -21,7 +21,7 @@ class EscalationStatus:
     OPEN, ASSIGNED, RESOLVED = "open", "assigned", "resolved"
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     __tablename__ = "escalations"
     __table_args__ = (
         sa.CheckConstraint("(thread_id IS NULL) <> (idea_id IS NULL)", name="one_subject"),
@@ -62,4 +62,6 @@ class Escalation(db.Model):
     @property
     def subject(self) -> Thread | Idea:
         """The question or idea this escalation is about; both have an id and a title."""
-        return self.thread if self.thread_id is not None else self.idea
+        subject = self.thread if self.thread_id is not None else self.idea
+        assert subject is not None, "the CHECK constraint sets exactly one of thread_id and idea_id"
+        return subject

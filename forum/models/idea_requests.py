@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.ideas import Idea
 from forum.models.threads import Thread
 from forum.models.users import User
@@ -21,7 +21,7 @@ class IdeaQuestionKind:
     ALL = (CONVERTED, LINKED)
 
 
-class IdeaQuestion(db.Model):
+class IdeaQuestion(Model):
     """One question's request, carried to one idea: a question carries its demand once, so thread_id is unique."""
 
     __tablename__ = "idea_questions"

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
+from forum.i18n import _l
 from forum.models.threads import EXCERPT_LENGTH, Category, excerpt_of
 from forum.models.users import User
 
@@ -17,11 +19,12 @@ class IdeaStatus:
     SHIPPED, DECLINED, DUPLICATE = "shipped", "declined", "duplicate"
     ALL = (NEW, UNDER_REVIEW, PLANNED, IN_PROGRESS, SHIPPED, DECLINED, DUPLICATE)
     CLOSED = (SHIPPED, DECLINED, DUPLICATE)  # voting is closed on these
-    LABELS = {NEW: "New", UNDER_REVIEW: "Under review", PLANNED: "Planned", IN_PROGRESS: "In progress",
-              SHIPPED: "Shipped", DECLINED: "Declined", DUPLICATE: "Duplicate"}
+    LABELS: ClassVar[dict[str, Any]] = {NEW: _l("New"), UNDER_REVIEW: _l("Under review"), PLANNED: _l("Planned"),
+                                         IN_PROGRESS: _l("In progress"), SHIPPED: _l("Shipped"),
+                                         DECLINED: _l("Declined"), DUPLICATE: _l("Duplicate")}  # lazy: read per request
 
 
-class Idea(db.Model):
+class Idea(Model):
     __tablename__ = "ideas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +36,7 @@ class Idea(db.Model):
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default=IdeaStatus.NEW, index=True)
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")  # as Thread.language
     status_note: Mapped[str | None] = mapped_column(sa.Text)
     status_changed_at: Mapped[datetime | None]
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id"))
@@ -70,7 +74,7 @@ class Idea(db.Model):
         return body_html
 
 
-class IdeaVote(db.Model):
+class IdeaVote(Model):
     __tablename__ = "idea_votes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +94,7 @@ class IdeaVote(db.Model):
                       sa.Index("ix_idea_votes_idea_source", "idea_id", "source_thread_id"))
 
 
-class IdeaComment(db.Model):
+class IdeaComment(Model):
     """Comments by staff are official and may be pinned above the others."""
 
     __tablename__ = "idea_comments"
@@ -112,7 +116,7 @@ class IdeaComment(db.Model):
     __table_args__ = (sa.Index("ix_idea_comments_author", "author_id"),)  # a member's data export (0003)
 
 
-class IdeaStatusChange(db.Model):
+class IdeaStatusChange(Model):
     """The public history of an idea's status: from, to, the note, who and when."""
 
     __tablename__ = "idea_status_changes"

@@ -7,12 +7,14 @@ thread), an idea (idea_id), or an idea comment (idea_comment_id, with its idea).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model, db
+from forum.i18n import _l
 from forum.models.ideas import Idea, IdeaComment
 from forum.models.threads import EXCERPT_LENGTH, Category, Post, Tag, Thread
 from forum.models.users import User
@@ -32,7 +34,7 @@ watch_tags = sa.Table(
 )
 
 
-class Watch(db.Model):
+class Watch(Model):
     """A named set of terms or phrases; with categories or tags set, only posts there are matched."""
 
     __tablename__ = "watches"
@@ -56,7 +58,7 @@ class Watch(db.Model):
         return [t.term for t in self.terms]
 
 
-class WatchTerm(db.Model):
+class WatchTerm(Model):
     """One term or phrase as staff typed it (trimmed, spaces collapsed); matching folds case and word forms."""
 
     __tablename__ = "watch_terms"
@@ -70,7 +72,7 @@ class WatchTerm(db.Model):
     __table_args__ = (sa.UniqueConstraint("watch_id", "term"),)
 
 
-class WatchFollower(db.Model):
+class WatchFollower(Model):
     """A staff member told of the watch's matches (and of its spikes); the creator follows from the start."""
 
     __tablename__ = "watch_followers"
@@ -87,7 +89,7 @@ class WatchFollower(db.Model):
 class MatchState:
     NEW, CLAIMED, HANDLED = "new", "claimed", "handled"
     ALL = (NEW, CLAIMED, HANDLED)
-    LABELS = {NEW: "New", CLAIMED: "Claimed", HANDLED: "Handled"}
+    LABELS: ClassVar[dict[str, str]] = {NEW: _l("New"), CLAIMED: _l("Claimed"), HANDLED: _l("Handled")}
 
 
 class MatchKind:
@@ -95,7 +97,7 @@ class MatchKind:
     ALL = (QUESTION, ANSWER, IDEA, IDEA_COMMENT)
 
 
-class Match(db.Model):
+class Match(Model):
     """One public post a watch found: the terms as they appeared, an excerpt around them, and who handles it."""
 
     __tablename__ = "watch_matches"

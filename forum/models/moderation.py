@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.threads import Post
 from forum.models.users import User
 
@@ -18,7 +19,12 @@ class FlagReason:
     AUTO_HIDE = (SPAM, OFFENSIVE)  # three open flags of these from different members hide the post
 
 
-class Flag(db.Model):
+class FlagStatus(StrEnum):
+    """A flag waits (open) until a moderator hides the post (upheld) or lets it stand (dismissed)."""
+    OPEN, UPHELD, DISMISSED = "open", "upheld", "dismissed"
+
+
+class Flag(Model):
     __tablename__ = "flags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,14 +32,13 @@ class Flag(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.String(16))
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)  # open | upheld | dismissed
+    status: Mapped[str] = mapped_column(sa.String(16), default=FlagStatus.OPEN, index=True)
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     handled_at: Mapped[datetime | None]
 
     post: Mapped[Post] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
-    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
 
     # One open flag per member per post, enforced by the database even under concurrent requests.
     __table_args__ = (sa.Index("uq_flags_open_per_reporter", "post_id", "reporter_id", unique=True,
@@ -44,7 +49,7 @@ class Flag(db.Model):
                       sa.Index("ix_flags_reporter", "reporter_id"))  # a member's data export and erasure
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Append-only: the application never updates or deletes a row here."""
 
     __tablename__ = "audit_entries"

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
+from forum.i18n import _l
 from forum.models.users import User
 
 
-class Subscription(db.Model):
+class Subscription(Model):
     """A watch on a thread or an idea (exactly one of the two)."""
 
     __tablename__ = "subscriptions"
@@ -28,7 +30,7 @@ class Subscription(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "thread_id", "idea_id"),)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One thing a user is told; `text` and `url` are fixed at creation so a list needs no joins."""
 
     __tablename__ = "notifications"
@@ -66,10 +68,11 @@ class Delivery:
 
     IMMEDIATELY, DAILY, NEVER = "immediately", "daily", "never"
     ALL = (IMMEDIATELY, DAILY, NEVER)
-    LABELS = {IMMEDIATELY: "Immediately", DAILY: "Daily digest", NEVER: "Never"}
+    LABELS: ClassVar[dict[str, str]] = {IMMEDIATELY: _l("Immediately"), DAILY: _l("Daily digest"),
+                                         NEVER: _l("Never")}
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """One member's email choice for one group of notification kinds; no row means the group's default."""
 
     __tablename__ = "notification_preferences"
@@ -86,7 +89,7 @@ class OutboxStatus:
     PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail queued in the transaction that caused it and sent after commit; rendered when sent.
 
     One row per notification (`notification_id` unique) or per member and day for a digest

@@ -4,10 +4,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class PageVersion(db.Model):
+class PageVersion(Model):
     """Bumped in the same transaction as the write that changes what the scope's pages show, so a cached page
     keyed by its versions is stale the moment that write commits, on every server that shares the database."""
 

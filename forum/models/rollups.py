@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class DashboardDay(db.Model):
+class DashboardDay(Model):
     """One UTC day and one category: questions by the day asked, escalations by the day opened (and resolved),
     flags, hides and idea activity by the day they happened."""
 
@@ -46,7 +46,7 @@ class DashboardDay(db.Model):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class DashboardAnswererDay(db.Model):
+class DashboardAnswererDay(Model):
     """Answers written per day, category, author and staff badge, and how many of them are accepted now."""
 
     __tablename__ = "dashboard_answerer_days"
@@ -59,7 +59,7 @@ class DashboardAnswererDay(db.Model):
     accepted: Mapped[int] = mapped_column(default=0)
 
 
-class DashboardIdeaDay(db.Model):
+class DashboardIdeaDay(Model):
     """Votes cast per day on each idea; the idea's title, status, category and visibility are read live."""
 
     __tablename__ = "dashboard_idea_days"
@@ -69,7 +69,7 @@ class DashboardIdeaDay(db.Model):
     votes: Mapped[int] = mapped_column(default=0)
 
 
-class DashboardDirtyDay(db.Model):
+class DashboardDirtyDay(Model):
     """A day whose rollups a write has changed: one row per write transaction and day, inserted in that
     transaction (append-only, so concurrent writers never wait on each other), deleted by the refresh that
     saw it. Until then the dashboard computes that day from the source tables."""
@@ -80,7 +80,7 @@ class DashboardDirtyDay(db.Model):
     day: Mapped[date] = mapped_column(sa.Date, index=True)
 
 
-class DashboardAnswererWindow(db.Model):
+class DashboardAnswererWindow(Model):
     """Answers per author over each preset period's complete days (the N - 1 days before `last_day` + 1),
     summed by `refresh-stats` from DashboardAnswererDay; category 0 holds all categories together.
 

@@ -8,10 +8,10 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """Written by forum.search only; `tsv` is title (A), body (B), tags and category (C). On SQLite it is unused."""
 
     __tablename__ = "search_documents"
@@ -24,6 +24,7 @@ class SearchDocument(db.Model):
     category: Mapped[str] = mapped_column(sa.String(60), default="")
     tags: Mapped[str] = mapped_column(sa.Text, default="")            # space separated
     status: Mapped[str] = mapped_column(sa.String(16), default="")
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")  # tsv's stemming
     visibility: Mapped[str] = mapped_column(sa.String(8), default="public")
     url: Mapped[str] = mapped_column(sa.Text, default="")
     digest: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -36,7 +37,7 @@ class SearchDocument(db.Model):
     )
 
 
-class SearchQueueEntry(db.Model):
+class SearchQueueEntry(Model):
     """A thread or idea whose document must be rebuilt: inserted in the write's own transaction (so it commits
     or vanishes with the write) and deleted by the drainer only after the index holds the new document.
 
@@ -52,7 +53,7 @@ class SearchQueueEntry(db.Model):
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class SearchSynonym(db.Model):
+class SearchSynonym(Model):
     """One group of words and phrases that mean the same to the similar-titles hints, e.g. "dark mode = night
     theme = black theme". Admins edit the groups at /admin/synonyms; every change is audited (0015)."""
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class SiteSettings(db.Model):
+class SiteSettings(Model):
     """At most one row (id 1). A None column falls back to the configuration's default, so a fresh database
     works before anyone opens the settings page, and an operator's environment still sets the support policy."""
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model, db
 from forum.models.users import User
 
 EXCERPT_LENGTH = 300
@@ -21,7 +21,7 @@ thread_tags = sa.Table(
 )
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +35,7 @@ class Category(db.Model):
     auto_escalate_hours: Mapped[int | None] = mapped_column(default=None)
 
 
-class CategorySlugRedirect(db.Model):
+class CategorySlugRedirect(Model):
     """A slug a category had before it was renamed or merged away: old links and list filters naming it still
     reach the category. A slug is here or on a category, never both (the admin services keep it so)."""
 
@@ -46,7 +46,7 @@ class CategorySlugRedirect(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Tag(db.Model):
+class Tag(Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +57,7 @@ class ThreadStatus:
     OPEN, SOLVED, CLOSED = "open", "solved", "closed"
 
 
-class Thread(db.Model):
+class Thread(Model):
     """A question and its answers; counters are cached here so lists need no aggregates."""
 
     __tablename__ = "threads"
@@ -71,6 +71,8 @@ class Thread(db.Model):
     accepted_post_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"))
     is_pinned: Mapped[bool] = mapped_column(default=False)
+    # the language the question is written in (its author's, editable): search stems it in that language (0020)
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_hidden: Mapped[bool] = mapped_column(default=False)
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)  # a moderator's, shown to the asker (0017)
@@ -110,6 +112,10 @@ class Thread(db.Model):
         # pinned threads first on every list but "unanswered" (0016): each order's key leads with is_pinned
         sa.Index("ix_threads_visible_activity", "is_hidden", "is_pinned", "last_activity_at", "id"),
         sa.Index("ix_threads_visible_created", "is_hidden", "is_pinned", "created_at", "id"),
+        # a list filtered by language, or one language's run of a list shown in the reader's language first (0020)
+        sa.Index("ix_threads_language_activity", "language", "is_hidden", "is_pinned", "last_activity_at", "id"),
+        sa.Index("ix_threads_language_created", "language", "is_hidden", "is_pinned", "created_at", "id"),
+        sa.Index("ix_threads_language_score", "language", "is_hidden", "is_pinned", "score", "created_at", "id"),
         sa.Index("ix_threads_visible_score", "is_hidden", "is_pinned", "score", "created_at", "id"),
         sa.Index("ix_threads_pinned_activity", "is_pinned", "last_activity_at", "id"),  # moderators see hidden too
         sa.Index("ix_threads_pinned_created", "is_pinned", "created_at", "id"),
@@ -129,7 +135,7 @@ class Thread(db.Model):
         return self.accepted_post_id is not None
 
 
-class Post(db.Model):
+class Post(Model):
     """Position 0 is the question itself; answers follow. HTML is rendered once, at write time."""
 
     __tablename__ = "posts"
@@ -182,7 +188,7 @@ def excerpt_of(body_html: str | None) -> str:
     return Markup((body_html or "").replace("><", "> <")).striptags()[:EXCERPT_LENGTH]
 
 
-class PostRevision(db.Model):
+class PostRevision(Model):
     """Every version of a post, the original included, with who wrote it and when; the history is public."""
 
     __tablename__ = "post_revisions"

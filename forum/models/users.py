@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 
 
 class Role:
@@ -22,7 +23,7 @@ class Role:
         return cls.ORDER.index(role) if role in cls.ORDER else 0
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,13 @@ class User(UserMixin, db.Model):
     is_deleted: Mapped[bool] = mapped_column(default=False)
     # Voting for an idea also follows it unless the member turned this off in their notification settings (0015).
     follow_voted_ideas: Mapped[bool] = mapped_column(server_default=sa.true())  # no Python default: old migrations insert users
+    # None follows the browser's Accept-Language (else the site's default language) and UTC (0019); mail and
+    # digests read them, since they are sent outside the member's request.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
+
+    if TYPE_CHECKING:  # not a column: forum/auth/sessions.py sets it on the loaded user (see get_id)
+        session_key: str | None
 
     __table_args__ = (sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
                       sa.Index("ix_users_role", "role"))  # the staff, among however many members (0003)
@@ -74,7 +82,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One browser session (and its remember-me cookie): only a SHA-256 of its key is kept. Logout deletes the
     row, so a copied cookie stops working; the row is read in the same statement as the user (no extra query)."""
 
@@ -86,7 +94,7 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """Only a SHA-256 of the token is kept: a leaked database does not leak usable tokens."""
 
     __tablename__ = "api_tokens"
@@ -98,4 +106,4 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
 
-    user: Mapped[User] = db.relationship()
+    user: Mapped[User] = relationship()

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.clock import utcnow
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class Vote(db.Model):
+class Vote(Model):
     __tablename__ = "votes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +25,7 @@ class Vote(db.Model):
     )
 
 
-class ReputationEvent(db.Model):
+class ReputationEvent(Model):
     """A reputation change and why: top-participant pages and the dashboard sum these per period."""
 
     __tablename__ = "reputation_events"

@@ -4,20 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
+from forum import links, lookup
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user, user_json
 from forum.api.openapi import TIME, _obj, op
 from forum.clock import isoformat
-from forum.errors import NotFound
-from forum.escalations.queries import find_user
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, Post, Thread, User
 from forum.moderation import pending, queries, services
 from forum.moderation.audit import action_name
 from forum.policy import Policy
-# A module reference: questions.services may still be initialising when this domain is imported.
-from forum.questions import services as question_services
 
 
 def flag_json(flag: Flag) -> dict[str, Any]:
@@ -31,7 +29,7 @@ def flagged_post_json(item: queries.FlaggedPost) -> dict[str, Any]:
     return {"post_id": post.id, "question_id": post.thread_id, "title": post.thread.title,
             "is_question": post.is_question, "is_hidden": post.is_hidden, "hidden_reason": post.hidden_reason,
             "author": user_json(post.author), "body_html": post.body_html,
-            "url": question_services.thread_url(post.thread, f"post-{post.id}"),
+            "url": links.thread_path(post.thread, post_id=post.id),
             "oldest_flag_at": isoformat(item.oldest_at),
             "flags": [flag_json(flag) for flag in item.flags]}
 
@@ -44,7 +42,7 @@ def post_state_json(post: Post) -> dict[str, Any]:
 def thread_state_json(thread: Thread) -> dict[str, Any]:
     return {"id": thread.id, "title": thread.title, "status": thread.status, "category": thread.category.slug,
             "is_locked": thread.is_locked, "is_pinned": thread.is_pinned, "is_hidden": thread.is_hidden,
-            "duplicate_of": thread.duplicate_of_id, "url": question_services.thread_url(thread)}
+            "duplicate_of": thread.duplicate_of_id, "url": links.thread_path(thread)}
 
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
@@ -70,21 +68,21 @@ def _moderator() -> User:
     """Moderator-only endpoints refuse others with 403 before looking anything up."""
     user = require_user()
     policy = Policy(user)
-    policy.ensure(policy.can_moderate(), "Only moderators can do that.")
+    policy.ensure(policy.check_moderate())
     return user
 
 
 @bp.post("/posts/<int:post_id>/flags")
-def mod_flag_post(post_id: int):
+def mod_flag_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    flag = services.flag_post(actor=user, post=question_services.get_post(post_id, user), reason=body.get("reason"),
+    flag = services.flag_post(actor=user, post=lookup.get_post(post_id, user), reason=body.get("reason"),
                               note=body.get("note", ""))
     return jsonify(flag_json(flag)), 201
 
 
 @bp.get("/mod/flags")
-def mod_flags():
+def mod_flags() -> ResponseReturnValue:
     _moderator()
     page = queries.flag_queue(queries.parse_int(request.args.get("page"), 1, maximum=100_000),
                               queries.parse_int(request.args.get("per_page"), queries.PER_PAGE, maximum=100))
@@ -92,7 +90,7 @@ def mod_flags():
 
 
 @bp.get("/mod/pending")
-def mod_pending():
+def mod_pending() -> ResponseReturnValue:
     """New accounts' held questions, answers, ideas and idea comments, longest waiting first."""
     _moderator()
     limit = queries.parse_int(request.args.get("per_page"), pending.PENDING_SHOWN, maximum=100)
@@ -101,7 +99,7 @@ def mod_pending():
 
 
 @bp.post("/mod/pending/<key>/<any(approve, reject):action>")
-def mod_review_pending(key: str, action: str):
+def mod_review_pending(key: str, action: str) -> ResponseReturnValue:
     user = _moderator()
     note = json_body().get("note", "") if action == "reject" else ""
     item = pending.find_held(key)
@@ -113,7 +111,7 @@ def mod_review_pending(key: str, action: str):
 
 
 @bp.post("/mod/flags/<int:flag_id>/dismiss")
-def mod_dismiss_flag(flag_id: int):
+def mod_dismiss_flag(flag_id: int) -> ResponseReturnValue:
     user = _moderator()
     flag = queries.get_flag(flag_id)
     services.dismiss_flag(actor=user, flag=flag, note=json_body().get("note", ""))
@@ -121,34 +119,32 @@ def mod_dismiss_flag(flag_id: int):
 
 
 @bp.post("/mod/posts/<int:post_id>/<any(hide, restore):action>")
-def mod_post_action(post_id: int, action: str):
+def mod_post_action(post_id: int, action: str) -> ResponseReturnValue:
     user = _moderator()
     service = services.hide_post if action == "hide" else services.restore_post
-    post = service(actor=user, post=question_services.get_post(post_id, user), note=json_body().get("note", ""))
+    post = service(actor=user, post=lookup.get_post(post_id, user), note=json_body().get("note", ""))
     return jsonify(post_state_json(post))
 
 
 @bp.post("/mod/threads/<int:thread_id>/<any(lock, unlock, pin, unpin, hide, restore, move, duplicate):action>")
-def mod_thread_action(thread_id: int, action: str):
+def mod_thread_action(thread_id: int, action: str) -> ResponseReturnValue:
     user = _moderator()
     body = json_body()
-    thread = question_services.get_thread(thread_id, user)
+    thread = lookup.get_thread(thread_id, user)
     if action == "move":
         thread = services.move_thread(actor=user, thread=thread, category=body.get("category"),
                                       note=body.get("note", ""))
     elif action == "duplicate":
         thread = services.close_as_duplicate(actor=user, thread=thread, of=body.get("of"), note=body.get("note", ""))
     else:
-        thread = getattr(services, f"{action}_thread")(actor=user, thread=thread, note=body.get("note", ""))
+        thread = services.THREAD_TOGGLES[action](actor=user, thread=thread, note=body.get("note", ""))
     return jsonify(thread_state_json(thread))
 
 
 @bp.post("/mod/users/<username>/<any(suspend, unsuspend):action>")
-def mod_user_action(username: str, action: str):
+def mod_user_action(username: str, action: str) -> ResponseReturnValue:
     user = _moderator()
-    target = find_user(username)
-    if target is None:
-        raise NotFound("That member does not exist.")
+    target = lookup.find_member(username)
     body = json_body()
     if action == "suspend":
         services.suspend_user(actor=user, user=target, days=body.get("days"), reason=body.get("reason"))
@@ -160,7 +156,7 @@ def mod_user_action(username: str, action: str):
 
 
 @bp.get("/mod/audit")
-def mod_audit():
+def mod_audit() -> ResponseReturnValue:
     _moderator()
     return jsonify(page_json(queries.audit_log(queries.AuditFilters.from_args(request.args)), audit_json))
 

@@ -1,9 +1,6 @@
-"""The audit log's vocabulary and writer: every staff and moderator action adds one entry in the action's own
-transaction, under a code `<what>.<verb>` that the log shows as a sentence a person reads."""
+"""The audit log's vocabulary: the sentence a person reads for each code `<what>.<verb>` that forum/audit.py
+writes, and the families the log's filter offers."""
 from __future__ import annotations
-
-from forum.extensions import db
-from forum.models import AuditEntry, User
 
 # Every code any service writes, with what the log shows for it. The code stays the stable part (filters, the
 # API, exports); tests/unit/test_audit_names.py fails when a writer uses a code missing here.
@@ -75,11 +72,3 @@ def action_groups(recorded: list[str]) -> list[tuple[str, str, list[tuple[str, s
     other = [(code, action_name(code)) for code in recorded if code.split(".")[0] not in ACTION_FAMILIES]
     return [group for group in groups if group[2]] + ([("", "Other", other)] if other else [])
 
-
-def record_audit(*, actor: User | None, action: str, target_type: str, target_id: int | None,
-                 label: str = "", note: str = "") -> None:
-    """Adds, never commits: the entry lands with the action or not at all. Entries are never edited,
-    except that erasing an account replaces that member's name in them (forum/privacy/services.py)."""
-    db.session.add(AuditEntry(actor_id=actor.id if actor is not None else None, action=action,
-                              target_type=target_type, target_id=target_id, target_label=label[:200],
-                              note=note or ""))

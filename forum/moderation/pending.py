@@ -15,23 +15,24 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from forum import links
+from forum.audit import record_audit
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
+from forum.ideas import publishing as idea_publishing
 from forum.markup import render_markdown
 from forum.models import Idea, IdeaComment, Post, Thread, User
-from forum.moderation.audit import record_audit
 from forum.notifications.mentions import MentionResolver, notify_idea_mentions, notify_mentions
 from forum.notifications.services import notify
 from forum.policy import Policy
-# Module references: questions.services and ideas.services may still be initialising when this one is imported.
-from forum.ideas import services as idea_services
-from forum.questions import services as question_services
+from forum.questions import publishing as question_publishing
 from forum.validation import FieldErrors
 
 PENDING_SHOWN = 50
 Held = Post | Idea | IdeaComment
-MODELS: dict[str, type] = {"post": Post, "idea": Idea, "comment": IdeaComment}
+MODELS: dict[str, type[Post | Idea | IdeaComment]] = {"post": Post, "idea": Idea, "comment": IdeaComment}
 KEY = re.compile(r"^(?:(post|idea|comment)-)?([0-9]{1,18})$")
 
 
@@ -60,6 +61,7 @@ class PendingItem:
 
     @property
     def held_at(self) -> datetime:
+        assert self.item.held_at is not None, "only held items are listed"
         return self.item.held_at
 
 
@@ -96,22 +98,22 @@ def pending_items(limit: int = PENDING_SHOWN) -> list[PendingItem]:
 
 def pending_count() -> int:
     """Everything waiting, of every kind (one count per table, each from its held_at index)."""
-    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.held_at.is_not(None)))
-               for model in MODELS.values())
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(model)
+                                 .where(model.held_at.is_not(None))) or 0 for model in MODELS.values())
 
 
 def _post_item(post: Post) -> PendingItem:
     return PendingItem(key_of(post), type_of(post), post, _label(post),
-                       question_services.thread_url(post.thread, f"post-{post.id}"), post.thread.category.name)
+                       links.thread_path(post.thread, post_id=post.id), post.thread.category.name)
 
 
 def _idea_item(idea: Idea) -> PendingItem:
-    return PendingItem(key_of(idea), "idea", idea, _label(idea), idea_services.idea_url(idea), idea.category.name)
+    return PendingItem(key_of(idea), "idea", idea, _label(idea), links.idea_path(idea), idea.category.name)
 
 
 def _comment_item(comment: IdeaComment, idea: Idea) -> PendingItem:
     return PendingItem(key_of(comment), "idea_comment", comment, _label(comment),
-                       idea_services.idea_url(idea, f"comment-{comment.id}"), idea.category.name)
+                       links.idea_path(idea, comment_id=comment.id), idea.category.name)
 
 
 def find_held(key: str) -> Held:
@@ -121,17 +123,17 @@ def find_held(key: str) -> Held:
     number = int(match.group(2)) if match else 0
     # ids past a 32-bit column cannot exist (and PostgreSQL would refuse the comparison): 404 like any other miss
     found = db.session.get(MODELS[match.group(1) or "post"], number) if match and 0 < number < 2**31 else None
-    if found is None:
-        raise NotFound("Nothing with that id is in the pending queue.")
+    if not isinstance(found, (Post, Idea, IdeaComment)):  # None: not found (the type checker sees any model)
+        raise NotFound(_("Nothing with that id is in the pending queue."))
     return found
 
 
 def _moderator_on(actor: User, item: Held) -> None:
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_moderate(), "Only moderators can review held posts.")
+    policy.ensure(policy.check_moderate())
     if item.held_at is None:
-        raise Conflict("This post is not waiting for review (another moderator may have handled it).")
+        raise Conflict(_("This post is not waiting for review (another moderator may have handled it)."))
 
 
 def _label(item: Held) -> str:
@@ -139,7 +141,7 @@ def _label(item: Held) -> str:
         return f"{'Question' if item.is_question else 'Answer'} on “{item.thread.title}”"
     if isinstance(item, Idea):
         return f"Idea “{item.title}”"
-    return f"Comment on the idea “{db.session.get(Idea, item.idea_id).title}”"
+    return f"Comment on the idea “{db.session.get_one(Idea, item.idea_id).title}”"
 
 
 def approve_held(*, actor: User, item: Held) -> Held:
@@ -151,22 +153,22 @@ def approve_held(*, actor: User, item: Held) -> Held:
         _publish_post(item, now)
         target, target_id = "post", item.id
         told = {"thread_id": item.thread_id, "post_id": item.id,
-                "url": question_services.thread_url(item.thread, f"post-{item.id}"),
-                "text": f"Your post on “{item.thread.title}” was approved and is now public"}
+                "url": links.thread_path(item.thread, post_id=item.id),
+                "text": _l("Your post on “%(title)s” was approved and is now public", title=item.thread.title)}
     elif isinstance(item, Idea):
         item.last_activity_at = now
         mentions = MentionResolver()  # the @names in a held idea are told now that it is public
         render_markdown(item.body_md, mention_resolver=mentions)
         notify_idea_mentions(actor=item.author, resolver=mentions, idea=item)
         target, target_id = "idea", item.id
-        told = {"idea_id": item.id, "url": idea_services.idea_url(item),
-                "text": f"Your idea “{item.title}” was approved and is now public"}
+        told = {"idea_id": item.id, "url": links.idea_path(item),
+                "text": _l("Your idea “%(title)s” was approved and is now public", title=item.title)}
     else:
-        idea = db.session.get(Idea, item.idea_id)
-        idea_services._publish_comment(idea, item, item.author, now)  # noqa: SLF001 - as comment_on_idea does
+        idea = db.session.get_one(Idea, item.idea_id)
+        idea_publishing.publish_comment(idea, item, item.author, now)  # as comment_on_idea does
         target, target_id = "idea", idea.id
-        told = {"idea_id": idea.id, "url": idea_services.idea_url(idea, f"comment-{item.id}"),
-                "text": f"Your comment on “{idea.title}” was approved and is now public"}
+        told = {"idea_id": idea.id, "url": links.idea_path(idea, comment_id=item.id),
+                "text": _l("Your comment on “%(title)s” was approved and is now public", title=idea.title)}
     record_audit(actor=actor, action=f"{_action_prefix(item)}.approve", target_type=target, target_id=target_id,
                  label=_label(item), note="Held post approved")
     notify(user_id=item.author_id, kind="post_restored", actor=actor, **told)
@@ -182,7 +184,7 @@ def _publish_post(post: Post, now: datetime) -> None:
         db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(  # in SQL, as post_answer does
             answer_count=Thread.answer_count + 1, last_activity_at=now,
             first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
-        question_services._tell_about_answer(author, thread, post)  # noqa: SLF001
+        question_publishing.tell_about_answer(author, thread, post)
     mentions = MentionResolver()
     render_markdown(post.body_md, mention_resolver=mentions)
     notify_mentions(actor=author, resolver=mentions, thread=thread, post=post)
@@ -196,7 +198,7 @@ def reject_held(*, actor: User, item: Held, note: object = "") -> Held:
     """It stays hidden, with the moderator's reason for its author; the queue no longer lists it."""
     _moderator_on(actor, item)
     errors = FieldErrors()
-    note = errors.text("note", note, label="Reason", min_len=0, max_len=1000, multiline=True) \
+    note = errors.text("note", note, label=_("Reason"), min_len=0, max_len=1000, multiline=True) \
         or "Not approved by a moderator."
     errors.check()
     item.hidden_reason, item.held_at = note, None

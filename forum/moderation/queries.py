@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,8 +11,10 @@ from sqlalchemy.orm import joinedload
 from forum import pagecache
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
-from forum.models import AuditEntry, Flag, Post, Thread, User
-from forum.pagination import Page, clamp, in_order, page_of_ids
+from forum.i18n import _
+from forum.links import idea_path, path_for, profile_path, thread_path
+from forum.models import AuditEntry, Flag, FlagStatus, Post, Thread, User
+from forum.pagination import Page, clamp, count_rows, in_order, page_of_ids
 from forum.validation import parse_int
 
 PER_PAGE = 20
@@ -45,7 +47,7 @@ def flag_queue(page: int = 1, per_page: int = PER_PAGE) -> Page:
     post_ids = list(oldest)
     # sorted here: an ORDER BY had SQLite walk every flag ever raised by time rather than look these posts up
     flags = sorted(db.session.scalars(
-        sa.select(Flag).where(Flag.post_id.in_(post_ids), Flag.status == "open")
+        sa.select(Flag).where(Flag.post_id.in_(post_ids), Flag.status == FlagStatus.OPEN)
         .options(joinedload(Flag.reporter), joinedload(Flag.post).joinedload(Post.author),
                  joinedload(Flag.post).joinedload(Post.thread).joinedload(Thread.category))).all(),
                    key=lambda flag: (flag.created_at, flag.id)) if post_ids else []
@@ -61,14 +63,14 @@ def _flag_queue_order() -> list[tuple[int, datetime]]:
     """(post id, oldest open flag) for every post with open flags, the longest-waiting first: as long as
     the open queue, whatever the history of handled flags."""
     rows = db.session.execute(sa.select(Flag.post_id, sa.func.min(Flag.created_at).label("oldest"))
-                              .where(Flag.status == "open").group_by(Flag.post_id)).all()
+                              .where(Flag.status == FlagStatus.OPEN).group_by(Flag.post_id)).all()
     return sorted(((row.post_id, row.oldest) for row in rows), key=lambda row: (row[1], row[0]))
 
 
 def get_flag(flag_id: int) -> Flag:
     flag = db.session.get(Flag, flag_id)
     if flag is None:
-        raise NotFound("That flag does not exist.")
+        raise NotFound(_("That flag does not exist."))
     return flag
 
 
@@ -93,12 +95,12 @@ class AuditFilters:
         if not self.since:
             return None
         try:
-            moment = datetime.fromisoformat(self.since.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(self.since)  # "Z" included, since Python 3.11
         except ValueError:
-            raise Invalid("Some fields need attention.",
-                          {"since": "Use a date like 2026-05-01 or a time like 2026-05-01T09:00:00Z."}) from None
+            raise Invalid(_("Some fields need attention."),
+                          {"since": _("Use a date like 2026-05-01 or a time like 2026-05-01T09:00:00Z.")}) from None
         if moment.tzinfo is not None:
-            moment = (moment - moment.utcoffset()).replace(tzinfo=None)
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
         return moment
 
 
@@ -121,8 +123,7 @@ def audit_log(filters: AuditFilters) -> Page:
         ids = ids.where(AuditEntry.created_at >= since)
     key = f"count:audit:{filters.actor.lower()}:{filters.action}:{since.isoformat() if since else ''}"
     scopes = [pagecache.AUDIT, pagecache.SITE] if filters.actor else [pagecache.AUDIT]  # SITE: a renamed actor
-    total = pagecache.memo(key, scopes, lambda: db.session.scalar(
-        sa.select(sa.func.count()).select_from(ids.subquery())))
+    total = pagecache.memo(key, scopes, lambda: count_rows(ids))
     page = clamp(filters.page, total, filters.per_page)
     page_ids = page_of_ids(ids, [(AuditEntry.created_at, True), (AuditEntry.id, True)], page, total,
                            filters.per_page)
@@ -149,16 +150,16 @@ def target_url(entry: AuditEntry) -> str | None:
     if entry.target_id is None:
         return None
     if entry.target_type == "thread":
-        return f"/questions/{entry.target_id}"
+        return thread_path(entry.target_id)
     if entry.target_type == "post":
-        return f"/posts/{entry.target_id}/revisions"
+        return path_for("questions.revisions", post_id=entry.target_id)
     if entry.target_type == "user":
-        return f"/users/{entry.target_label}" if entry.target_label else None
+        return profile_path(entry.target_label) if entry.target_label else None
     if entry.target_type == "escalation":
-        return "/staff/escalations?status=resolved"
+        return path_for("escalations.queue", status="resolved")
     if entry.target_type == "category":
-        return "/admin/categories"
+        return path_for("admin.categories")
     if entry.target_type == "idea":
-        return f"/ideas/{entry.target_id}"
+        return idea_path(entry.target_id)
     return None
 

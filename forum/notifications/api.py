@@ -4,15 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
+from forum import lookup
 from forum.api import bp
 from forum.api.helpers import json_body, page_json, require_user, user_json
 from forum.api.openapi import INT, STR, TIME, _obj, op
 from forum.clock import isoformat
-from forum.ideas import services as idea_services
 from forum.models import Notification
 from forum.notifications import queries, services
-from forum.questions import services as question_services
 from forum.validation import parse_int
 
 
@@ -23,7 +23,7 @@ def notification_json(notification: Notification) -> dict[str, Any]:
 
 
 @bp.get("/notifications")
-def list_notifications():
+def list_notifications() -> ResponseReturnValue:
     user = require_user()
     page = queries.list_notifications(user, page=parse_int(request.args.get("page"), 1),
                                       per_page=parse_int(request.args.get("per_page"), queries.PER_PAGE, maximum=100),
@@ -32,7 +32,7 @@ def list_notifications():
 
 
 @bp.post("/notifications/read")
-def read_notifications():
+def read_notifications() -> ResponseReturnValue:
     user = require_user()
     body = json_body()
     unread = services.mark_notifications_read(actor=user, ids=body.get("ids") if "ids" in body else None)
@@ -41,18 +41,18 @@ def read_notifications():
 
 @bp.post("/questions/<int:thread_id>/watch")
 @bp.delete("/questions/<int:thread_id>/watch")
-def watch_question(thread_id: int):
+def watch_question(thread_id: int) -> ResponseReturnValue:
     user = require_user()
     change = services.stop_watching if request.method == "DELETE" else services.start_watching
-    return jsonify(watching=change(actor=user, thread=question_services.get_thread(thread_id, user)))
+    return jsonify(watching=change(actor=user, thread=lookup.get_thread(thread_id, user)))
 
 
 @bp.post("/ideas/<int:idea_id>/watch")
 @bp.delete("/ideas/<int:idea_id>/watch")
-def watch_idea(idea_id: int):
+def watch_idea(idea_id: int) -> ResponseReturnValue:
     user = require_user()
     change = services.stop_watching if request.method == "DELETE" else services.start_watching
-    return jsonify(watching=change(actor=user, idea=idea_services.get_idea(idea_id, user)))
+    return jsonify(watching=change(actor=user, idea=lookup.get_idea(idea_id, user)))
 
 
 def followed_json(item: queries.Followed) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def followed_json(item: queries.Followed) -> dict[str, Any]:
 
 
 @bp.get("/me/following")
-def list_following():
+def list_following() -> ResponseReturnValue:
     """Every question and idea the caller follows, newest first."""
     user = require_user()
     page = queries.followed(user, page=parse_int(request.args.get("page"), 1),
@@ -70,13 +70,13 @@ def list_following():
 
 
 @bp.get("/me/follow-settings")
-def follow_settings():
+def follow_settings() -> ResponseReturnValue:
     """`follow_voted_ideas`: whether voting for an idea also follows it (true unless the member turned it off)."""
     return jsonify(follow_voted_ideas=bool(require_user().follow_voted_ideas))
 
 
 @bp.patch("/me/follow-settings")
-def change_follow_settings():
+def change_follow_settings() -> ResponseReturnValue:
     user = require_user()
     follow = services.set_follow_on_vote(actor=user, follow=json_body().get("follow_voted_ideas"))
     return jsonify(follow_voted_ideas=follow)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from forum.extensions import db
+from forum.i18n import _, as_member, ngettext
 from forum.links import site_root
 from forum.models import Idea, Notification, OutboxMail, Post, Thread, User
 from forum.notifications import kinds
@@ -52,6 +53,11 @@ def compose(row: OutboxMail) -> tuple[Message | None, str]:
     user = db.session.get(User, row.user_id)
     if user is None or user.is_deleted or not user.email:
         return None, "the member has no email address"
+    with as_member(user):  # their language and time zone, not those of whoever's request sends the mail
+        return _compose_for(row, user)
+
+
+def _compose_for(row: OutboxMail, user: User) -> tuple[Message | None, str]:
     if row.kind == "digest":
         return _digest(row, user)
     notification = row.notification
@@ -79,11 +85,12 @@ def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
     sections = [(group_key, list(notes)) for group_key, notes in
                 groupby(ordered, key=lambda n: kinds.group_of(n.kind).key)]
     unsubscribe = unsubscribe_url(user.id, "digest")
-    context = _context(user, unsubscribe, group_label="daily digests", count=len(items),
+    context = _context(user, unsubscribe, group_label=_("daily digests"), count=len(items),
                        more=len(items) - len(shown),
                        sections=[(kinds.BY_KEY[key].label, notes) for key, notes in sections])
-    noun = "notification" if len(items) == 1 else "notifications"
-    subject = f"Your daily summary: {len(items)} new {noun} on {site_settings().community_name}"
+    subject = ngettext("Your daily summary: %(num)d new notification on %(site)s",
+                       "Your daily summary: %(num)d new notifications on %(site)s", len(items),
+                       site=site_settings().community_name)
     return _message(user, subject, "digest", context, unsubscribe), ""
 
 
@@ -98,4 +105,5 @@ def _message(user: User, subject: str, template: str, context: dict, unsubscribe
     html = env.get_template(f"emails/{template}.html").render(**context)
     headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                "Auto-Submitted": "auto-generated"}
+    assert user.email, "callers return early for a member without an address"
     return Message(to=user.email, subject=subject[:200], text=text, html=html, headers=headers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forum.i18n import _l
 from forum.models import Delivery, Notification
 
 
@@ -17,29 +18,29 @@ class Group:
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("answers", "Answers to your questions", "Someone answers a question you asked.",
+    Group("answers", _l("Answers to your questions"), _l("Someone answers a question you asked."),
           Delivery.IMMEDIATELY, ("answer",)),
-    Group("watched", "Activity in threads you watch", "New answers in questions you asked, answered or watch.",
+    Group("watched", _l("Activity in threads you watch"), _l("New answers in questions you asked, answered or watch."),
           Delivery.DAILY, ("watched_answer",)),
-    Group("accepted", "Your answer accepted", "An asker marks your answer as the one that solved it.",
+    Group("accepted", _l("Your answer accepted"), _l("An asker marks your answer as the one that solved it."),
           Delivery.IMMEDIATELY, ("answer_accepted",)),
-    Group("mentions", "Mentions",
-          "Someone writes @your-username in a question, an answer, an idea or a comment on one.",
+    Group("mentions", _l("Mentions"),
+          _l("Someone writes @your-username in a question, an answer, an idea or a comment on one."),
           Delivery.IMMEDIATELY, ("mention",)),
-    Group("escalations", "Staff help", "Your question reaches staff, staff answer or resolve your escalation, "
-          "or an escalation is assigned to you.", Delivery.IMMEDIATELY,
+    Group("escalations", _l("Staff help"), _l("Your question reaches staff, staff answer or resolve your escalation, "
+             "or an escalation is assigned to you."), Delivery.IMMEDIATELY,
           ("escalation_opened", "escalation_assigned", "escalation_answered", "escalation_resolved")),
-    Group("ideas", "Ideas you voted for or watch", "A status change or an official comment on the idea, or a "
-          "question you asked, upvoted or watch moving to the idea board.",
+    Group("ideas", _l("Ideas you voted for or watch"), _l("A status change or an official comment on the idea, or a "
+             "question you asked, upvoted or watch moving to the idea board."),
           Delivery.DAILY, ("idea_status", "idea_comment", "idea_request")),
-    Group("moderation", "Moderation of your posts", "A moderator hides or restores one of your posts (with the "
-          "reason), closes your question as a duplicate, or suspends your account.", Delivery.IMMEDIATELY,
+    Group("moderation", _l("Moderation of your posts"), _l("A moderator hides or restores one of your posts (with the "
+             "reason), closes your question as a duplicate, or suspends your account."), Delivery.IMMEDIATELY,
           ("post_hidden", "post_restored", "thread_duplicate", "suspended", "unsuspended")),
     # staff only: a keyword watch they follow matched a public post (issue 15); members are never sent these
-    Group("listening", "Listening matches (staff)", "A keyword watch you follow matches a new public post.",
+    Group("listening", _l("Listening matches (staff)"), _l("A keyword watch you follow matches a new public post."),
           Delivery.DAILY, ("watch_match",), staff_only=True),
 )
-OTHER = Group("other", "Other notifications", "Anything else the community tells you.", Delivery.DAILY, ())
+OTHER = Group("other", _l("Other notifications"), _l("Anything else the community tells you."), Delivery.DAILY, ())
 # Mailed at once whatever the reader chose for its group: a spike alert held for tomorrow's digest is worthless.
 ALWAYS_IMMEDIATE = ("spike_alert",)
 BY_KEY = {group.key: group for group in (*GROUPS, OTHER)}

@@ -34,7 +34,7 @@ def send_mail(*, to: str, subject: str, text: str, html: str | None = None,
         message.attach_alternative(html, "text/html")
     try:
         message.send()
-    except Exception:  # noqa: BLE001 - any transport failure is logged and left for a retry
+    except Exception:  # any transport failure is logged and left for a retry
         log.exception("Sending mail to %s failed", to)
         return False
     return True

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.i18n import _l
+from forum.links import idea_path, profile_path, thread_path
 from forum.markup import MAX_MENTIONS, extract_mentions
 from forum.models import Idea, IdeaComment, Post, Thread, User
 from forum.notifications.services import notify
@@ -23,7 +25,7 @@ class MentionResolver:
         lowered = list(dict.fromkeys(name.lower() for name in names))[:MAX_MENTIONS]
         self.users = list(db.session.scalars(sa.select(User).where(
             sa.func.lower(User.username).in_(lowered), User.is_deleted.is_(False))))
-        return {user.username.lower(): f"/users/{user.username}" for user in self.users}
+        return {user.username.lower(): profile_path(user.username) for user in self.users}
 
 
 def previous_mentions(old_markdown: str) -> set[str]:
@@ -36,13 +38,14 @@ def notify_mentions(*, actor: User, resolver: MentionResolver, thread: Thread, p
     """At most MAX_MENTIONS members per post; unknown names were never resolved; notify() skips the author
     and anyone who may not see the post."""
     skip = set(already)
-    where = "a question" if post.is_question else "an answer"
     for user in resolver.users[:MAX_MENTIONS]:
         if user.username.lower() in skip:
             continue
         notify(user_id=user.id, kind="mention", actor=actor, thread_id=thread.id, post_id=post.id,
-               url=f"/questions/{thread.id}/{thread.slug}#post-{post.id}",
-               text=f"{actor.username} mentioned you in {where} on “{thread.title}”")
+               url=thread_path(thread, post_id=post.id),
+               text=_l("%(name)s mentioned you in a question on “%(title)s”", name=actor.username, title=thread.title)
+               if post.is_question else
+               _l("%(name)s mentioned you in an answer on “%(title)s”", name=actor.username, title=thread.title))
 
 
 def notify_idea_mentions(*, actor: User, resolver: MentionResolver, idea: Idea, comment: IdeaComment | None = None,
@@ -52,10 +55,11 @@ def notify_idea_mentions(*, actor: User, resolver: MentionResolver, idea: Idea, 
     if idea.is_hidden or (comment is not None and comment.is_hidden):
         return
     skip = set(already)
-    where = f"a comment on the idea “{idea.title}”" if comment is not None else f"the idea “{idea.title}”"
-    url = f"/ideas/{idea.id}" + (f"#comment-{comment.id}" if comment is not None else "")
+    url = idea_path(idea, comment_id=comment.id if comment is not None else None)
     for user in resolver.users[:MAX_MENTIONS]:
         if user.username.lower() in skip:
             continue
         notify(user_id=user.id, kind="mention", actor=actor, idea_id=idea.id, url=url,
-               text=f"{actor.username} mentioned you in {where}")
+               text=_l("%(name)s mentioned you in a comment on the idea “%(title)s”", name=actor.username,
+                       title=idea.title) if comment is not None else
+               _l("%(name)s mentioned you in the idea “%(title)s”", name=actor.username, title=idea.title))

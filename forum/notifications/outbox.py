@@ -13,9 +13,12 @@ import logging
 import threading
 from collections import Counter
 from datetime import datetime, time, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context
+from flask.sansio.app import App
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from forum.clock import utcnow
@@ -23,7 +26,7 @@ from forum.extensions import db
 from forum.models import Delivery, Notification, OutboxMail, OutboxStatus, User
 from forum.notifications import emails, kinds
 from forum.notifications.mail import mail_configured, send_mail
-from forum.notifications.services import preferences_of
+from forum.notifications.queries import preferences_of
 
 log = logging.getLogger("forum.mail")
 
@@ -33,7 +36,7 @@ _NEW_IDS = "forum.outbox.new_ids"
 _workers: list[threading.Thread] = []
 
 
-def install(app: Flask) -> None:
+def install(app: App) -> None:
     """Session listeners once per process (they attach to the shared Session class), the hand-off per app."""
     if not sa.event.contains(Session, "after_flush", _collect):
         sa.event.listen(Session, "after_flush", _collect)
@@ -60,10 +63,11 @@ def _rolled_back(session: Session, previous_transaction: object) -> None:
         session.info.pop(_NEW_IDS, None)
 
 
-def _deliver_after_response(response):
+def _deliver_after_response(response: Response) -> Response:
     ids = g.pop("outbox_ids", None)
     if ids and current_app.config.get("MAIL_DELIVERY", "after_commit") == "after_commit":
-        worker = threading.Thread(target=deliver, args=(current_app._get_current_object(), ids),
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
+        worker = threading.Thread(target=deliver, args=(app, ids),
                                   name="outbox", daemon=True)
         _workers[:] = [alive for alive in _workers if alive.is_alive()]  # a long-running worker keeps no dead threads
         _workers.append(worker)
@@ -77,7 +81,7 @@ def deliver(app: Flask, ids: list[int]) -> None:
         try:
             for outbox_id in ids:
                 _send_one(outbox_id, utcnow())
-        except Exception:  # noqa: BLE001 - the rows stay pending or failed; send-mail retries them
+        except Exception:  # the rows stay pending or failed; send-mail retries them
             log.exception("Delivering outbox mails %s failed", ids)
         finally:
             db.session.remove()
@@ -98,7 +102,8 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+    delay: timedelta = timedelta(minutes=5) * 2 ** max(attempts - 1, 0)
+    return min(delay, timedelta(hours=6))
 
 
 def _send_one(outbox_id: int, now: datetime) -> str | None:
@@ -111,15 +116,16 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
         if message is not None:
             send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
         return OutboxStatus.PENDING
-    claimed = db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
-        status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)).rowcount
+    claim = sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)
+    claimed = cast(CursorResult[Any], db.session.execute(claim)).rowcount  # an UPDATE's result has a rowcount
     db.session.commit()
     if claimed != 1:
         return None  # sent already, or another sender has it
     message, reason, broken = _compose(outbox_id)
     sent = message is not None and send_mail(to=message.to, subject=message.subject, text=message.text,
                                              html=message.html, headers=message.headers)
-    row = db.session.get(OutboxMail, outbox_id)
+    row = db.session.get_one(OutboxMail, outbox_id)  # claimed above, and rows are never deleted
     if sent:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
     elif message is None and not broken:
@@ -137,16 +143,16 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
 def count_unsent() -> int:
     """Rows waiting to be sent (pending, or failed with tries left): what `send-mail` would try eventually."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).where(
-        OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)), OutboxMail.attempts < MAX_ATTEMPTS))
+        OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)), OutboxMail.attempts < MAX_ATTEMPTS)) or 0
 
 
-def _compose(outbox_id: int) -> tuple[object | None, str, bool]:
+def _compose(outbox_id: int) -> tuple[emails.Message | None, str, bool]:
     """(message or None, reason when None, whether composing itself broke). It only reads, in a transaction of
     its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
     db.session.connection(execution_options={"deferred_begin": True})
     try:
-        message, reason = emails.compose(db.session.get(OutboxMail, outbox_id))
-    except Exception:  # noqa: BLE001 - a template or data problem must not stop the other mails
+        message, reason = emails.compose(db.session.get_one(OutboxMail, outbox_id))
+    except Exception:  # a template or data problem must not stop the other mails
         log.exception("Composing outbox mail %s failed", outbox_id)
         return None, "could not be composed (see the log)", True
     finally:

@@ -6,23 +6,45 @@ the public use cases below commit once each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
+from flask_babel.speaklater import LazyString
 
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.models import (Delivery, Idea, Notification, NotificationPreference, OutboxMail, Post, Subscription,
-                          Thread, User)
+from forum.i18n import _, as_member
+from forum.models import (
+    Delivery,
+    Idea,
+    Notification,
+    NotificationPreference,
+    OutboxMail,
+    Post,
+    Subscription,
+    Thread,
+    User,
+)
 from forum.notifications import kinds, tokens
+from forum.notifications.queries import preferences_of, unread_count
 from forum.policy import Policy
 from forum.validation import FieldErrors
 
 MAX_IDS = 500
+Text: TypeAlias = str | LazyString  # a lazy text (_l) is written in each recipient's own language
 
 
-def notify(*, user_id: int | None, kind: str, text: str, url: str, actor: User | None = None,
+def in_language_of(user: User, text: Text) -> str:
+    """The notification text as `user` reads it: their chosen language, else the site's default (the actor's
+    request language says nothing about the recipient). Stored rendered, so the list and the mail agree."""
+    if isinstance(text, str):
+        return text
+    with as_member(user):
+        return str(text)
+
+
+def notify(*, user_id: int | None, kind: str, text: Text, url: str, actor: User | None = None,
            thread_id: int | None = None, post_id: int | None = None, idea_id: int | None = None) -> None:
     """Queue one notification, and its email when the member wants it at once, in the caller's transaction.
 
@@ -33,7 +55,7 @@ def notify(*, user_id: int | None, kind: str, text: str, url: str, actor: User |
                post_id=post_id, idea_id=idea_id)
 
 
-def notify_all(*, user_ids: Iterable[int | None], kind: str, text: str, url: str, actor: User | None = None,
+def notify_all(*, user_ids: Iterable[int | None], kind: str, text: Text, url: str, actor: User | None = None,
                thread_id: int | None = None, post_id: int | None = None, idea_id: int | None = None) -> None:
     """notify() for many people about one thing (a thread's watchers): their accounts and email choices are read
     in one statement each and the rows written in one flush, so an answer to a much-watched thread costs what
@@ -51,7 +73,7 @@ def notify_all(*, user_ids: Iterable[int | None], kind: str, text: str, url: str
                       thread_id=thread_id, post_id=post_id, idea_id=idea_id, post=post, thread=thread, idea=idea)
 
 
-def _notify_batch(user_ids: list[int], *, kind: str, text: str, url: str, actor: User | None,
+def _notify_batch(user_ids: list[int], *, kind: str, text: Text, url: str, actor: User | None,
                   thread_id: int | None, post_id: int | None, idea_id: int | None, post: Post | None,
                   thread: Thread | None, idea: Idea | None) -> None:
     recipients = [user for user in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))
@@ -63,7 +85,8 @@ def _notify_batch(user_ids: list[int], *, kind: str, text: str, url: str, actor:
     deliveries = _deliveries([user.id for user in recipients], kind)
     for user in recipients:
         delivery = deliveries[user.id]
-        notification = Notification(user_id=user.id, kind=kind, text=text[:300], url=url[:300], created_at=now,
+        notification = Notification(user_id=user.id, kind=kind, text=in_language_of(user, text)[:300], url=url[:300],
+                                    created_at=now,
                                     actor_id=actor.id if actor else None, thread_id=thread_id, post_id=post_id,
                                     idea_id=idea_id, mailed_at=None if delivery == Delivery.DAILY else now)
         db.session.add(notification)
@@ -76,7 +99,7 @@ def _deliveries(user_ids: list[int], kind: str) -> dict[int, str]:
         return {user_id: Delivery.IMMEDIATELY for user_id in user_ids}
     group = kinds.group_of(kind)
     chosen = dict(db.session.execute(sa.select(NotificationPreference.user_id, NotificationPreference.delivery).where(
-        NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == group.key)).all())
+        NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == group.key)).tuples().all())
     return {user_id: chosen.get(user_id) or group.default for user_id in user_ids}
 
 
@@ -107,11 +130,11 @@ def idea_watcher_ids(idea_id: int) -> list[int]:
 # -- use cases ---------------------------------------------------------------------------------
 def _ensure_can_watch(actor: User, thread: Thread | None, idea: Idea | None) -> Policy:
     policy = Policy(actor)
-    policy.ensure(policy.can_watch(), "Please log in first.")
+    policy.ensure(policy.can_watch(), _("Please log in first."))
     if (thread is None) == (idea is None):
         raise ValueError("watch exactly one thread or idea")
     if (thread is not None and not policy.can_view_thread(thread)) or (idea is not None and not policy.can_view_idea(idea)):
-        raise NotFound("That question or idea does not exist.")
+        raise NotFound(_("That question or idea does not exist."))
     return policy
 
 
@@ -120,7 +143,7 @@ def start_watching(*, actor: User, thread: Thread | None = None, idea: Idea | No
     _ensure_can_watch(actor, thread, idea)
     if thread is not None:
         watch_thread(user=actor, thread=thread)
-    else:
+    elif idea is not None:  # always, once _ensure_can_watch has passed: exactly one is given
         watch_idea(user=actor, idea_id=idea.id)
     try:
         db.session.commit()
@@ -131,7 +154,11 @@ def start_watching(*, actor: User, thread: Thread | None = None, idea: Idea | No
 
 def stop_watching(*, actor: User, thread: Thread | None = None, idea: Idea | None = None) -> bool:
     _ensure_can_watch(actor, thread, idea)
-    column, target_id = (Subscription.thread_id, thread.id) if thread is not None else (Subscription.idea_id, idea.id)
+    if thread is not None:
+        column, target_id = Subscription.thread_id, thread.id
+    else:
+        assert idea is not None, "_ensure_can_watch refuses a call with neither"
+        column, target_id = Subscription.idea_id, idea.id
     db.session.execute(sa.delete(Subscription).where(Subscription.user_id == actor.id, column == target_id))
     db.session.commit()
     return False
@@ -141,29 +168,28 @@ def set_follow_on_vote(*, actor: User, follow: object) -> bool:
     """Whether voting for an idea also follows it (on by default): some members vote for many ideas and only
     want to hear about the few they choose to watch."""
     policy = Policy(actor)
-    policy.ensure(policy.can_watch(), "Please log in first.")
+    policy.ensure(policy.can_watch(), _("Please log in first."))
     if not isinstance(follow, bool):
         errors = FieldErrors()
-        errors.add("follow_voted_ideas", "Choose yes or no.")
+        errors.add("follow_voted_ideas", _("Choose yes or no."))
         errors.check()
     db.session.execute(sa.update(User).where(User.id == actor.id).values(follow_voted_ideas=follow))
     db.session.commit()
-    return follow
+    return bool(follow)  # a bool by now: check() raised otherwise
 
 
 def _unread(user_id: int) -> int:
-    from forum.notifications.queries import unread_count  # late: queries builds on this module
     return unread_count(db.session.get(User, user_id))
 
 
 def mark_notification_read(*, actor: User, notification_id: int) -> int:
     """Mark one of your notifications read; returns your unread count. Someone else's is a 404."""
     policy = Policy(actor)
-    policy.ensure(policy.viewer is not None, "Please log in first.")
+    policy.ensure(policy.viewer is not None, _("Please log in first."))
     found = db.session.scalar(sa.select(Notification.id).where(
         Notification.id == notification_id, Notification.user_id == actor.id))
     if found is None:
-        raise NotFound("That notification does not exist.")
+        raise NotFound(_("That notification does not exist."))
     db.session.execute(sa.update(Notification).where(Notification.id == found, Notification.read_at.is_(None))
                        .values(read_at=utcnow()))
     db.session.commit()
@@ -173,11 +199,12 @@ def mark_notification_read(*, actor: User, notification_id: int) -> int:
 def mark_notifications_read(*, actor: User, ids: Any = None) -> int:
     """Mark the listed notifications read (other people's ids are ignored), or all when `ids` is None."""
     policy = Policy(actor)
-    policy.ensure(policy.viewer is not None, "Please log in first.")
+    policy.ensure(policy.viewer is not None, _("Please log in first."))
     if ids is not None and (not isinstance(ids, list) or len(ids) > MAX_IDS
                             or any(isinstance(i, bool) or not isinstance(i, int) for i in ids)):
         errors = FieldErrors()
-        errors.add("ids", f"Send a list of at most {MAX_IDS} notification ids (numbers), or nothing for all.")
+        errors.add("ids", _("Send a list of at most %(max)d notification ids (numbers), or nothing for all.",
+                            max=MAX_IDS))
         errors.check()
     query = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if ids is not None:  # ids beyond the id column's range name nothing (and overflow SQLite's integer: a 500)
@@ -191,7 +218,7 @@ def mark_read_about(*, actor: User, thread_id: int | None = None, idea_id: int |
     """Opening a thread or an idea marks the notifications about it read (issue 18): the page's script posts here
     when the bell has something unread, so a GET never writes. Returns the unread count for the bell."""
     policy = Policy(actor)
-    policy.ensure(policy.viewer is not None, "Please log in first.")
+    policy.ensure(policy.viewer is not None, _("Please log in first."))
     if (thread_id is None) == (idea_id is None):
         raise ValueError("mark exactly one thread or idea")
     about = Notification.thread_id == thread_id if thread_id is not None else Notification.idea_id == idea_id
@@ -205,7 +232,7 @@ def mark_read_about(*, actor: User, thread_id: int | None = None, idea_id: int |
 def update_email_preferences(*, actor: User, choices: Mapping[str, Any]) -> dict[str, str]:
     """Set, per group of kinds, whether its notifications also come by email immediately, daily or never."""
     policy = Policy(actor)
-    policy.ensure(policy.viewer is not None, "Please log in first.")
+    policy.ensure(policy.viewer is not None, _("Please log in first."))
     errors = FieldErrors()
     wanted: dict[str, str] = {}
     for key in kinds.BY_KEY:
@@ -213,7 +240,7 @@ def update_email_preferences(*, actor: User, choices: Mapping[str, Any]) -> dict
         if value is None:
             continue
         if value not in Delivery.ALL:
-            errors.add(key, "Choose immediately, daily digest or never.")
+            errors.add(key, _("Choose immediately, daily digest or never."))
         else:
             wanted[key] = value
     errors.check()
@@ -238,7 +265,7 @@ def describe_unsubscribe(*, token: str) -> tuple[User, str]:
     user = db.session.get(User, user_id)
     if user is None or user.is_deleted:
         raise tokens.bad_link()
-    return user, "daily digests" if scope == "digest" else kinds.BY_KEY[scope].label.lower()
+    return user, _("daily digests") if scope == "digest" else str(kinds.BY_KEY[scope].label).lower()
 
 
 def unsubscribe(*, token: str) -> tuple[User, list[str]]:
@@ -255,11 +282,4 @@ def unsubscribe(*, token: str) -> tuple[User, list[str]]:
         else [scope]
     _set_deliveries(user.id, {key: Delivery.NEVER for key in keys})
     db.session.commit()
-    return user, [kinds.BY_KEY[key].label for key in keys]
-
-
-def preferences_of(user_id: int) -> dict[str, str]:
-    """Every group's effective delivery for one member (one query)."""
-    chosen = dict(db.session.execute(sa.select(NotificationPreference.kind, NotificationPreference.delivery)
-                                     .where(NotificationPreference.user_id == user_id)).all())
-    return {key: chosen.get(key, group.default) for key, group in kinds.BY_KEY.items()}
+    return user, [str(kinds.BY_KEY[key].label) for key in keys]

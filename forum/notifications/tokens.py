@@ -8,6 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 
 from forum.clock import utcnow
 from forum.errors import BadRequest
+from forum.i18n import _
 from forum.notifications import kinds
 
 DEFAULT_MAX_AGE = 90 * 86_400  # a mail read three months later still unsubscribes
@@ -32,8 +33,8 @@ def make_unsubscribe_token(user_id: int, scope: str) -> str:
 
 
 def bad_link() -> BadRequest:
-    return BadRequest("This unsubscribe link is not valid: it may be incomplete or altered. Open the latest "
-                      "email and use its link again, or change your email settings after logging in.")
+    return BadRequest(_("This unsubscribe link is not valid: it may be incomplete or altered. Open the latest "
+                        "email and use its link again, or change your email settings after logging in."))
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
@@ -42,8 +43,8 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     try:
         data = _serializer().loads(token or "", max_age=max_age)
     except SignatureExpired:
-        raise BadRequest("This unsubscribe link has expired. Use the link in a more recent email, or change "
-                         "your email settings after logging in.") from None
+        raise BadRequest(_("This unsubscribe link has expired. Use the link in a more recent email, or change "
+                           "your email settings after logging in.")) from None
     except (BadSignature, ValueError, TypeError, UnicodeError):
         raise bad_link() from None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or data.get("s") not in _SCOPES:

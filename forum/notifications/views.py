@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from forum.auth import profiles
-from forum.auth.redirects import safe_next
+from forum import links, lookup, profiles
 from forum.errors import BadRequest, Invalid
 from forum.extensions import csrf
-from forum.ideas import services as idea_services
+from forum.i18n import _
 from forum.notifications import bp, queries, services
-from forum.questions import services as question_services
+from forum.redirects import safe_next
 from forum.validation import parse_int
 
 
@@ -20,7 +20,7 @@ def _wants_json() -> bool:
 
 @bp.get("/notifications")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     page = queries.list_notifications(current_user, page=parse_int(request.args.get("page"), 1),
                                       unread_only=request.args.get("unread") == "1")
     return render_template("notifications/index.html", page=page, unread_only=request.args.get("unread") == "1")
@@ -28,17 +28,17 @@ def index():
 
 @bp.post("/notifications/read")
 @login_required
-def read_all():
+def read_all() -> ResponseReturnValue:
     unread = services.mark_notifications_read(actor=current_user)
     if _wants_json():
         return jsonify(unread_count=unread)
-    flash("All notifications are marked as read.", "success")
+    flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
 
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
-def read_one(notification_id: int):
+def read_one(notification_id: int) -> ResponseReturnValue:
     unread = services.mark_notification_read(actor=current_user, notification_id=notification_id)
     if _wants_json():
         return jsonify(unread_count=unread)
@@ -48,7 +48,7 @@ def read_one(notification_id: int):
 
 @bp.post("/notifications/read/<any(thread, idea):about>/<int:target_id>")
 @login_required
-def read_about(about: str, target_id: int):
+def read_about(about: str, target_id: int) -> ResponseReturnValue:
     """The thread and idea pages' script posts here on opening (forum.js: [data-mark-seen]); without it the
     notification centre's "Mark read" buttons do the same."""
     target = {"thread_id": target_id} if about == "thread" else {"idea_id": target_id}
@@ -61,41 +61,46 @@ def read_about(about: str, target_id: int):
 @bp.post("/questions/<int:thread_id>/watch")
 @bp.post("/questions/<int:thread_id>/unwatch")
 @login_required
-def watch_thread(thread_id: int):
-    thread = question_services.get_thread(thread_id, current_user)
+def watch_thread(thread_id: int) -> ResponseReturnValue:
+    thread = lookup.get_thread(thread_id, current_user)
     change = services.stop_watching if request.path.endswith("/unwatch") else services.start_watching
     watching = change(actor=current_user, thread=thread)
-    return _watched(watching, question_services.thread_url(thread), "question")
+    return _watched(watching, links.thread_path(thread), "question")
 
 
 @bp.post("/ideas/<int:idea_id>/watch")
 @bp.post("/ideas/<int:idea_id>/unwatch")
 @login_required
-def watch_idea(idea_id: int):
-    idea = idea_services.get_idea(idea_id, current_user)
+def watch_idea(idea_id: int) -> ResponseReturnValue:
+    idea = lookup.get_idea(idea_id, current_user)
     change = services.stop_watching if request.path.endswith("/unwatch") else services.start_watching
     watching = change(actor=current_user, idea=idea)
-    return _watched(watching, idea_services.idea_url(idea), "idea")
+    return _watched(watching, links.idea_path(idea), "idea")
 
 
-def _watched(watching: bool, back: str, noun: str):
+def _watched(watching: bool, back: str, noun: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(watching=watching)
-    flash(f"You are watching this {noun}: new activity shows up in your notifications." if watching
-          else f"You no longer watch this {noun}.", "success" if watching else "info")
+    messages = {  # whole sentences: the noun changes the words around it in other languages
+        ("question", True): _("You are watching this question: new activity shows up in your notifications."),
+        ("question", False): _("You no longer watch this question."),
+        ("idea", True): _("You are watching this idea: new activity shows up in your notifications."),
+        ("idea", False): _("You no longer watch this idea."),
+    }
+    flash(messages[noun, watching], "success" if watching else "info")
     return redirect(safe_next(request.form.get("next")) or back)  # the settings list unfollows in place
 
 
 @bp.route("/settings/following", methods=["GET", "POST"])
 @login_required
-def following():
+def following() -> ResponseReturnValue:
     """Every question and idea you follow, a page at a time, with one-click unfollow; and whether voting for an
     idea follows it."""
     if request.method == "POST":
         chosen = request.form.getlist("follow_voted_ideas")  # a hidden "0" then the checkbox's "1" when ticked
         follow = services.set_follow_on_vote(actor=current_user, follow="1" in chosen)
-        flash("Voting for an idea now also follows it." if follow else
-              "Voting for an idea no longer follows it; use Watch on the ideas you want to hear about.", "success")
+        flash(_("Voting for an idea now also follows it.") if follow else
+              _("Voting for an idea no longer follows it; use Watch on the ideas you want to hear about."), "success")
         return redirect(safe_next(request.form.get("next")) or url_for("notifications.following"))
     page = queries.followed(current_user, page=parse_int(request.args.get("page"), 1))
     return render_template("notifications/following.html", page=page)
@@ -103,20 +108,20 @@ def following():
 
 @bp.post("/settings/notifications")
 @login_required
-def preferences():
+def preferences() -> ResponseReturnValue:
     try:
         services.update_email_preferences(actor=current_user, choices=request.form)
     except Invalid as error:
         return render_template("auth/settings.html", errors={}, new_token=None,
                                tokens=profiles.tokens_of(current_user), notification_errors=error.fields,
                                email_choices=queries.email_choices(current_user, request.form)), 422
-    flash("Your email settings are saved.", "success")
+    flash(_("Your email settings are saved."), "success")
     return redirect(url_for("auth.settings") + "#notifications")
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie; the signed token is the key
-def unsubscribe(token: str):
+def unsubscribe(token: str) -> ResponseReturnValue:
     try:
         if request.method == "GET":
             user, scope = services.describe_unsubscribe(token=token)

@@ -20,6 +20,7 @@ from flask import current_app, g, render_template, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from forum.i18n import locale_code
 from forum.pagecache.pages import build_id
 from forum.pagecache.scopes import SITE, notifications_scope
 from forum.pagecache.store import cache_get, cache_set, prefetch, versioned_key
@@ -35,7 +36,8 @@ def shared_member_page(name: str, scopes: Iterable[str], personal: Hashable, ren
         return render()
     digest = hashlib.sha1(repr(personal).encode()).hexdigest()
     prefetch(notifications_scope(current_user.id))  # the header's bell: one version lookup for both
-    key = versioned_key(f"member:{build_id()}:{name}:{digest}", [*scopes, SITE])
+    # language and time zone: the page's words and its server-written times differ between members who choose them
+    key = versioned_key(f"member:{build_id()}:{locale_code()}:{current_user.time_zone or ''}:{name}:{digest}", [*scopes, SITE])
     token = generate_csrf()
     stored = cache_get(key)
     if stored is not None:

@@ -2,7 +2,8 @@
 
 Only a request with nothing personal in it is served from or stored into the cache: no logged-in user, no
 bearer token, no flashed message waiting. A page whose rendering touched the session (a CSRF token, a flash)
-is never stored, so nothing personal can reach another visitor.
+is never stored, so nothing personal can reach another visitor. The key and the ETag carry the page's language
+(negotiated from Accept-Language), and the answer says `Vary: Accept-Language`.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from collections.abc import Callable, Iterable
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
+from forum.i18n import locale_code
 from forum.pagecache.scopes import SITE
-from forum.pagecache.store import cache_get, cache_set, versioned_key
+from forum.pagecache.store import cache_get, cache_set, prefetch, versioned_key
 
 _READS = ("GET", "HEAD")
 
@@ -27,7 +29,10 @@ def visitor_page(scopes_for: Callable[..., Iterable[str]]) -> Callable:
         def wrapper(*args, **kwargs):
             if not _anonymous_request():
                 return view(*args, **kwargs)
-            key = versioned_key(f"page:{build_id()}:{request.full_path}", [*scopes_for(*args, **kwargs), SITE])
+            scopes = [*scopes_for(*args, **kwargs), SITE]
+            prefetch(*scopes)  # read with the site's default language, which the locale may fall back on
+            # the page's language is part of what it shows: a Dutch browser never gets the English copy
+            key = versioned_key(f"page:{build_id()}:{locale_code()}:{request.full_path}", scopes)
             etag = hashlib.sha1(key.encode()).hexdigest()
             if request.if_none_match.contains(etag):
                 return _mark(Response(status=304), etag)
@@ -61,6 +66,7 @@ def _mark(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"  # stored by browsers, revalidated with the ETag every time
     response.vary.add("Cookie")
+    response.vary.add("Accept-Language")  # a browser or proxy keeps one copy per language (forum/i18n.py)
     return response
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
+from typing import cast
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -161,9 +162,9 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         return
     try:
         entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
-        statement = state.statement
+        statement = cast("sa.Update | sa.Delete", state.statement)  # is_update or is_delete, checked above
         values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}
-        if state.is_update and values and not (values - QUIET_COLUMNS.get(entity, set())):
+        if state.is_update and values and entity is not None and not (values - QUIET_COLUMNS.get(entity, set())):
             return
         pending = state.session.info.setdefault(PENDING, set())
         if entity is User or entity is Vote:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_caching import Cache
@@ -85,4 +85,4 @@ def memo(key: str, scopes: Iterable[str], compute: Callable[[], T], timeout: int
     if value is None:
         value = compute()
         cache_set(full_key, value, timeout=timeout or current_app.config.get("PAGE_CACHE_SECONDS", 300))
-    return value
+    return cast(T, value)  # the cache returns what compute() stored under this key

@@ -5,12 +5,13 @@ import copy
 from typing import Any
 
 from flask import g, jsonify
+from flask.typing import ResponseReturnValue
 from flask_login import logout_user
 
+from forum import lookup, profiles
 from forum.api import bp
 from forum.api.helpers import json_body, require_user, user_json, viewer
 from forum.api.openapi import SCHEMAS, op
-from forum.auth import profiles
 from forum.clock import isoformat
 from forum.extensions import limiter
 from forum.ideas import api as ideas_api
@@ -39,24 +40,24 @@ def profile_json(user: User, viewer_user: User | None) -> dict[str, Any]:
 
 
 @bp.get("/users/<username>")
-def user_profile(username: str):
-    return jsonify(profile_json(services.find_member(username), viewer()))
+def user_profile(username: str) -> ResponseReturnValue:
+    return jsonify(profile_json(lookup.find_member(username), viewer()))
 
 
 @bp.put("/me/privacy")
-def set_privacy():
+def set_privacy() -> ResponseReturnValue:
     user = services.set_profile_visibility(actor=require_user(), visibility=json_body().get("profile_visibility"))
     return jsonify(profile_visibility=user.profile_visibility)
 
 
 @bp.get("/me/export")
-def export_me():
+def export_me() -> ResponseReturnValue:
     return zip_response(require_user())
 
 
 @bp.delete("/me")
 @limiter.limit("10/hour")  # the password check must not become a guessing oracle
-def delete_me():
+def delete_me() -> ResponseReturnValue:
     user = require_user()
     services.delete_account(actor=user, target=user, password=json_body().get("password"))
     if not g.get("token_auth"):
@@ -65,24 +66,15 @@ def delete_me():
 
 
 @bp.delete("/users/<username>")
-def delete_user(username: str):
+def delete_user(username: str) -> ResponseReturnValue:
     actor = require_user()
-    target = services.find_member(username)
+    target = lookup.find_member(username)
     services.delete_account(actor=actor, target=target, note=json_body().get("note", ""))
     return jsonify(deleted=True, username=f"deleted user {target.id}")
 
 
-@bp.post("/users/<username>/email")
-def reveal_email(username: str):
-    """A POST, not a GET: every look is written to the audit log."""
-    email = services.reveal_email(actor=require_user(), target=services.find_member(username))
-    response = jsonify(username=username, email=email)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/escalations/<int:escalation_id>/private")
-def private_details(escalation_id: int):
+def private_details(escalation_id: int) -> ResponseReturnValue:
     details = services.read_private_details(actor=require_user(), escalation_id=escalation_id)
     escalation = details["escalation"]
     return jsonify(id=escalation.id, question_id=escalation.thread_id, idea_id=escalation.idea_id,
@@ -96,8 +88,6 @@ OPENAPI_PATHS = {
         "delete": op("Delete a member's account on request (admins; audited)", "account", body="DeleteNote",
                      schema="Deleted", auth=True, path_id="username"),
     },
-    "/users/{username}/email": {"post": op("Look up a member's email address (admins; each look is audited)",
-                                           "account", schema="RevealedEmail", auth=True, path_id="username")},
     "/me/privacy": {"put": op("Choose who sees your profile", "account", body="PrivacySetting",
                               schema="PrivacySetting", auth=True)},
     "/me/export": {"get": op("Everything the forum holds about you, as a ZIP of JSON files", "account", auth=True)},
@@ -114,8 +104,6 @@ OPENAPI_SCHEMAS = {
         "profile_visible": _BOOL, "bio": _STR, "created_at": {"type": "string", "format": "date-time"},
         "profile_visibility": {"type": "string", "enum": list(services.VISIBILITIES)}, "question_count": _INT,
         "answer_count": _INT, "accepted_count": _INT, "email": _STR}},
-    "RevealedEmail": {"type": "object", "required": ["username", "email"], "properties": {
-        "username": _STR, "email": {"type": "string", "nullable": True}}},
     "PrivacySetting": {"type": "object", "required": ["profile_visibility"], "properties": {
         "profile_visibility": {"type": "string", "enum": list(services.VISIBILITIES)}}},
     "DeletePassword": {"type": "object", "required": ["password"], "properties": {"password": _STR}},
@@ -130,7 +118,7 @@ OPENAPI_SCHEMAS = {
 
 
 def _with_privacy_flags(base: dict[str, Any]) -> dict[str, Any]:
-    """Every publishing body also takes the personal-data choices (see forum/privacy/guard.py)."""
+    """Every publishing body also takes the personal-data choices (see forum/pii_guard.py)."""
     schema = copy.deepcopy(base)
     schema["properties"].update(
         confirm_public={"type": "boolean", "description": "Post even though it looks like personal data "

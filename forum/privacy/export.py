@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any, cast
 
 import sqlalchemy as sa
 
 from forum.clock import isoformat, utcnow
 from forum.extensions import db
-from forum.links import absolute
+from forum.links import absolute, thread_path
 from forum.models import (ApiToken, Escalation, Flag, Idea, IdeaComment, IdeaVote, Notification, NotificationPreference,
                           Post, PostRevision, Subscription, Thread, User, Vote)
 
@@ -45,7 +45,8 @@ def filename(user: User) -> str:
 def stream(user_id: int) -> Iterator[bytes]:
     """Yield the archive's bytes file by file; needs an app context for as long as it is iterated."""
     pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(cast(IO[bytes], pipe), "w", compression=zipfile.ZIP_DEFLATED,  # write() is all it needs
+                         compresslevel=6) as archive:
         for name, rows in _sections(user_id):
             with archive.open(name, "w", force_zip64=True) as member:
                 if isinstance(rows, dict):
@@ -93,7 +94,7 @@ def _sections(user_id: int) -> Iterator[tuple[str, Any]]:
 
 
 def _profile(user_id: int) -> dict[str, Any]:
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)
     preferences = db.session.execute(sa.select(NotificationPreference.kind, NotificationPreference.delivery)
                                      .where(NotificationPreference.user_id == user_id)).all()
     tokens = db.session.execute(sa.select(ApiToken.name, ApiToken.created_at, ApiToken.last_used_at)
@@ -141,8 +142,7 @@ def _post(row: Any, revisions: list[dict]) -> dict[str, Any]:
     item = dict(row)
     slug = item.pop("slug")
     item["kind"] = "question" if item["position"] == 0 else "answer"
-    item["url"] = absolute(f"/questions/{item['thread_id']}/{slug}"
-                           + ("" if item["position"] == 0 else f"#post-{item['id']}"))
+    item["url"] = absolute(thread_path(item["thread_id"], slug, post_id=None if item["position"] == 0 else item["id"]))
     item["revisions"] = revisions
     return item
 

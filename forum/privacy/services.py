@@ -2,26 +2,29 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 
+from forum.audit import record_audit
 from forum.auth.passwords import verify_password
+from forum.auth.roles import ensure_not_last_admin
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.markup import rename_mention, render_markdown
 from forum.models import (ApiToken, AuditEntry, Escalation, Flag, Idea, IdeaComment, IdeaVote, Notification,
                           NotificationPreference, OutboxMail, Post, PostRevision, ReputationEvent, Role, Subscription,
                           User, Vote)
-from forum.moderation.audit import record_audit
 from forum.notifications.mentions import MentionResolver
 from forum.policy import Policy
 from forum.validation import FieldErrors
 
 VISIBILITIES = ("public", "members", "private")
 VISIBILITY_LABELS = {
-    "public": "Public: anyone can see your profile",
-    "members": "Members only: signed-in members can see your profile",
-    "private": "Private: others see only your name and avatar",
+    "public": _l("Public: anyone can see your profile"),
+    "members": _l("Members only: signed-in members can see your profile"),
+    "private": _l("Private: others see only your name and avatar"),
 }
 
 
@@ -33,10 +36,10 @@ def deleted_name(user_id: int) -> str:
 def set_profile_visibility(*, actor: User, visibility: object) -> User:
     """Public, members-only or private; posts stay attributed by username whatever the choice."""
     Policy(actor).ensure(actor is not None and actor.is_authenticated and not actor.is_deleted,
-                         "Please log in first.")
+                         _("Please log in first."))
     if visibility not in VISIBILITIES:
-        raise Invalid("Some fields need attention.",
-                      {"profile_visibility": "Choose public, members or private."})
+        raise Invalid(_("Some fields need attention."),
+                      {"profile_visibility": _("Choose public, members or private.")})
     actor.profile_visibility = visibility
     db.session.commit()
     return actor
@@ -49,15 +52,14 @@ def delete_account(*, actor: User, target: User, password: object = None, note: 
     audited. Everything happens in one transaction, so a failure leaves the account exactly as it was.
     """
     policy = Policy(actor)
-    policy.ensure(policy.can_delete_account(target), "You cannot delete this account.")
+    policy.ensure(policy.can_delete_account(target), _("You cannot delete this account."))
     errors = FieldErrors()
     self_service = actor.id == target.id
     if self_service and not verify_password(target.password_hash, password if isinstance(password, str) else "")[0]:
-        errors.add("password", "That is not your password.")
-    note = errors.text("note", note, label="Note", min_len=0, max_len=500, multiline=True)
+        errors.add("password", _("That is not your password."))
+    note = errors.text("note", note, label=_("Note"), min_len=0, max_len=500, multiline=True)
     errors.check()
     if target.role == Role.ADMIN:  # only admins themselves get here: admins never delete another admin
-        from forum.admin.people import ensure_not_last_admin  # late: the admin package builds on privacy's peers
         ensure_not_last_admin(target, "delete")
     user_id, old_name = target.id, target.username
     try:
@@ -96,7 +98,7 @@ def _erase(user: User, old_name: str) -> None:
     db.session.expire(user)
 
 
-def _mentioning(model: type, old_name: str) -> list:
+def _mentioning(model: type[Any], old_name: str) -> list[Any]:
     """Rows whose Markdown may hold @old_name (LIKE narrows, rename_mention decides)."""
     needle = f"@{old_name.lower()}"
     return list(db.session.scalars(sa.select(model).where(sa.func.lower(model.body_md).contains(needle,
@@ -135,11 +137,11 @@ def read_private_details(*, actor: User, escalation_id: int) -> dict:
     """The private note and the requester's email for the assigned staff member; every look is audited."""
     escalation = db.session.get(Escalation, escalation_id)
     if escalation is None:
-        raise NotFound("That escalation does not exist.")
+        raise NotFound(_("That escalation does not exist."))
     policy = Policy(actor)
     policy.ensure_active()
     policy.ensure(policy.can_read_private_note(escalation),
-                  "Only the staff member assigned to this escalation can read its private details.")
+                  _("Only the staff member assigned to this escalation can read its private details."))
     requester = escalation.requested_by
     email = requester.email if requester is not None and policy.can_see_email(requester, escalation) else None
     record_audit(actor=actor, action="escalation.private_view", target_type="escalation", target_id=escalation.id,
@@ -147,22 +149,3 @@ def read_private_details(*, actor: User, escalation_id: int) -> dict:
                  if email else "viewed the private note")
     db.session.commit()
     return {"escalation": escalation, "note": escalation.private_note, "email": email, "requester": requester}
-
-
-def reveal_email(*, actor: User, target: User) -> str:
-    """An admin looks up a member's email (to confirm a request, say): allowed one audited look at a time."""
-    policy = Policy(actor)
-    policy.ensure_active()
-    policy.ensure(policy.can_reveal_email(target), "Only admins can look up a member's email.")
-    record_audit(actor=actor, action="user.email_view", target_type="user", target_id=target.id,
-                 label=target.username, note="looked up the email address on the profile")
-    db.session.commit()
-    return target.email
-
-
-def find_member(username: str) -> User:
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == (username or "").lower(),
-                                                   User.is_deleted.is_(False)))
-    if user is None:
-        raise NotFound("No member by that name.")
-    return user

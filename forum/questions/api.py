@@ -4,17 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
-from forum import trust
+from forum import links, lookup, trust
 from forum.api import bp
 from forum.api.openapi import op
 from forum.api.helpers import json_body, page_json, require_user, user_json, viewer
 from forum.clock import isoformat
-from forum.errors import Conflict
 from forum.models import Post, Thread
 from forum.policy import Policy
 from forum.questions import queries, services
-from forum.questions.services import thread_url
 
 
 def question_json(thread: Thread, my_vote: int = 0, answers: list[dict] | None = None) -> dict[str, Any]:
@@ -24,9 +23,9 @@ def question_json(thread: Thread, my_vote: int = 0, answers: list[dict] | None =
         "category": thread.category.slug, "tags": [tag.name for tag in thread.tags], "score": thread.score,
         "my_vote": my_vote, "answer_count": thread.answer_count, "status": thread.status,
         "accepted_answer_id": thread.accepted_post_id, "is_locked": thread.is_locked,
-        "is_pinned": thread.is_pinned, "view_count": thread.view_count,
+        "is_pinned": thread.is_pinned, "view_count": thread.view_count, "language": thread.language,
         "created_at": isoformat(thread.created_at), "last_activity_at": isoformat(thread.last_activity_at),
-        "url": thread_url(thread),
+        "url": links.thread_path(thread),
     }
     if answers is not None:
         data["answers"] = answers
@@ -61,37 +60,37 @@ def _full_question(thread: Thread) -> dict[str, Any]:
     data = question_json(thread, page.my_votes.get(page.question.id, 0), answers)
     if page.idea_request is not None:  # the idea its demand went to (issue 16): present only when there is one
         link, idea = page.idea_request, page.idea_request.idea
-        data["idea"] = {"id": idea.id, "title": idea.title, "url": f"/ideas/{idea.id}", "status": idea.status,
+        data["idea"] = {"id": idea.id, "title": idea.title, "url": links.idea_path(idea), "status": idea.status,
                         "status_note": idea.status_note, "kind": link.kind}
     return data
 
 
 @bp.get("/questions")
-def list_questions():
+def list_questions() -> ResponseReturnValue:
     page = queries.list_questions(queries.ListFilters.from_args(request.args), viewer(), bodies=True)
     votes = queries.my_votes(viewer(), [thread.question.id for thread in page.items])
     return jsonify(page_json(page, lambda thread: question_json(thread, votes.get(thread.question.id, 0))))
 
 
 @bp.post("/questions")
-def ask():
+def ask() -> ResponseReturnValue:
     body = json_body()
     thread = services.ask_question(actor=require_user(), title=body.get("title"), body=body.get("body"),
                                    category=body.get("category"), tags=body.get("tags"),
                                    confirm_public=body.get("confirm_public"),
-                                   private_to_staff=body.get("private_to_staff"))
+                                   private_to_staff=body.get("private_to_staff"), language=body.get("language"))
     return jsonify({**_full_question(thread), **trust.held_json(thread.question, "question")}), 201
 
 
 @bp.get("/questions/<int:thread_id>")
-def show(thread_id: int):
-    return jsonify(_full_question(services.get_thread(thread_id, viewer())))
+def show(thread_id: int) -> ResponseReturnValue:
+    return jsonify(_full_question(lookup.get_thread(thread_id, viewer())))
 
 
 @bp.post("/questions/<int:thread_id>/answers")
-def answer(thread_id: int):
+def answer(thread_id: int) -> ResponseReturnValue:
     user = require_user()
-    thread = services.get_thread(thread_id, user)
+    thread = lookup.get_thread(thread_id, user)
     body = json_body()
     post = services.post_answer(actor=user, thread=thread, body=body.get("body"),
                                 confirm_public=body.get("confirm_public"),
@@ -100,50 +99,49 @@ def answer(thread_id: int):
 
 
 @bp.patch("/posts/<int:post_id>")
-def edit(post_id: int):
+def edit(post_id: int) -> ResponseReturnValue:
     user = require_user()
     body = json_body()
-    post = services.edit_post(actor=user, post=services.get_post(post_id, user), body=body.get("body"),
+    post = services.edit_post(actor=user, post=lookup.get_post(post_id, user), body=body.get("body"),
                               title=body.get("title"), confirm_public=body.get("confirm_public"),
-                              private_to_staff=body.get("private_to_staff"))
+                              private_to_staff=body.get("private_to_staff"), language=body.get("language"))
     return jsonify(post_json(post))
 
 
 @bp.delete("/posts/<int:post_id>")
-def delete(post_id: int):
+def delete(post_id: int) -> ResponseReturnValue:
     user = require_user()
-    thread = services.delete_answer(actor=user, post=services.get_post(post_id, user))
+    thread = services.delete_answer(actor=user, post=lookup.get_post(post_id, user))
     return jsonify(thread_status_json(thread))
 
 
 @bp.post("/posts/<int:post_id>/vote")
-def vote(post_id: int):
+def vote(post_id: int) -> ResponseReturnValue:
     user = require_user()
-    score, my_vote = services.vote_post(actor=user, post=services.get_post(post_id, user),
+    score, my_vote = services.vote_post(actor=user, post=lookup.get_post(post_id, user),
                                         value=json_body().get("value"))
     return jsonify(score=score, my_vote=my_vote)
 
 
 @bp.post("/posts/<int:post_id>/accept")
-def accept(post_id: int):
+def accept(post_id: int) -> ResponseReturnValue:
     user = require_user()
-    thread = services.accept_answer(actor=user, answer=services.get_post(post_id, user))
+    thread = services.accept_answer(actor=user, answer=lookup.get_post(post_id, user))
     return jsonify(thread_status_json(thread))
 
 
 @bp.delete("/posts/<int:post_id>/accept")
-def unaccept(post_id: int):
+def unaccept(post_id: int) -> ResponseReturnValue:
     user = require_user()
-    post = services.get_post(post_id, user)
-    if post.thread.accepted_post_id != post.id:
-        raise Conflict("That answer is not the accepted one.")
-    thread = services.unaccept_answer(actor=user, thread=post.thread)
+    post = lookup.get_post(post_id, user)
+    thread = services.unaccept_answer(actor=user, thread=post.thread, answer=post)
     return jsonify(thread_status_json(thread))
 
 
 OPENAPI_PATHS = {
     "/questions": {
-        "get": op("List questions", "questions", params=["sort", "category", "tag", "status", "page", "per_page"],
+        "get": op("List questions", "questions", params=["sort", "category", "tag", "status", "language", "page",
+                                                          "per_page"],
                   schema="QuestionList"),
         "post": op("Ask a question", "questions", body="NewQuestion", schema="Question", status="201", auth=True),
     },

@@ -8,11 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from forum import pagecache
+from forum import content_language, pagecache
 from forum.extensions import db
 from forum.models import (
     Category,
-    CategorySlugRedirect,
     Escalation,
     EscalationStatus,
     IdeaQuestion,
@@ -25,10 +24,11 @@ from forum.models import (
     Vote,
     thread_tags,
 )
-from forum.pagination import Page, clamp, in_order, page_of_ids
+from forum.pagination import Page, clamp, count_rows, in_order, slice_of_ids
+from forum.pii import find_pii
+from forum.pii_guard import company_patterns
 from forum.policy import Policy
-from forum.privacy.guard import company_patterns
-from forum.privacy.pii import find_pii
+from forum.search import service as search
 from forum.validation import parse_int
 
 SORTS = ("active", "newest", "top", "unanswered")
@@ -44,6 +44,8 @@ class ListFilters:
     category: str | None = None
     tag: str | None = None
     status: str | None = None
+    language: str | None = None   # only questions written in this language
+    prefer: str | None = None     # the reader's language: its questions first, then the rest (HTML lists)
     page: int = 1
     per_page: int = PER_PAGE
 
@@ -54,12 +56,14 @@ class ListFilters:
         return cls(sort=sort if sort in SORTS else "active",
                    category=(args.get("category") or None), tag=(args.get("tag") or "").lower() or None,
                    status=status if status in STATUSES else None,
+                   language=_offered_language(args.get("language")),
                    page=parse_int(args.get("page"), 1, maximum=100_000),
                    per_page=parse_int(args.get("per_page"), PER_PAGE, maximum=max_per_page))
 
 
-ORDERS = {"active": [(Thread.last_activity_at, True)], "newest": [(Thread.created_at, True)],
-          "top": [(Thread.score, True), (Thread.created_at, True)], "unanswered": [(Thread.created_at, True)]}
+ORDERS: dict[str, list[tuple[Any, bool]]] = {
+    "active": [(Thread.last_activity_at, True)], "newest": [(Thread.created_at, True)],
+    "top": [(Thread.score, True), (Thread.created_at, True)], "unanswered": [(Thread.created_at, True)]}
 
 
 def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -> Page:
@@ -67,17 +71,16 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
     ids read from the index that serves its order (from the far end past the middle), then its 20 rows.
 
     The HTML list shows an excerpt and loads no body; the API (`bodies=True`) returns each question's HTML."""
-    see_hidden = Policy(viewer).can_view_hidden()
-    ids = _filtered(sa.select(Thread.id), filters, see_hidden)
-    key = f"count:questions:{see_hidden}:{filters.category}:{filters.tag}:{filters.status}:" \
-          f"{filters.sort == 'unanswered'}"
-    total = pagecache.memo(key, [pagecache.QUESTIONS], lambda: db.session.scalar(
-        sa.select(sa.func.count()).select_from(ids.subquery())))
-    page = clamp(filters.page, total, filters.per_page)
+    policy = Policy(viewer)
+    see_hidden = policy.can_view_hidden()
     order = ORDERS[filters.sort]
     if filters.category or filters.sort != "unanswered":
         order = [(Thread.is_pinned, True), *order]  # pinned first: a known issue is never buried at row 8
-    page_ids = page_of_ids(ids, [*order, (Thread.id, True)], page, total, filters.per_page)
+    order = [*order, (Thread.id, True)]
+    runs = [(ids, _count(ids, filters, see_hidden, language)) for ids, language in _language_runs(filters, policy)]
+    total = sum(count for _, count in runs)
+    page = clamp(filters.page, total, filters.per_page)
+    page_ids = _page_across(runs, order, page, filters.per_page)
     question = selectinload(Thread.question)
     if not bodies:
         question = question.load_only(Post.id, Post.thread_id, Post.position, Post.is_hidden, Post.excerpt)
@@ -88,9 +91,46 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
     return Page(items=in_order(rows, page_ids), page=page, per_page=filters.per_page, total=total)
 
 
-def _filtered(query: sa.Select, filters: ListFilters, see_hidden: bool) -> sa.Select:
-    if not see_hidden:
-        query = query.where(Thread.is_hidden.is_(False))
+def _offered_language(value: object) -> str | None:
+    return value if isinstance(value, str) and value in content_language.offered() else None
+
+
+def _language_runs(filters: ListFilters, policy: Policy) -> list[tuple[sa.Select, str]]:
+    """The list as one run, or, for a reader whose language is one of several the community writes in, two:
+    their language's questions, then the others'. Each run is an equality (or a short IN list) on the leading
+    column of an ix_threads_language_* index, so either run reads like the plain list."""
+    ids = _filtered(sa.select(Thread.id), filters, policy)
+    if filters.language or not filters.prefer or filters.prefer not in content_language.offered():
+        return [(ids, filters.language or "*")]
+    others = [code for code in content_language.offered() if code != filters.prefer]
+    if not others:
+        return [(ids, "*")]
+    rest = ids.where(Thread.language == others[0]) if len(others) == 1 else ids.where(Thread.language.in_(others))
+    return [(ids.where(Thread.language == filters.prefer), filters.prefer), (rest, "!" + filters.prefer)]
+
+
+def _count(ids: sa.Select, filters: ListFilters, see_hidden: bool, language: str) -> int:
+    """Counted once per change to any question (pagecache.memo), not per request."""
+    key = f"count:questions:{see_hidden}:{filters.category}:{filters.tag}:{filters.status}:" \
+          f"{filters.sort == 'unanswered'}:{language}"
+    return pagecache.memo(key, [pagecache.QUESTIONS], lambda: count_rows(ids))
+
+
+def _page_across(runs: list[tuple[sa.Select, int]], order: list, page: int, per_page: int) -> list[int]:
+    """One page's ids over runs shown one after the other; an empty run costs no statement."""
+    start, end, offset, found = (page - 1) * per_page, page * per_page, 0, []
+    for ids, count in runs:
+        lo, hi = max(start - offset, 0), min(end - offset, count)
+        if lo < hi:
+            found += slice_of_ids(ids, order, lo, hi, count)
+        offset += count
+    return found
+
+
+def _filtered(query: sa.Select, filters: ListFilters, policy: Policy) -> sa.Select:
+    if filters.language:
+        query = query.where(Thread.language == filters.language)
+    query = query.where(policy.visible_threads())
     if filters.category:
         category = sa.select(Category.id).where(Category.slug == filters.category).scalar_subquery()
         query = query.where(Thread.category_id == category)
@@ -198,7 +238,8 @@ def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None, 
     else the latest resolved one) and the idea its demand went to (issue 16; thread_id is unique there); a second,
     by primary keys, its tags. (A joined load of the tags had SQLite
     build the whole thread_tags-tags join first: a second at a million posts.)"""
-    thread_id = sa.inspect(thread).identity[0]  # the thread may be expired by the view count's commit
+    identity = sa.inspect(thread).identity  # the thread may be expired by the view count's commit: no refresh
+    thread_id = identity[0] if identity is not None else thread.id
     shown = (sa.select(Escalation.id).where(Escalation.thread_id == Thread.id)
              .order_by(Escalation.status == EscalationStatus.RESOLVED, Escalation.created_at.desc(),
                        Escalation.id.desc())
@@ -232,31 +273,11 @@ def my_votes(viewer: Any, post_ids: list[int]) -> dict[int, int]:
     return {post_id: value for post_id, value in rows}
 
 
-def categories() -> list[Category]:
-    """Every category, archived ones too: where content is browsed, they stay listed."""
-    return list(db.session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
-
-
-def open_categories() -> list[Category]:
-    """The categories that take new questions and ideas (the ask and idea forms); empty until an admin adds one."""
-    return [category for category in categories() if not category.archived]
-
-
-def moved_category(slug: str | None, known: list[Category]) -> str | None:
-    """The current slug for a list filter naming a category's old slug (renamed or merged away), else None.
-    `known` is the page's category list: only a slug missing from it costs a lookup."""
-    if not slug or len(slug) > 60 or any(category.slug == slug for category in known):
-        return None
-    return db.session.scalar(sa.select(Category.slug).join(
-        CategorySlugRedirect, CategorySlugRedirect.category_id == Category.id).where(CategorySlugRedirect.slug == slug))
-
-
 def similar_titles(text: str, limit: int = 5) -> list[Thread]:
     """The best matches for a title being typed, from the search backend; hidden threads never appear."""
-    from forum.search import service as search  # the search package imports the models this module does
     ids = [hit.id for hit in search.similar(text, viewer=None, type="question", limit=limit)]
     found = {thread.id: thread for thread in db.session.scalars(
-        sa.select(Thread).where(Thread.id.in_(ids), Thread.is_hidden.is_(False)))} if ids else {}
+        sa.select(Thread).where(Thread.id.in_(ids), Policy.public_threads()))} if ids else {}
     return [found[thread_id] for thread_id in ids if thread_id in found]
 
 

@@ -5,18 +5,22 @@ import re
 
 import sqlalchemy as sa
 from slugify import slugify as transliterated_slug  # python-slugify, with text-unidecode's tables
-from forum import trust, viewcounts
+from forum import content_language, links, trust, viewcounts
+from forum.categories import chosen_category
 from forum.clock import utcnow
-from forum.errors import Conflict, Invalid, NotFound
+from forum.errors import Conflict, Invalid
+from forum.escalations.hooks import record_staff_reply
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.markup import render_markdown
-from forum.models import (Category, IdeaQuestion, IdeaQuestionKind, Post, PostRevision, Tag, Thread, ThreadStatus,
+from forum.models import (IdeaQuestion, IdeaQuestionKind, Post, PostRevision, Tag, Thread, ThreadStatus,
                           User, Vote)
 from forum.notifications.mentions import MentionResolver, notify_mentions, previous_mentions
-from forum.notifications.services import notify, notify_all, thread_watcher_ids, watch_thread
+from forum.notifications.services import notify, watch_thread
+from forum.pii_guard import attach_private_note, screen
 from forum.policy import Policy
-from forum.privacy.guard import attach_private_note, screen
 from forum.questions import reputation
+from forum.questions.publishing import tell_about_answer
 from forum.validation import FieldErrors
 
 TITLE_MIN, TITLE_MAX, BODY_MAX, ANSWER_MIN, MAX_TAGS = 10, 150, 50_000, 2, 5
@@ -28,11 +32,6 @@ def slugify(title: str) -> str:
     return transliterated_slug(title, max_length=80, word_boundary=True) or "question"
 
 
-def thread_url(thread: Thread, anchor: str = "") -> str:
-    """A site-relative path; services run outside requests too (CLI, seed), where url_for cannot build."""
-    return f"/questions/{thread.id}/{thread.slug}" + (f"#{anchor}" if anchor else "")
-
-
 def _parse_tags(errors: FieldErrors, raw: object) -> list[str]:
     """Tags come as a list (API) or a comma/space separated string (form)."""
     if raw is None or raw == "":
@@ -42,14 +41,15 @@ def _parse_tags(errors: FieldErrors, raw: object) -> list[str]:
     elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
         items = raw
     else:
-        errors.add("tags", "Tags must be a list of words.")
+        errors.add("tags", _("Tags must be a list of words."))
         return []
     names = list(dict.fromkeys(item.strip().lower().lstrip("#") for item in items if item.strip()))
     if len(names) > MAX_TAGS:
-        errors.add("tags", f"Use at most {MAX_TAGS} tags.")
+        errors.add("tags", _("Use at most %(max)d tags.", max=MAX_TAGS))
     bad = [name for name in names if not TAG_RE.match(name)]
     if bad:
-        errors.add("tags", f"Tags are up to 30 lowercase letters, digits or + # . - (not “{bad[0][:30]}”).")
+        errors.add("tags", _("Tags are up to 30 lowercase letters, digits or + # . - (not “%(tag)s”).",
+                             tag=bad[0][:30]))
     return names[:MAX_TAGS]
 
 
@@ -64,44 +64,31 @@ def _tags_named(names: list[str]) -> list[Tag]:
                     db.session.add(tag)
                 found[name] = tag
             except sa.exc.IntegrityError:
-                found[name] = db.session.scalar(sa.select(Tag).where(Tag.name == name))
+                found[name] = db.session.execute(sa.select(Tag).where(Tag.name == name)).scalar_one()  # theirs
     return [found[name] for name in names]
 
 
-def chosen_category(errors: FieldErrors, slug: object) -> Category | None:
-    """The category a form or API body names by slug (questions and ideas), or a message on "category"."""
-    if not slug or not isinstance(slug, str):
-        errors.add("category", "Choose a category.")
-        return None
-    category = db.session.scalar(sa.select(Category).where(Category.slug == slug))
-    if category is None:
-        errors.add("category", "That category does not exist.")
-    elif category.archived:  # still readable, but closed to new posts (an admin archived it)
-        errors.add("category", f"“{category.name}” is archived and takes no new questions or ideas: "
-                               "choose another category.")
-    return category
-
-
 def ask_question(*, actor: User, title: object, body: object, category: object, tags: object = None,
-                 confirm_public: object = False, private_to_staff: object = False) -> Thread:
+                 confirm_public: object = False, private_to_staff: object = False, language: object = None) -> Thread:
     """Personal data in the title or body is refused (422 pii_detected) unless the author confirms it is meant
     to be public, or sends it privately to staff (it is then removed from the post and kept in a private note)."""
     policy = Policy(actor)
     policy.ensure_contributor()
     policy.ensure(policy.can_ask())
     errors = FieldErrors()
-    title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX,
-                        hint="Sum up the problem in a sentence")
-    body = errors.text("body", body, label="Details", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True,
-                       hint="Describe what you tried and what happened")
+    title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX,
+                        hint=_("Sum up the problem in a sentence"))
+    body = errors.text("body", body, label=_("Details"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True,
+                       hint=_("Describe what you tried and what happened"))
     found_category = chosen_category(errors, category)
     tag_names = _parse_tags(errors, tags)
+    written_in = content_language.chosen(errors, language, actor)
     errors.check()
     screened = screen({"title": title, "body": body}, confirm_public=confirm_public,
                       private_to_staff=private_to_staff, labels={"title": "Title", "body": "Details"})
     title, body = screened.values["title"], screened.values["body"]
     held = trust.check_post(actor=actor, kind=trust.QUESTION, text=body, extra=title)
-    thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor)
+    thread = Thread(title=title, slug=slugify(title), category=found_category, author=actor, language=written_in)
     mentions = MentionResolver()
     question = Post(thread=thread, author=actor, position=0, body_md=body,
                     body_html=render_markdown(body, mention_resolver=mentions))
@@ -125,10 +112,9 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     policy = Policy(actor)
     policy.ensure_contributor()
     _ensure_not_moved_to_idea(thread)
-    policy.ensure(policy.can_answer(thread), "This thread is locked: no new answers."
-                  if thread.is_locked else "You cannot answer this thread.")
+    policy.ensure(policy.check_answer(thread))
     errors = FieldErrors()
-    body = errors.text("body", body, label="Answer", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    body = errors.text("body", body, label=_("Answer"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
     errors.check()
     screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
                       labels={"body": "Answer"})
@@ -157,9 +143,8 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     if held:  # hidden, and nobody is told, until a moderator approves it (forum/moderation/pending.py)
         trust.hold(answer)
     else:
-        from forum.escalations.hooks import record_staff_reply  # late import: escalations builds on questions
         record_staff_reply(thread, answer, now)
-        _tell_about_answer(actor, thread, answer)
+        tell_about_answer(actor, thread, answer)
         notify_mentions(actor=actor, resolver=mentions, thread=thread, post=answer)
     watch_thread(user=actor, thread=thread)
     db.session.commit()
@@ -172,42 +157,41 @@ def _ensure_not_moved_to_idea(thread: Thread) -> None:
     idea_id = db.session.scalar(sa.select(IdeaQuestion.idea_id).where(
         IdeaQuestion.thread_id == thread.id, IdeaQuestion.kind == IdeaQuestionKind.CONVERTED))
     if idea_id is not None:
-        raise Conflict(f"This question moved to the idea board and takes no new answers: vote for or comment on "
-                       f"idea #{idea_id} at /ideas/{idea_id} instead.")
-
-
-def _tell_about_answer(actor: User, thread: Thread, answer: Post) -> None:
-    url = thread_url(thread, f"post-{answer.id}")
-    notify(user_id=thread.author_id, kind="answer", actor=actor, url=url, thread_id=thread.id, post_id=answer.id,
-           text=f"{actor.username} answered your question “{thread.title}”")
-    watchers = [user_id for user_id in thread_watcher_ids(thread.id) if user_id != thread.author_id]
-    notify_all(user_ids=watchers, kind="watched_answer", actor=actor, url=url, thread_id=thread.id,
-               post_id=answer.id, text=f"{actor.username} answered “{thread.title}”, which you watch")
+        raise Conflict(_("This question moved to the idea board and takes no new answers: vote for or comment on "
+                         "idea #%(id)d at /ideas/%(id)d instead.", id=idea_id))
 
 
 def edit_post(*, actor: User, post: Post, body: object, title: object = None, confirm_public: object = False,
-              private_to_staff: object = False) -> Post:
-    """Keeps a revision of the new text; a title can only change on the question itself."""
+              private_to_staff: object = False, language: object = None) -> Post:
+    """Keeps a revision of the new text; a title and the language can only change on the question itself."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_edit_post(post), "You can only edit your own posts.")
+    policy.ensure(policy.check_edit_post(post))
     errors = FieldErrors()
-    body = errors.text("body", body, label="Text", min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    body = errors.text("body", body, label=_("Text"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    new_title: str | None = None
     if title is not None and not post.is_question:
-        errors.add("title", "Only a question has a title.")
+        errors.add("title", _("Only a question has a title."))
     elif title is not None:
-        title = errors.text("title", title, label="Title", min_len=TITLE_MIN, max_len=TITLE_MAX)
+        new_title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX)
+    new_language = (content_language.chosen(errors, language, actor)
+                    if post.is_question and language not in (None, "") else None)
     errors.check()
-    if body == post.body_md and (title is None or title == post.thread.title):
+    if new_language is not None and new_language != post.thread.language:
+        post.thread.language = new_language  # committed with the text, or alone when only the language changed
+        if body == post.body_md and (new_title is None or new_title == post.thread.title):
+            db.session.commit()
+            return post
+    if body == post.body_md and (new_title is None or new_title == post.thread.title):
         return post
-    screened = screen({"body": body, **({"title": title} if title is not None else {})},
+    screened = screen({"body": body, **({"title": new_title} if new_title is not None else {})},
                       confirm_public=confirm_public, private_to_staff=private_to_staff)
-    body, title = screened.values["body"], screened.values.get("title", title)
+    body, new_title = screened.values["body"], screened.values.get("title", new_title)
     already, mentions = previous_mentions(post.body_md), MentionResolver()  # an edit tells only the newly mentioned
     post.body_md, post.body_html = body, render_markdown(body, mention_resolver=mentions)
     post.edited_at, post.edited_by_id = utcnow(), actor.id
-    if title is not None:
-        post.thread.title, post.thread.slug = title, slugify(title)
+    if new_title is not None:
+        post.thread.title, post.thread.slug = new_title, slugify(new_title)
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_md=body,
                                 title=post.thread.title if post.is_question else None))
     if screened.private_note:
@@ -218,11 +202,15 @@ def edit_post(*, actor: User, post: Post, body: object, title: object = None, co
 
 
 def delete_answer(*, actor: User, post: Post) -> Thread:
+    """Who may delete is the Policy's 403; an answer with votes stays (409), whoever asks: its votes moved
+    reputation, and its score can be 0 after a +1 and a -1, so the vote rows are counted, not the score."""
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_delete_post(post), "Only an answer with no votes can be deleted, by its author.")
+    policy.ensure(policy.check_delete_post(post))
+    # the post's row lock makes a vote arriving meanwhile wait, then find the answer gone
+    db.session.execute(sa.select(Post.id).where(Post.id == post.id).with_for_update())
     if db.session.scalar(sa.select(sa.func.count()).where(Vote.post_id == post.id)):
-        raise Conflict("This answer has votes, so it stays. You can edit it instead.")
+        raise Conflict(_("This answer has votes, so it stays. You can edit it instead."))
     thread = post.thread
     db.session.delete(post)
     db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(answer_count=Thread.answer_count - 1))
@@ -230,14 +218,13 @@ def delete_answer(*, actor: User, post: Post) -> Thread:
     return thread
 
 
-def vote_post(*, actor: User, post: Post, value: object) -> tuple[int, int]:
+def vote_post(*, actor: User, post: Post, value: object) -> tuple[int | None, int]:
     """Set the actor's vote to 1, -1 or 0 (withdrawn); returns (score, my_vote). All counters move in SQL."""
     if isinstance(value, bool) or value not in (-1, 0, 1):
-        raise Invalid("A vote is 1, -1 or 0.", {"value": "Must be 1, -1 or 0."})
+        raise Invalid(_("A vote is 1, -1 or 0."), {"value": _("Must be 1, -1 or 0.")})
     policy = Policy(actor)
     policy.ensure_contributor()
-    policy.ensure(policy.can_vote(post), "You cannot vote on your own post." if actor.id == post.author_id
-                  else "Voting is closed on this post.")
+    policy.ensure(policy.check_vote(post))
     post_id, author_id, is_question, thread_id = post.id, post.author_id, post.is_question, post.thread_id
     for attempt in range(3):  # a double click can race its own insert: the loser retries and sees the row
         try:
@@ -247,7 +234,7 @@ def vote_post(*, actor: User, post: Post, value: object) -> tuple[int, int]:
         except sa.exc.IntegrityError:
             db.session.rollback()
             if attempt == 2:
-                raise Conflict("Your vote collided with another one. Please try again.") from None
+                raise Conflict(_("Your vote collided with another one. Please try again.")) from None
     score = db.session.scalar(sa.select(Post.score).where(Post.id == post_id))
     return score, int(value)
 
@@ -275,30 +262,35 @@ def _apply_vote(user_id: int, post_id: int, author_id: int, is_question: bool, t
 
 def accept_answer(*, actor: User, answer: Post) -> Thread:
     """Mark `answer` accepted on its thread (replacing any other), credit its author, tell them."""
-    thread = db.session.get(Thread, answer.thread_id, with_for_update=True, populate_existing=True)
+    thread = db.session.get_one(Thread, answer.thread_id, with_for_update=True, populate_existing=True)
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_accept_answer(thread, answer), "Only the asker or staff can accept an answer here.")
+    policy.ensure(policy.check_accept_answer(thread, answer))
     if thread.accepted_post_id == answer.id:
-        raise Conflict("That answer is already accepted.")
+        raise Conflict(_("That answer is already accepted."))
     if thread.accepted_post_id is not None:
         _withdraw_acceptance(thread)
     thread.accepted_post_id, thread.status, thread.solved_at = answer.id, ThreadStatus.SOLVED, utcnow()
     if answer.author_id != thread.author_id:
         reputation.change(answer.author_id, reputation.ACCEPTED, "accepted", answer.id)
     notify(user_id=answer.author_id, kind="answer_accepted", actor=actor, thread_id=thread.id, post_id=answer.id,
-           url=thread_url(thread, f"post-{answer.id}"), text=f"Your answer to “{thread.title}” was accepted")
+           url=links.thread_path(thread, post_id=answer.id), text=_l("Your answer to “%(title)s” was accepted",
+                                                                                title=thread.title))
     db.session.commit()
     return thread
 
 
-def unaccept_answer(*, actor: User, thread: Thread) -> Thread:
-    thread = db.session.get(Thread, thread.id, with_for_update=True, populate_existing=True)
+def unaccept_answer(*, actor: User, thread: Thread, answer: Post | None = None) -> Thread:
+    """Withdraw the thread's acceptance; naming `answer` (the page's Unaccept button, the API's DELETE
+    /posts/<id>/accept) withdraws it only while that answer is the accepted one. Either way a refusal is a 409."""
+    thread = db.session.get_one(Thread, thread.id, with_for_update=True, populate_existing=True)
     policy = Policy(actor)
     policy.ensure_active()
-    policy.ensure(policy.can_accept_answer(thread), "Only the asker or staff can change the accepted answer.")
+    policy.ensure(policy.check_accept_answer(thread))
+    if answer is not None and thread.accepted_post_id != answer.id:
+        raise Conflict(_("That answer is not the accepted one."))
     if thread.accepted_post_id is None:
-        raise Conflict("This question has no accepted answer.")
+        raise Conflict(_("This question has no accepted answer."))
     _withdraw_acceptance(thread)
     thread.accepted_post_id, thread.solved_at = None, None
     thread.status = ThreadStatus.OPEN if thread.status == ThreadStatus.SOLVED else thread.status
@@ -317,18 +309,3 @@ def record_view(*, thread_id: int, viewer: User | None) -> bool:
     page needs no cookie and can be cached whole; a member's reloads within a short window count once."""
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
     return viewcounts.count_view(thread_id, viewer_id=viewer_id)
-
-
-def get_post(post_id: int, actor: User | None) -> Post:
-    post = db.session.get(Post, post_id)
-    if post is None or not Policy(actor).can_view_post(post):
-        raise NotFound("That post does not exist.")
-    return post
-
-
-def get_thread(thread_id: int, actor: User | None) -> Thread:
-    """The thread, or a 404; its asker still opens it after a moderator hid it (Policy.can_open_thread)."""
-    thread = db.session.get(Thread, thread_id)
-    if thread is None or not Policy(actor).can_open_thread(thread):
-        raise NotFound("That question does not exist.")
-    return thread

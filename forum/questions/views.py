@@ -1,81 +1,97 @@
 """Question pages: thin views over questions.services and questions.queries."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from forum import content_language, links, lookup
+from forum.categories import categories, moved_category, open_categories
 from forum.errors import Invalid, PermissionDenied
+from forum.escalations.queries import first_reply_recorded
+from forum.i18n import _
 from forum.markup import render_markdown
 from forum.pagecache import QUESTIONS, thread_scope, visitor_page
 from forum.pagecache.members import shared_member_page
+from forum.models import Post, Thread
+from forum.pii_forms import flash_if_private, pii_findings
 from forum.policy import Policy
-from forum.privacy.forms import flash_if_private, pii_findings
 from forum.questions import bp, queries, services
-from forum.questions.services import thread_url
+from forum.timefmt import duration
 from forum.trust import held_notice
+
+if TYPE_CHECKING:
+    from forum.pii import Finding
 
 
 @bp.get("/")
 @bp.get("/questions")
 @visitor_page(lambda: [QUESTIONS])
-def index():
+def index() -> ResponseReturnValue:
     filters = queries.ListFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
-    categories = queries.categories()
-    moved = queries.moved_category(filters.category, categories)
+    filters.prefer = content_language.reader_language()  # the reader's language first (cached per language)
+    shown = categories()
+    moved = moved_category(filters.category, shown)
     if moved:  # a renamed or merged category's old slug: bookmarks and old links keep working
-        return redirect(url_for("questions.index", **{**request.args.to_dict(), "category": moved}), 301)
+        args: dict[str, Any] = {**request.args.to_dict(), "category": moved}
+        return redirect(url_for("questions.index", **args), 301)
     page = queries.list_questions(filters, current_user)
-    return render_template("questions/index.html", page=page, filters=filters, categories=categories)
+    return render_template("questions/index.html", page=page, filters=filters, categories=shown)
 
 
 @bp.route("/questions/ask", methods=["GET", "POST"])
 @login_required
-def ask():
-    form = request.form
+def ask() -> ResponseReturnValue:
+    form: Mapping[str, str] = request.form
     if request.method == "POST":
         try:
             thread = services.ask_question(actor=current_user, title=form.get("title"), body=form.get("body"),
                                            category=form.get("category"), tags=form.get("tags"),
                                            confirm_public=form.get("confirm_public"),
-                                           private_to_staff=form.get("private_to_staff"))
+                                           private_to_staff=form.get("private_to_staff"),
+                                           language=form.get("language"))
         except Invalid as error:
             return render_template("questions/ask.html", form=form, errors=error.fields, pii=pii_findings(error),
-                                   categories=queries.open_categories()), error.status  # 422; 409, 429 (trust)
+                                   categories=open_categories()), error.status  # 422; 409, 429 (trust)
         except PermissionDenied as error:  # suspended (or unconfirmed) meanwhile: the question typed is kept
             return render_template("questions/ask.html", form=form, errors={}, refused=error.message,
-                                   categories=queries.open_categories()), error.status
+                                   categories=open_categories()), error.status
         flash_if_private(form)
         flash(held_notice("question") if thread.held_at else
-              "Your question is posted. You will be notified when someone answers.",
+              _("Your question is posted. You will be notified when someone answers."),
               "info" if thread.held_at else "success")
-        return redirect(thread_url(thread))
+        return redirect(links.thread_path(thread))
     if request.args.get("title"):  # "ask about this" links, and the ask form's hint without JavaScript
         form = MultiDict({"title": request.args["title"][:150]})
-    return render_template("questions/ask.html", form=form, errors={}, categories=queries.open_categories())
+    return render_template("questions/ask.html", form=form, errors={}, categories=open_categories())
 
 
 @bp.get("/questions/<int:thread_id>")
 @bp.get("/questions/<int:thread_id>/<slug>")
 @visitor_page(lambda thread_id, slug=None: [thread_scope(thread_id)])
-def show(thread_id: int, slug: str | None = None):
-    thread = services.get_thread(thread_id, current_user)
+def show(thread_id: int, slug: str | None = None) -> ResponseReturnValue:
+    thread = lookup.get_thread(thread_id, current_user)
     if slug != thread.slug:
-        return redirect(thread_url(thread), 301)
+        return redirect(links.thread_path(thread), 301)
     return _render_thread(thread, form={}, errors={})
 
 
 @bp.after_request
-def _count_view(response):
+def _count_view(response: Response) -> Response:
     """A thread page served (200, or 304 for a repeat visit) is a view. Counted after the response is made, so a
     page answered whole from the visitor cache, which never runs `show`, counts too. No cookie, no SQL: the page
     shows the stored count, which trails the buffered views by at most one flush interval."""
     if request.endpoint == "questions.show" and request.method == "GET" and response.status_code in (200, 304):
-        services.record_view(thread_id=request.view_args["thread_id"], viewer=current_user)
+        services.record_view(thread_id=(request.view_args or {})["thread_id"], viewer=current_user)
     return response
 
 
-def _render_thread(thread, *, form, errors, status: int = 200, pii=None):
+def _render_thread(thread: Thread, *, form: Mapping[str, str], errors: dict[str, str], status: int = 200,
+                   pii: dict[str, list[Finding]] | None = None) -> ResponseReturnValue:
     member = queries.member_view(thread, current_user) if request.method == "GET" and not form else None
 
     def render() -> str:
@@ -90,8 +106,8 @@ def _render_thread(thread, *, form, errors, status: int = 200, pii=None):
 
 @bp.post("/questions/<int:thread_id>/answers")
 @login_required
-def answer(thread_id: int):
-    thread = services.get_thread(thread_id, current_user)
+def answer(thread_id: int) -> ResponseReturnValue:
+    thread = lookup.get_thread(thread_id, current_user)
     try:
         post = services.post_answer(actor=current_user, thread=thread, body=request.form.get("body"),
                                     confirm_public=request.form.get("confirm_public"),
@@ -101,45 +117,47 @@ def answer(thread_id: int):
                               pii=pii_findings(error))
     flash_if_private(request.form)
     flash(held_notice("answer") if post.held_at else _answer_posted(post), "info" if post.held_at else "success")
-    return redirect(thread_url(thread, f"post-{post.id}"))
+    return redirect(links.thread_path(thread, post_id=post.id))
 
 
-def _answer_posted(post) -> str:
+def _answer_posted(post: Post) -> str:
     """A staff answer that stopped an escalation's SLA clock says so: the author knows the case moved."""
-    from forum.escalations.queries import duration, first_reply_recorded  # late: escalations builds on questions
     escalation = first_reply_recorded(post)
     if escalation is None:
-        return "Thanks for helping! Your answer is posted."
-    timing = (f"{duration(escalation.due_at - post.created_at)} before the SLA ran out"
-              if post.created_at <= escalation.due_at else f"{duration(post.created_at - escalation.due_at)} late")
-    return (f"Your answer is posted and recorded as the escalation's first staff reply ({timing}); "
-            f"the asker is told.")
+        return _("Thanks for helping! Your answer is posted.")
+    if post.created_at <= escalation.due_at:
+        return _("Your answer is posted and recorded as the escalation's first staff reply (%(time)s before the SLA "
+                 "ran out); the asker is told.", time=duration(escalation.due_at - post.created_at))
+    return _("Your answer is posted and recorded as the escalation's first staff reply (%(time)s late); the asker "
+             "is told.", time=duration(post.created_at - escalation.due_at))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(post_id: int):
-    post = services.get_post(post_id, current_user)
-    form = request.form if request.method == "POST" else {"body": post.body_md, "title": post.thread.title}
+def edit(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
+    form = request.form if request.method == "POST" else {"body": post.body_md, "title": post.thread.title,
+                                                          "language": post.thread.language}
     if request.method == "POST":
         title = form.get("title") if post.is_question else None
         try:
             services.edit_post(actor=current_user, post=post, body=form.get("body"), title=title,
-                               confirm_public=form.get("confirm_public"), private_to_staff=form.get("private_to_staff"))
+                               confirm_public=form.get("confirm_public"), private_to_staff=form.get("private_to_staff"),
+                               language=form.get("language") if post.is_question else None)
         except Invalid as error:
             return render_template("questions/edit.html", post=post, form=form, errors=error.fields,
                                    pii=pii_findings(error)), 422
         flash_if_private(form)
-        flash("Your edit is saved; the previous version is kept in the history.", "success")
-        return redirect(thread_url(post.thread, f"post-{post.id}"))
+        flash(_("Your edit is saved; the previous version is kept in the history."), "success")
+        return redirect(links.thread_path(post.thread, post_id=post.id))
     policy = Policy(current_user)
-    policy.ensure(policy.can_edit_post(post), "You can only edit your own posts.")
+    policy.ensure(policy.check_edit_post(post))
     return render_template("questions/edit.html", post=post, form=form, errors={})
 
 
 @bp.get("/posts/<int:post_id>/revisions")
-def revisions(post_id: int):
-    post = services.get_post(post_id, current_user)
+def revisions(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
     history = queries.revisions(post)
     return render_template("questions/revisions.html", post=post, revisions=history,
                            withheld=queries.withheld_revisions(post, history, current_user))
@@ -147,8 +165,8 @@ def revisions(post_id: int):
 
 @bp.post("/posts/<int:post_id>/vote")
 @login_required
-def vote(post_id: int):
-    post = services.get_post(post_id, current_user)
+def vote(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
     raw = request.form.get("value", "")
     try:
         value: object = int(raw)
@@ -157,48 +175,46 @@ def vote(post_id: int):
     score, my_vote = services.vote_post(actor=current_user, post=post, value=value)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(score=score, my_vote=my_vote)
-    return redirect(thread_url(post.thread, f"post-{post.id}"))
+    return redirect(links.thread_path(post.thread, post_id=post.id))
 
 
 @bp.post("/posts/<int:post_id>/accept")
 @login_required
-def accept(post_id: int):
-    post = services.get_post(post_id, current_user)
+def accept(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
     services.accept_answer(actor=current_user, answer=post)
-    flash("Answer accepted. The question is marked solved.", "success")
-    return redirect(thread_url(post.thread, f"post-{post.id}"))
+    flash(_("Answer accepted. The question is marked solved."), "success")
+    return redirect(links.thread_path(post.thread, post_id=post.id))
 
 
 @bp.post("/posts/<int:post_id>/unaccept")
 @login_required
-def unaccept(post_id: int):
-    post = services.get_post(post_id, current_user)
-    if post.thread.accepted_post_id != post.id:
-        abort(409)
-    services.unaccept_answer(actor=current_user, thread=post.thread)
-    flash("The answer is no longer marked as accepted.", "info")
-    return redirect(thread_url(post.thread, f"post-{post.id}"))
+def unaccept(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
+    services.unaccept_answer(actor=current_user, thread=post.thread, answer=post)
+    flash(_("The answer is no longer marked as accepted."), "info")
+    return redirect(links.thread_path(post.thread, post_id=post.id))
 
 
 @bp.post("/posts/<int:post_id>/delete")
 @login_required
-def delete(post_id: int):
-    post = services.get_post(post_id, current_user)
+def delete(post_id: int) -> ResponseReturnValue:
+    post = lookup.get_post(post_id, current_user)
     thread = services.delete_answer(actor=current_user, post=post)
-    flash("Your answer was deleted.", "info")
-    return redirect(thread_url(thread))
+    flash(_("Your answer was deleted."), "info")
+    return redirect(links.thread_path(thread))
 
 
 @bp.post("/preview")
 @login_required
-def preview():
+def preview() -> ResponseReturnValue:
     """Live preview while typing: the same renderer and sanitizer as the stored post."""
     text = request.form.get("body", "")[: services.BODY_MAX]
     return jsonify(html=render_markdown(text.replace("\x00", "")))
 
 
 @bp.get("/questions/similar")
-def similar():
+def similar() -> ResponseReturnValue:
     threads = queries.similar_titles(request.args.get("q", "")[:200])
-    return jsonify(items=[{"id": t.id, "title": t.title, "url": thread_url(t), "solved": t.is_solved,
+    return jsonify(items=[{"id": t.id, "title": t.title, "url": links.thread_path(t), "solved": t.is_solved,
                            "answer_count": t.answer_count} for t in threads])

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
 def _start_drainer() -> None:
     """Lazily, in the serving process: a thread started before gunicorn forks would not exist in the workers."""
     from forum.search import queue
-    queue.start_drainer(current_app._get_current_object())
+    queue.start_drainer(current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 
 from forum.search import views  # noqa: E402,F401  (routes attach to bp)

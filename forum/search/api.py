@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 
 from forum.api import bp
 from forum.api.helpers import page_json, viewer
@@ -12,7 +13,7 @@ from forum.validation import parse_int
 
 
 @bp.get("/search")
-def search():
+def search() -> ResponseReturnValue:
     filters = {key: request.args.get(key, "") for key in URL_FILTERS if request.args.get(key)}
     page = service.search(request.args.get("q", ""), viewer=viewer(), type=request.args.get("type"),
                           page=parse_int(request.args.get("page"), 1, maximum=service.MAX_PAGE),
@@ -41,6 +42,7 @@ OPENAPI_PATHS = {
     "/search": {"get": op("Full-text search of questions and ideas: words, \"phrases\", -words, category:, tag:, "
                           "is:solved, is:unanswered, type:idea, status:planned; category=, tag= and status= work "
                           "like the typed filters (category: takes a category's slug, name or a word of it)",
-                          "search", params=["q", "type", "category", "tag", "status", "page", "per_page"],
+                          "search", params=["q", "type", "category", "tag", "status", "language", "page",
+                                                      "per_page"],
                           schema="SearchResults")},
 }

@@ -30,6 +30,7 @@ class Document:
     status: str = ""            # solved | unanswered | open | closed | an idea status
     visibility: str = PUBLIC    # hidden: hidden threads, hidden or merged ideas (moderators only)
     url: str = ""
+    language: str = "en"        # the language it is written in: each backend stems it in that language
 
     @property
     def digest(self) -> str:

@@ -9,8 +9,10 @@ from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 
+from forum.links import idea_path, thread_path
 from forum.markup import plain_text
 from forum.models import Category, Idea, IdeaComment, Post, Tag, Thread, ThreadStatus, thread_tags
+from forum.policy import Policy
 from forum.search.backend import HIDDEN, PUBLIC, Document
 
 MAX_BODY = 200_000  # characters per document; PostgreSQL caps a tsvector at 1 MB
@@ -58,6 +60,7 @@ def _threads(conn, ids: list[int]) -> dict[str, Document | None]:
     docs: dict[str, Document | None] = {thread_doc_id(i): None for i in ids}
     rows = conn.execute(
         sa.select(Thread.id, Thread.title, Thread.slug, Thread.status, Thread.accepted_post_id, Thread.is_hidden,
+                  Thread.language,
                   Category.slug.label("category"), Category.name.label("category_name"))
         .join(Category, Category.id == Thread.category_id).where(Thread.id.in_(ids))).all()
     if not rows:
@@ -86,21 +89,21 @@ def _threads(conn, ids: list[int]) -> dict[str, Document | None]:
         docs[thread_doc_id(row.id)] = Document(
             doc_id=thread_doc_id(row.id), type="question", object_id=row.id, title=row.title, body=body,
             category=row.category, category_name=row.category_name, tags=tags.get(row.id, []), status=status,
-            visibility=HIDDEN if row.is_hidden or question_hidden else PUBLIC,
-            url=f"/questions/{row.id}/{row.slug}")
+            visibility=HIDDEN if row.is_hidden or question_hidden else PUBLIC, language=row.language,
+            url=thread_path(row.id, row.slug))
     return docs
 
 
 def _ideas(conn, ids: list[int]) -> dict[str, Document | None]:
     docs: dict[str, Document | None] = {idea_doc_id(i): None for i in ids}
     rows = conn.execute(
-        sa.select(Idea.id, Idea.title, Idea.body_html, Idea.status, Idea.merged_into_id, Idea.is_hidden,
+        sa.select(Idea.id, Idea.title, Idea.body_html, Idea.status, Idea.merged_into_id, Idea.is_hidden, Idea.language,
                   Category.slug.label("category"), Category.name.label("category_name"))
         .join(Category, Category.id == Idea.category_id).where(Idea.id.in_(ids))).all()
     comments: dict[int, list[str]] = {}
     for idea_id, body_html in conn.execute(
             sa.select(IdeaComment.idea_id, IdeaComment.body_html)
-            .where(IdeaComment.idea_id.in_(ids), IdeaComment.is_hidden.is_(False))
+            .where(IdeaComment.idea_id.in_(ids), Policy.public_idea_comments())
             .order_by(IdeaComment.idea_id, IdeaComment.id)):
         comments.setdefault(idea_id, []).append(plain_text(body_html))
     for row in rows:
@@ -108,6 +111,6 @@ def _ideas(conn, ids: list[int]) -> dict[str, Document | None]:
         docs[idea_doc_id(row.id)] = Document(
             doc_id=idea_doc_id(row.id), type="idea", object_id=row.id, title=row.title, body=body,
             category=row.category, category_name=row.category_name, status=row.status,
-            visibility=HIDDEN if row.is_hidden or row.merged_into_id is not None else PUBLIC,
-            url=f"/ideas/{row.id}")
+            visibility=HIDDEN if row.is_hidden or row.merged_into_id is not None else PUBLIC, language=row.language,
+            url=idea_path(row.id))
     return docs

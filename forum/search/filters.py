@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.i18n import _, _l
 from forum.models import Category, CategorySlugRedirect, Tag
 from forum.search.query import IDEA_STATUSES, ParsedQuery
 
@@ -52,11 +53,24 @@ def _did_you_mean(noun: str, key: str, value: str, choices: dict[str, tuple[str,
     `fallback` is offered instead."""
     close = difflib.get_close_matches(_compact(value), list(choices), n=SUGGESTIONS * 2, cutoff=0.6)
     suggestions = list(dict.fromkeys(choices[match] for match in close))[:SUGGESTIONS]
+    meant, other, none = _NO_SUCH[noun]
     if suggestions:
-        return FilterNotice(f"No {noun} called ‘{value}’ — did you mean one of these?", key, value, suggestions)
+        return FilterNotice(str(meant) % {"value": value}, key, value, suggestions)
     if fallback:
-        return FilterNotice(f"No {noun} called ‘{value}’ — try one of these.", key, value, fallback)
-    return FilterNotice(f"No {noun} called ‘{value}’.", key, value)
+        return FilterNotice(str(other) % {"value": value}, key, value, fallback)
+    return FilterNotice(str(none) % {"value": value}, key, value)
+
+
+_NO_SUCH = {  # noun -> (close ones offered, others offered, nothing to offer): whole sentences per noun
+    "category": (_l("No category called ‘%(value)s’ — did you mean one of these?"),
+                 _l("No category called ‘%(value)s’ — try one of these."), _l("No category called ‘%(value)s’.")),
+    "tag": (_l("No tag called ‘%(value)s’ — did you mean one of these?"),
+            _l("No tag called ‘%(value)s’ — try one of these."), _l("No tag called ‘%(value)s’.")),
+    "type": (_l("No type called ‘%(value)s’ — did you mean one of these?"),
+             _l("No type called ‘%(value)s’ — try one of these."), _l("No type called ‘%(value)s’.")),
+    "status": (_l("No status called ‘%(value)s’ — did you mean one of these?"),
+               _l("No status called ‘%(value)s’ — try one of these."), _l("No status called ‘%(value)s’.")),
+}
 
 
 def resolve_category(value: str, categories: list[Category]) -> tuple[Category | None, FilterNotice | None]:
@@ -76,7 +90,8 @@ def resolve_category(value: str, categories: list[Category]) -> tuple[Category |
         if found:
             others = [(c.slug, c.name) for c in found[1:SUGGESTIONS + 1]]
             names = ", ".join(c.name for c in found[1:SUGGESTIONS + 1])
-            return found[0], FilterNotice(f"‘{value}’ also names {names}: showing {found[0].name}.",
+            return found[0], FilterNotice(_("‘%(value)s’ also names %(names)s: showing %(shown)s.", value=value,
+                                            names=names, shown=found[0].name),
                                           "category", value, others, dropped=False)
     choices: dict[str, tuple[str, str]] = {}
     for category in categories:

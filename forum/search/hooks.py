@@ -7,6 +7,7 @@ session's own database, so each app's drainer indexes into its own index.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -35,10 +36,6 @@ def register() -> None:
 def mark_thread(session, thread_id: int) -> None:
     """For code that changes a thread without the ORM noticing (raw SQL): reindex it at commit."""
     session.info.setdefault(THREADS, set()).add(thread_id)
-
-
-def mark_idea(session, idea_id: int) -> None:
-    session.info.setdefault(IDEAS, set()).add(idea_id)
 
 
 def _active(session) -> bool:
@@ -80,7 +77,7 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         return
     try:
         entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
-        statement = state.statement
+        statement = cast("sa.Update | sa.Delete", state.statement)  # is_update or is_delete, checked above
         if entity not in (Thread, Post, Idea, IdeaComment):
             return
         values = {getattr(col, "key", str(col)) for col in getattr(statement, "_values", None) or {}}

@@ -14,26 +14,38 @@ import sqlalchemy as sa
 
 from forum.clock import utcnow
 from forum.markup import sanitize_snippet
+from forum.search import languages
 from forum.search.backend import PUBLIC, Document, Hit, Results
 from forum.search.query import ParsedQuery
 
-CONFIG = "english"
+PREFERRED_LANGUAGE_FACTOR = 10  # ts_rank is at most about 1: ten times ranks the reader's language first
 BATCH = 500
 SNIPPET_SOURCE = 6_000
 CANDIDATES = 500  # a search ranks its newest this many matches only (as deep as the search page goes)
 DRAIN_LOCK = 0x5EA2C4  # the advisory lock key one queue drainer holds at a time, across every server
 
-_TSV = ("setweight(to_tsvector('english', :title), 'A') || setweight(to_tsvector('english', :body), 'B') "
-        "|| setweight(to_tsvector('english', :meta), 'C')")
+# each document is stemmed in its own language's configuration (:config, from forum/search/languages.py)
+_TSV = ("setweight(to_tsvector(CAST(:config AS regconfig), :title), 'A') "
+        "|| setweight(to_tsvector(CAST(:config AS regconfig), :body), 'B') "
+        "|| setweight(to_tsvector(CAST(:config AS regconfig), :meta), 'C')")
 _UPSERT = sa.text(
-    "INSERT INTO search_documents (doc_id, type, object_id, title, body, category, tags, status, visibility, url,"
-    " digest, updated_at, tsv) VALUES (:doc_id, :type, :object_id, :title, :body, :category, :tags, :status,"
-    f" :visibility, :url, :digest, :updated_at, {_TSV}) ON CONFLICT (doc_id) DO UPDATE SET type = EXCLUDED.type,"
+    "INSERT INTO search_documents (doc_id, type, object_id, title, body, category, tags, status, language,"
+    " visibility, url, digest, updated_at, tsv) VALUES (:doc_id, :type, :object_id, :title, :body, :category,"
+    f" :tags, :status, :language, :visibility, :url, :digest, :updated_at, {_TSV})"
+    " ON CONFLICT (doc_id) DO UPDATE SET type = EXCLUDED.type, language = EXCLUDED.language,"
     " object_id = EXCLUDED.object_id, title = EXCLUDED.title, body = EXCLUDED.body, category = EXCLUDED.category,"
     " tags = EXCLUDED.tags, status = EXCLUDED.status, visibility = EXCLUDED.visibility, url = EXCLUDED.url,"
     " digest = EXCLUDED.digest, updated_at = EXCLUDED.updated_at, tsv = EXCLUDED.tsv")
 _HEADLINE_OPTIONS = ('StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, '
                      'FragmentDelimiter=" … "')
+
+
+def _tsquery() -> str:
+    """The query in every offered language's configuration, OR-ed: a document's tsvector holds its own
+    language's stems, so it matches through that language's reading of the words. English alone is the query
+    the index was always asked."""
+    return " || ".join(f"websearch_to_tsquery('{languages.POSTGRES_CONFIGS[code]}', :q)"
+                       for code in languages.offered())
 
 
 def websearch_text(parsed: ParsedQuery, match_any: bool = False) -> str:
@@ -60,7 +72,8 @@ class PostgresBackend:
         return {"doc_id": doc.doc_id, "type": doc.type, "object_id": doc.object_id, "title": doc.title,
                 "body": doc.body, "category": doc.category, "tags": " ".join(doc.tags), "status": doc.status,
                 "visibility": doc.visibility, "url": doc.url, "digest": doc.digest, "updated_at": utcnow(),
-                "meta": doc.tag_text}
+                "meta": doc.tag_text, "language": languages.stemmed(doc.language),
+                "config": languages.POSTGRES_CONFIGS[languages.stemmed(doc.language)]}
 
     def index(self, documents: Iterable[Document]) -> None:
         rows = [self._params(doc) for doc in documents]
@@ -123,7 +136,7 @@ class PostgresBackend:
 
     def digests(self) -> dict[str, str]:
         with self.engine.connect() as conn:
-            return dict(conn.execute(sa.text("SELECT doc_id, digest FROM search_documents")).all())
+            return dict(conn.execute(sa.text("SELECT doc_id, digest FROM search_documents")).tuples().all())
 
     def query(self, parsed: ParsedQuery, *, include_hidden: bool, offset: int, limit: int,
               match_any: bool = False) -> Results:
@@ -135,7 +148,7 @@ class PostgresBackend:
             where.append("tsv @@ query")
         if not include_hidden:
             where.append(f"visibility = '{PUBLIC}'")
-        for key in ("type", "category", "status"):
+        for key in ("type", "category", "status", "language"):
             if getattr(parsed, key):
                 where.append(f"{key} = :{key}")
                 params[key] = getattr(parsed, key)
@@ -143,9 +156,14 @@ class PostgresBackend:
             where.append(f"(' ' || tags || ' ') LIKE :tag{n}")
             params[f"tag{n}"] = f"% {tag} %"
         conditions = " AND ".join(where) or "TRUE"
+        # the reader's language ranks first: a factor on the rank, so every page stays a slice of one ordering
+        preferred = "1"
+        if parsed.prefer and not parsed.language:
+            preferred = f"(CASE WHEN language = :prefer THEN {PREFERRED_LANGUAGE_FACTOR} ELSE 1 END)"
+            params["prefer"] = parsed.prefer
         if match_any:
             # Similar titles rank every match, as before: the best match may be an old thread.
-            ranked = (f"SELECT doc_id, object_id, ts_rank(tsv, query) AS rank, count(*) OVER () AS total "
+            ranked = (f"SELECT doc_id, object_id, ts_rank(tsv, query) * {preferred} AS rank, count(*) OVER () AS total "
                       f"FROM search_documents, q WHERE {conditions} "
                       f"ORDER BY rank DESC, object_id DESC, doc_id DESC LIMIT :limit OFFSET :offset")
         else:
@@ -155,7 +173,8 @@ class PostgresBackend:
             # the candidates continue newest first, so every page is a slice of one ordering. A query with
             # CANDIDATES matches or fewer ranks exactly as before.
             params.update(depth=max(CANDIDATES, offset + limit), candidates=CANDIDATES)
-            rank = "CASE WHEN m.age <= :candidates THEN ts_rank(d.tsv, q.query) END" if text else "0::real"
+            rank = (f"CASE WHEN m.age <= :candidates THEN ts_rank(d.tsv, q.query) * {preferred.replace('language', 'd.language')} END"
+                    if text else "0::real")
             ranked = (f"WITH matches AS (SELECT doc_id, object_id, count(*) OVER () AS total "
                       f"FROM search_documents, q WHERE {conditions} "
                       f"ORDER BY object_id DESC, doc_id DESC LIMIT :depth) "
@@ -167,9 +186,10 @@ class PostgresBackend:
         # 17,000 wide rows to disk on a common word. q is MATERIALIZED: a planner that sees the tsquery
         # picks a sequential scan for a common word, which reads every tsvector to test it.
         sql = sa.text(
-            f"WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('{CONFIG}', :q) AS query), ranked AS ({ranked}) "
+            f"WITH q AS MATERIALIZED (SELECT {_tsquery()} AS query), ranked AS ({ranked}) "
             f"SELECT d.doc_id, d.type, d.object_id, d.title, d.status, d.url, ranked.rank, ranked.total, "
-            f"ts_headline('{CONFIG}', left(d.body, {SNIPPET_SOURCE}), q.query, '{_HEADLINE_OPTIONS}') AS snippet "
+            f"ts_headline({languages.postgres_config_sql('d.language')}, left(d.body, {SNIPPET_SOURCE}), q.query, "
+            f"'{_HEADLINE_OPTIONS}') AS snippet "
             f"FROM ranked JOIN search_documents d ON d.doc_id = ranked.doc_id, q "
             f"ORDER BY ranked.rank DESC NULLS LAST, ranked.object_id DESC, ranked.doc_id DESC")
         with self.engine.connect() as conn:
@@ -182,7 +202,7 @@ class PostgresBackend:
         return Results(hits, total)
 
     def _count(self, conditions: str, params: dict) -> int:
-        sql = sa.text(f"WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('{CONFIG}', :q) AS query) "
+        sql = sa.text(f"WITH q AS MATERIALIZED (SELECT {_tsquery()} AS query) "
                       f"SELECT count(*) FROM search_documents, q WHERE {conditions}")
         with self.engine.connect() as conn:
             return conn.execute(sql, params).scalar() or 0

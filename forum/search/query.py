@@ -1,7 +1,8 @@
 """The query language a user types, read into a backend-neutral structure; nothing here can fail.
 
 Words, "exact phrases", -excluded words and the filters category:, tag:, is:solved, is:unanswered,
-type:question|idea and status:<idea or question status> (also given as the URL's category=, tag=, status=). Everything else (unknown filters such as
+type:question|idea, status:<idea or question status> and lang:<code> (also given as the URL's category=, tag=,
+status=, language=). Everything else (unknown filters such as
 `visibility:hidden` or `author_id:3`, `*`, lone operators, an unclosed quote, control characters)
 is read as plain words, so no text a user types ever reaches an internal field.
 """
@@ -22,10 +23,11 @@ TYPES = {"question": "question", "questions": "question", "idea": "idea", "ideas
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9+#.\-]{0,59}")
-_FILTER = re.compile(r"(category|tag|is|type|status):(.+)", re.IGNORECASE)
+_FILTER = re.compile(r"(category|tag|is|type|status|lang|language):(.+)", re.IGNORECASE)
 _FILTER_KEY = re.compile(r"(category|tag):", re.IGNORECASE)
 _NAME = re.compile(r"[^\W_][\w+#.&'’/ \-]{0,59}")  # a category's name or slug as typed; never reaches a parser
-URL_FILTERS = ("category", "tag", "status")  # the /search URL's parameters that work like the typed filters
+URL_FILTERS = ("category", "tag", "status", "language")  # the /search URL's parameters, read as typed filters
+_LANGUAGE = re.compile(r"[a-z]{2}")  # a language code (en, nl); forum/search/languages.py says which are stemmed
 
 
 @dataclass
@@ -37,6 +39,8 @@ class ParsedQuery:
     tags: list[str] = field(default_factory=list)
     type: str | None = None          # "question" | "idea"
     status: str | None = None        # solved | unanswered | open | closed | an idea status
+    language: str | None = None      # only posts written in this language (lang:nl, language=nl)
+    prefer: str | None = None        # the reader's language: its posts rank first (set by the caller, not typed)
     text: str = ""                   # the cleaned text, echoed back in the search box
     # (filter, value) pairs a person typed that name nothing known (is:maybe, status:later); category: and tag:
     # values are checked against the database by forum/search/filters.py
@@ -48,7 +52,7 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.category or self.tags or self.type or self.status)
+        return bool(self.category or self.tags or self.type or self.status or self.language)
 
     @property
     def is_empty(self) -> bool:
@@ -135,6 +139,8 @@ def _apply_filter(query: ParsedQuery, key: str, value: str) -> bool:
         query.tags.append(value.lstrip("#"))
     elif key == "is" and value in ("solved", "unanswered", "open", "closed"):
         query.status = value
+    elif key in ("lang", "language") and _LANGUAGE.fullmatch(value):
+        query.language = value
     elif key == "type" and value in TYPES:
         query.type = TYPES[value]
     elif key == "status" and value.replace("-", "_").replace(" ", "_") in THREAD_STATUSES + IDEA_STATUSES:

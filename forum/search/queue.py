@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -34,7 +35,7 @@ RETRY_AFTER = 10.0      # seconds searches stop trying to drain after a failed d
 INTERVAL = 1.0          # seconds between the background thread's drains (SEARCH_DRAIN_INTERVAL; 0 = no thread)
 QUIET_BUSY_MS = 200     # SQLite: a search's drain waits this long to delete its rows, then leaves them
 
-_table = SearchQueueEntry.__table__
+_table = cast(sa.Table, SearchQueueEntry.__table__)  # a mapped class's table (typed as any FromClause)
 RETRY_KEY = "search_queue_retry_at"  # in app.extensions: per app, as each app has its own index
 
 

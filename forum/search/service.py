@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import current_app
 
+from forum import content_language
 from forum.policy import Policy
-from forum.search import documents, queue, synonyms
+from forum.search import documents, languages, queue, synonyms
 from forum.search.backend import Hit, SearchBackend
 from forum.search.filters import FilterNotice
 from forum.search.filters import resolve as resolve_filters
@@ -49,7 +50,8 @@ class CheckReport:
 
 
 def get_backend() -> SearchBackend:
-    return current_app.extensions["search"]
+    backend: SearchBackend = current_app.extensions["search"]
+    return backend
 
 
 def tab_for(type_arg: Any) -> str | None:
@@ -65,6 +67,8 @@ def search(text: Any, *, viewer: Any, type: Any = None, page: int = 1, per_page:
     and explained in `notices`."""
     tab = tab_for(type)
     parsed = parse(text, type=TYPES.get(tab or ""), filters=filters)
+    reader = content_language.reader_language()
+    parsed.prefer = languages.stemmed(reader) if reader else None  # the reader's language ranks first
     notices = resolve_filters(parsed)
     page = max(1, min(page, MAX_PAGE))
     if parsed.is_empty:
@@ -100,14 +104,14 @@ def reindex(progress: Callable[[int], None] | None = None) -> int:
     for the next drain (their write may have committed after the rebuild read that document).
     """
     backend = get_backend()
-    with queue.connect() as conn:  # its own connection, deferred: a long read must not block the writers
-        with backend.exclusive(conn, wait=queue.REBUILD_WAIT) as held:  # drains skip quietly meanwhile
-            if not held:
-                raise RuntimeError("another process is indexing the search queue; try again in a minute")
-            seen = queue.queued_ids(conn)
-            count = backend.rebuild(documents.all_documents(conn), progress)
-            conn.rollback()
-            queue.forget(conn, seen)
+    with (queue.connect() as conn,  # its own connection, deferred: a long read must not block the writers
+          backend.exclusive(conn, wait=queue.REBUILD_WAIT) as held):  # drains skip quietly meanwhile
+        if not held:
+            raise RuntimeError("another process is indexing the search queue; try again in a minute")
+        seen = queue.queued_ids(conn)
+        count = backend.rebuild(documents.all_documents(conn), progress)
+        conn.rollback()
+        queue.forget(conn, seen)
     return count
 
 
@@ -132,7 +136,7 @@ def check() -> CheckReport:
     queue.drain(wait=queue.REBUILD_WAIT)  # queued documents are late, not wrong: compare what the queue leaves
     try:
         stored = get_backend().digests()
-    except Exception as error:  # a missing or damaged index: everything is missing
+    except Exception as error:  # noqa: BLE001 - a missing or damaged index: everything is missing
         stored = {}
         report.error = f"the index cannot be read ({type(error).__name__}: {error})"[:300]
     with queue.connect() as conn:

@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from whoosh.lang.porter import stem as porter_stem
 
+from forum import pagecache
+from forum.extensions import db
+from forum.models import SearchSynonym
 from forum.search import thesaurus
 from forum.search.backend import Hit
 from forum.search.query import ParsedQuery, words
+from forum.site import settings as site_settings
 
 SCOPE = "synonyms"          # the page-cache version admins' changes bump (forum/admin/synonyms.py)
 MAX_GROUPS = 1_000          # admins' groups read per change; far more than any community keeps
@@ -32,7 +36,8 @@ _SPLIT = re.compile(r"\s*(?:=|,|;|\n)\s*")
 
 @functools.lru_cache(maxsize=20_000)
 def stem(word: str) -> str:
-    return porter_stem(word)
+    stemmed: str = porter_stem(word)  # whoosh ships no types
+    return stemmed
 
 
 def _reverse(mapping: dict[str, str]) -> dict[str, list[str]]:
@@ -216,10 +221,6 @@ def rerank(typed: list[str], hits: list[Hit], lexicon: Lexicon, limit: int) -> l
 # -- the admins' groups ------------------------------------------------------------------------------
 def admin_groups() -> list[tuple[str, ...]]:
     """The groups admins keep at /admin/synonyms, read once per change (shared by every worker)."""
-    from forum import pagecache  # late: pagecache imports the models, which import this package's neighbours
-    from forum.extensions import db
-    from forum.models import SearchSynonym
-
     def load() -> list[tuple[str, ...]]:
         rows = db.session.scalars(sa.select(SearchSynonym.terms).order_by(SearchSynonym.id).limit(MAX_GROUPS))
         return [tuple(parse_group(terms)) for terms in rows]
@@ -230,7 +231,6 @@ def admin_groups() -> list[tuple[str, ...]]:
 def lexicon() -> Lexicon:
     """Shipped groups plus the admins'; the community's and company's names say nothing about what is asked
     ("Acme bulbs" is about bulbs), so they weigh as little as "app"."""
-    from forum.site import settings as site_settings  # late: the site module reads the database
     site = site_settings()
     return _lexicon(tuple(thesaurus.GROUPS) + tuple(admin_groups()), (site.company_name, site.community_name))
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from forum.search import bp, service
@@ -13,7 +15,7 @@ from forum.validation import parse_int
 
 
 @bp.get("/search")
-def index():
+def index() -> ResponseReturnValue:
     filters = {key: request.args.get(key, "")[:MAX_QUERY] for key in URL_FILTERS if request.args.get(key)}
     q = request.args.get("q", "")[:MAX_QUERY]
     results = service.search(q, viewer=current_user, type=request.args.get("type"), filters=filters,
@@ -27,7 +29,7 @@ def _try_instead(q: str, filters: dict[str, str], tab: str | None, notice: Filte
     """The search again with `value` in place of the filter value that named nothing: in the typed words when it
     was typed there, else in the URL parameter it came from (status= takes is: values too)."""
     typed = re.compile(rf"\b{re.escape(notice.key)}:(?:\"[^\"]*\"|\S+)", re.IGNORECASE)
-    new_filters = dict(filters)
+    new_filters: dict[str, Any] = dict(filters)
     if typed.search(q):
         q = typed.sub(lambda _match: f"{notice.key}:{value}", q, count=1)
     else:
@@ -36,7 +38,7 @@ def _try_instead(q: str, filters: dict[str, str], tab: str | None, notice: Filte
 
 
 @bp.get("/search/similar")
-def similar():
+def similar() -> ResponseReturnValue:
     """Top five titles like `q` (type=questions, the default, or ideas), for suggestions while typing."""
     kind = "idea" if service.tab_for(request.args.get("type")) == "ideas" else "question"
     hits = service.similar(request.args.get("q", ""), viewer=current_user, type=kind)

@@ -16,13 +16,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from markupsafe import escape
 from whoosh import index, writing
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Phrase, Query, Term
 
-from forum.markup import sanitize_snippet
+from forum.markup import mark_spans, sanitize_snippet
+from forum.search import languages
 from forum.search.backend import HIDDEN, Document, Hit, Results
 from forum.search.query import ParsedQuery
 
@@ -37,12 +37,14 @@ MAX_SEGMENTS = 12         # a drain commits without merging until the index has 
 # 9 MB at 100,000 posts), while a plain file is read through the page cache that all workers share.
 COMPOUND = False
 OPEN_ATTEMPTS = 5         # reads of the newest table of contents while other workers commit
+PREFERRED_LANGUAGE_BOOST = 20.0  # outweighs a title match: the reader's own language comes first
 SNIPPET_SIZE = 240        # characters of body text shown around the first match
 
 
 def schema() -> Schema:
     analyzer = StemmingAnalyzer()
     return Schema(
+        **_language_fields(),
         doc_id=ID(stored=True, unique=True),
         type=ID(stored=True),
         object_id=NUMERIC(stored=True, sortable=True, bits=64),
@@ -58,7 +60,21 @@ def schema() -> Schema:
         visibility=ID(stored=True),
         url=STORED(),
         digest=STORED(),
+        language=ID(stored=True),
     )
+
+
+def _language_fields() -> dict:
+    """A `content_<code>` and `title_<code>` per non-English language search can stem (English uses `content`
+    and `title`), each analysed in its language. Empty fields cost nothing, so a language added to the site
+    later needs no new schema."""
+    fields = {}
+    for code in languages.POSTGRES_CONFIGS:
+        if code != languages.DEFAULT:
+            analyzer = languages.whoosh_analyzer(code)
+            fields[languages.whoosh_field("content", code)] = TEXT(analyzer=analyzer)
+            fields[languages.whoosh_field("title", code)] = TEXT(analyzer=analyzer, field_boost=2.0)
+    return fields
 
 
 class WhooshBackend:
@@ -66,7 +82,7 @@ class WhooshBackend:
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self._analyzer = StemmingAnalyzer()
+        self._analyzers: dict[str, object] = {}  # language code -> analyzer, made on first use
         self._local = threading.local()  # a searcher per thread, refreshed when the index changes
 
     def _searcher(self):
@@ -118,18 +134,44 @@ class WhooshBackend:
         found may be gone when it is read: read the newest again, a few times, before giving up."""
         for attempt in range(OPEN_ATTEMPTS):
             try:
-                return index.open_dir(self.directory) if index.exists_in(self.directory) else None
+                if not index.exists_in(self.directory):
+                    return None
+                return self._with_current_schema(index.open_dir(self.directory))
             except FileNotFoundError:
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
         return None
 
+    def _with_current_schema(self, ix):
+        """An index made before a field existed (the languages' fields, 0020) gets it added once, in place;
+        documents indexed before keep their English stems and are rewritten by the next reindex."""
+        missing = [(name, field) for name, field in schema().items() if name not in ix.schema]
+        if not missing:
+            return ix
+        writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.02)
+        try:
+            for name, field in missing:
+                if name not in writer.schema:  # another worker added it while this one waited for the lock
+                    writer.add_field(name, field)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)
+        return index.open_dir(self.directory)
+
     # -- writing -------------------------------------------------------------------------------
     def _fields(self, doc: Document) -> dict:
-        return {"doc_id": doc.doc_id, "type": doc.type, "object_id": doc.object_id, "title": doc.title,
-                "content": f"{doc.title}\n{doc.body}\n{doc.tag_text}", "body": doc.body, "tags": ",".join(doc.tags), "category": doc.category,
-                "status": doc.status, "visibility": doc.visibility, "url": doc.url, "digest": doc.digest}
+        """The text goes into its own language's fields; the stored `title` is always there for hits."""
+        code = languages.stemmed(doc.language)
+        fields = {"doc_id": doc.doc_id, "type": doc.type, "object_id": doc.object_id, "title": doc.title,
+                  languages.whoosh_field("content", code): f"{doc.title}\n{doc.body}\n{doc.tag_text}",
+                  "body": doc.body, "tags": ",".join(doc.tags), "category": doc.category, "status": doc.status,
+                  "visibility": doc.visibility, "url": doc.url, "digest": doc.digest, "language": code}
+        if code != languages.DEFAULT:
+            fields[languages.whoosh_field("title", code)] = doc.title
+            fields["title"], fields["_stored_title"] = "", doc.title  # stored for hits, never stemmed as English
+        return fields
 
     def index(self, documents: Iterable[Document]) -> None:
         documents = list(documents)
@@ -228,20 +270,33 @@ class WhooshBackend:
             return {fields["doc_id"]: fields.get("digest", "") for fields in searcher.all_stored_fields()}
 
     # -- reading -------------------------------------------------------------------------------
-    def _stems(self, word: str) -> list[str]:
-        return [token.text for token in self._analyzer(word)]
+    def _stems(self, word: str, code: str = languages.DEFAULT) -> list[str]:
+        analyzer = self._analyzers.get(code)
+        if analyzer is None:
+            analyzer = self._analyzers[code] = languages.whoosh_analyzer(code)
+        return [token.text for token in analyzer(word)]
+
+    def _all_stems(self, word: str) -> set[str]:
+        return {stem for code in languages.offered() for stem in self._stems(word, code)}
 
     def _word_query(self, word: str, field: str = "content") -> Query | None:
-        terms = [Term(field, stem) for stem in self._stems(word)]
+        """The word's stems in each offered language, each looked up in that language's field."""
+        terms = [Term(languages.whoosh_field(field, code), stem)
+                 for code in languages.offered() for stem in dict.fromkeys(self._stems(word, code))]
         if not terms:
             return None  # a stop word alone matches nothing useful
         return terms[0] if len(terms) == 1 else Or(terms)
 
     def _phrase_query(self, words: list[str]) -> Query | None:
-        stems = [stem for word in words for stem in self._stems(word)]
-        if not stems:
+        options: list[Query] = []
+        for code in languages.offered():
+            field = languages.whoosh_field("content", code)
+            stems = [stem for word in words for stem in self._stems(word, code)]
+            if stems:
+                options.append(Term(field, stems[0]) if len(stems) == 1 else Phrase(field, stems))
+        if not options:
             return None
-        return Term("content", stems[0]) if len(stems) == 1 else Phrase("content", stems)
+        return options[0] if len(options) == 1 else Or(options)
 
     def build_query(self, parsed: ParsedQuery, match_any: bool = False, boost_title: bool = True) -> Query | None:
         parts = [q for q in (self._word_query(w) for w in parsed.terms) if q is not None]
@@ -255,9 +310,13 @@ class WhooshBackend:
         filters += [Term("tags", tag) for tag in parsed.tags]
         if parsed.status:
             filters.append(Term("status", parsed.status))
+        if parsed.language:
+            filters.append(Term("language", parsed.language))
         if parts:
             text: Query = Or(parts) if match_any else And(parts)
             text = AndMaybe(text, Or(title)) if title and boost_title else text
+            if parsed.prefer and boost_title and not parsed.language:  # the reader's language ranks first
+                text = AndMaybe(text, Term("language", parsed.prefer, boost=PREFERRED_LANGUAGE_BOOST))
         elif filters and not parsed.has_text:
             text = Every()
         else:
@@ -276,7 +335,7 @@ class WhooshBackend:
             searcher = self._searcher()
             sort = {} if parsed.has_text else {"sortedby": "object_id", "reverse": True}
             results = searcher.search(query, limit=offset + limit, mask=mask, **sort)
-            stems = frozenset(stem for word in parsed.all_words() for stem in self._stems(word))
+            stems = frozenset(stem for word in parsed.all_words() for stem in self._all_stems(word))
             hits = [self._hit(hit, stems) for hit in results[offset:offset + limit]]
             total = self._count(searcher, self.build_query(parsed, match_any, boost_title=False), mask, results)
             return Results(hits, total)
@@ -302,12 +361,13 @@ class WhooshBackend:
 
     def _hit(self, hit, stems: frozenset[str]) -> Hit:
         return Hit(type=hit["type"], id=hit["object_id"], title=hit["title"],
-                   snippet=sanitize_snippet(snippet(hit.get("body", ""), stems)), status=hit.get("status", ""),
+                   snippet=sanitize_snippet(mark_spans(*snippet(hit.get("body", ""), stems))), status=hit.get("status", ""),
                    url=hit["url"], score=hit.score or 0.0)
 
 
-def snippet(text: str, stems: frozenset[str], size: int = SNIPPET_SIZE) -> str:
-    """Escaped text around the first match with <mark> on every word starting with a query stem.
+def snippet(text: str, stems: frozenset[str], size: int = SNIPPET_SIZE) -> tuple[str, list[tuple[int, int]]]:
+    """The text around the first match, and the spans of every word in it starting with a query stem: markup.py
+    marks them (escaping the rest) and its sanitizer cleans the result, as for PostgreSQL's ts_headline.
 
     A regex over one short window: Whoosh's own highlighter re-analyzes the text and cost more
     than the search itself (20 ms a page at 100,000 posts).
@@ -323,10 +383,4 @@ def snippet(text: str, stems: frozenset[str], size: int = SNIPPET_SIZE) -> str:
         window = window.rsplit(" ", 1)[0] + " …"
     if start:
         window = "… " + window
-    if pattern is None:
-        return str(escape(window))
-    out, pos = [], 0
-    for found in pattern.finditer(window):
-        out += [str(escape(window[pos:found.start()])), "<mark>", str(escape(found.group())), "</mark>"]
-        pos = found.end()
-    return "".join(out) + str(escape(window[pos:]))
+    return window, [found.span() for found in pattern.finditer(window)] if pattern is not None else []

@@ -10,6 +10,7 @@
   "use strict";
 
   var doc = document;
+  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* forum.js (base.html loads it first) */
 
   function $all(selector, root) {
     return Array.prototype.slice.call((root || doc).querySelectorAll(selector));
@@ -62,7 +63,7 @@
     if (!left) {
       summary.remove();
     } else if (title) {
-      title.textContent = left === 1 ? "Please fix this to continue" : "Please fix these " + left + " things to continue";
+      title.textContent = ngettext("Please fix this to continue", "Please fix these %(num)d things to continue", left);
     }
   }
 

@@ -26,6 +26,44 @@
   var doc = document;
   doc.documentElement.classList.add("js");
 
+  /* ---- translations -------------------------------------------------------
+     _("English text", {name: value}) and ngettext(singular, plural, n) mark what the scripts show;
+     `make translations` extracts them from static/js, and base.html carries this page's translations as JSON
+     (forum/js_strings.py: only the ones that differ from the English). Other scripts use window.forumI18n. */
+  var catalogue = null;
+
+  function translations() {
+    if (catalogue === null) {
+      var element = doc.getElementById("i18n-strings");
+      try { catalogue = element ? JSON.parse(element.textContent) : {}; } catch (error) { catalogue = {}; }
+    }
+    return catalogue;
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function _(msgid, values) {
+    var found = translations()[msgid];
+    return fill(typeof found === "string" ? found : msgid, values);
+  }
+
+  /* Two forms (one, other), as in the shipped languages; a language with more would need its plural rule here. */
+  function ngettext(singular, plural, n, values) {
+    var found = translations()[singular];
+    var forms = Array.isArray(found) ? found : [singular, plural];
+    var all = { num: n };
+    for (var key in values || {}) {
+      if (Object.prototype.hasOwnProperty.call(values, key)) { all[key] = values[key]; }
+    }
+    return fill(n === 1 ? forms[0] : forms[1], all);
+  }
+
+  window.forumI18n = { _: _, ngettext: ngettext };
+
   /* ---- helpers ---------------------------------------------------------- */
   function $all(selector, root) {
     return Array.prototype.slice.call((root || doc).querySelectorAll(selector));
@@ -199,15 +237,15 @@
         .then(function (result) {
           if (result.ok && result.data && typeof result.data.score === "number") {
             applyVote(widget, result.data.score, result.data.my_vote);
-            announce(sent === 0 ? "Vote removed. Score " + result.data.score + "."
-              : "Vote recorded. Score " + result.data.score + ".");
+            announce(sent === 0 ? _("Vote removed. Score %(score)s.", { score: result.data.score })
+              : _("Vote recorded. Score %(score)s.", { score: result.data.score }));
           } else if (result.data && result.data.error) {
-            announce(errorMessage(result, "Your vote could not be saved."), "error");
+            announce(errorMessage(result, _("Your vote could not be saved.")), "error");
           } else {
             form.submit();  /* not JSON (e.g. the session expired): let the normal post handle it */
           }
         })
-        .catch(function () { announce("Network problem: your vote was not saved. Please try again.", "error"); })
+        .catch(function () { announce(_("Network problem: your vote was not saved. Please try again."), "error"); })
         .then(function () {
           widget.classList.remove("is-busy");
           widget.removeAttribute("aria-busy");
@@ -248,7 +286,7 @@
         if (text === lastText) { return; }
         lastText = text;
         if (!text.trim()) {
-          placeholder("Start typing and a preview of your post appears here.");
+          placeholder(_("Start typing and a preview of your post appears here."));
           return;
         }
         var mine = ++sequence;
@@ -260,13 +298,13 @@
               output.innerHTML = result.data.html;  /* sanitized server-side by the same code that stores posts */
             } else {
               lastText = null;
-              placeholder(errorMessage(result, "The preview is unavailable right now. Your text is safe; you can still post."));
+              placeholder(errorMessage(result, _("The preview is unavailable right now. Your text is safe; you can still post.")));
             }
           })
           .catch(function () {
             if (mine !== sequence) { return; }
             lastText = null;
-            placeholder("The preview is unavailable right now. Your text is safe; you can still post.");
+            placeholder(_("The preview is unavailable right now. Your text is safe; you can still post."));
           })
           .then(function () { if (mine === sequence) { pane.removeAttribute("aria-busy"); } });
       }
@@ -276,7 +314,7 @@
         pane.hidden = !open;
         if (toggle) {
           toggle.setAttribute("aria-expanded", open ? "true" : "false");
-          toggle.textContent = open ? "Hide preview" : "Show preview";
+          toggle.textContent = open ? _("Hide preview") : _("Show preview");
         }
         if (open) { refresh(); }
       }
@@ -299,8 +337,8 @@
       var min = parseInt(counter.getAttribute("data-min"), 10) || 0;
       function update() {
         var length = input.value.trim().length;
-        var text = length + " / " + max;
-        if (length > 0 && length < min) { text += " · at least " + min; }
+        var text = length > 0 && length < min ? _("%(length)s / %(max)s · at least %(min)s", { length: length, max: max, min: min })
+                                              : _("%(length)s / %(max)s", { length: length, max: max });
         counter.textContent = text;
         counter.classList.toggle("is-under", length > 0 && length < min);
         counter.classList.toggle("is-over", max > 0 && length > max);
@@ -318,10 +356,10 @@
     box.className = "similar";
     var title = doc.createElement("h2");
     title.className = "similar__title";
-    title.textContent = items.length === 1 ? "A similar question" : "Similar questions";
+    title.textContent = items.length === 1 ? _("A similar question") : _("Similar questions");
     var hint = doc.createElement("p");
     hint.className = "similar__hint";
-    hint.textContent = "One of these may already have your answer.";
+    hint.textContent = _("One of these may already have your answer.");
     var list = doc.createElement("ul");
     list.className = "similar__list";
     items.slice(0, 5).forEach(function (item) {
@@ -337,13 +375,13 @@
       if (item.solved) {
         var badge = doc.createElement("span");
         badge.className = "badge badge--solved";
-        badge.textContent = "Solved";
+        badge.textContent = _("Solved");
         link.appendChild(badge);
       }
       var count = doc.createElement("span");
       count.className = "similar__count";
       var n = Number(item.answer_count) || 0;
-      count.textContent = n + (n === 1 ? " answer" : " answers");
+      count.textContent = ngettext("%(num)s answer", "%(num)s answers", n);
       link.appendChild(count);
       li.appendChild(link);
       list.appendChild(li);
@@ -428,16 +466,16 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         copyText(target.textContent.trim()).then(function () {
-          button.textContent = "Copied";
-          announce("Copied to the clipboard.");
-          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+          button.textContent = _("Copied");
+          announce(_("Copied to the clipboard."));
+          setTimeout(function () { button.textContent = _("Copy"); }, 2000);
         }, function () {
           var range = doc.createRange();
           range.selectNodeContents(target);
           var selection = window.getSelection();
           selection.removeAllRanges();
           selection.addRange(range);
-          announce("Press Ctrl+C (or ⌘C) to copy the selected text.");
+          announce(_("Press Ctrl+C (or ⌘C) to copy the selected text."));
         });
       });
     });
@@ -449,8 +487,8 @@
       var url = window.location.href.split("#")[0] + link.getAttribute("href");
       history.replaceState(null, "", link.getAttribute("href"));
       copyText(url).then(
-        function () { announce("Link copied to the clipboard."); },
-        function () { announce("Link: " + url); }
+        function () { announce(_("Link copied to the clipboard.")); },
+        function () { announce(_("Link: %(url)s", { url: url })); }
       );
     });
   }

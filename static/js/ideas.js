@@ -2,6 +2,7 @@
    filters that apply on change, and the "note required" hint when staff decline an idea. */
 (function () {
   "use strict";
+  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* forum.js (base.html loads it first) */
 
   var csrf = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -47,7 +48,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          throw new Error((data.error && data.error.message) || "Your vote could not be saved. Please try again.");
+          throw new Error((data.error && data.error.message) || _("Your vote could not be saved. Please try again."));
         }
         render(box, data.vote_count, data.my_vote);
       });
@@ -66,8 +67,8 @@
     var list = target.querySelector("[data-idea-similar-list]");
     var timer = null;
     var last = "";
-    var labels = { new: "New", under_review: "Under review", planned: "Planned", in_progress: "In progress",
-                   shipped: "Shipped", declined: "Declined", duplicate: "Duplicate" };
+    var labels = { new: _("New"), under_review: _("Under review"), planned: _("Planned"), in_progress: _("In progress"),
+                   shipped: _("Shipped"), declined: _("Declined"), duplicate: _("Duplicate") };
     var show = function (items) {
       list.textContent = "";
       items.forEach(function (item) {
@@ -82,7 +83,7 @@
         link.textContent = item.title;
         var votes = document.createElement("span");
         votes.className = "idea-similar__votes";
-        votes.textContent = item.vote_count + (item.vote_count === 1 ? " vote" : " votes");
+        votes.textContent = ngettext("%(num)s vote", "%(num)s votes", item.vote_count);
         li.append(badge, link, votes);
         list.appendChild(li);
       });

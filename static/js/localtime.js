@@ -10,6 +10,8 @@
 
   var locale = (navigator.languages && navigator.languages.length) ? navigator.languages[0] : undefined;
   var pageLanguage = document.documentElement.lang || "en";
+  /* a member who chose a time zone in settings sees that zone's clock on every device (forum/i18n.py) */
+  var zone = document.documentElement.getAttribute("data-time-zone") || undefined;
   var FORMATS = {
     datetime: { dateStyle: "medium", timeStyle: "short" },
     date: { dateStyle: "medium" },
@@ -21,11 +23,25 @@
                ["minute", 60]];
   var cache = {};
 
+  function options(style) {
+    var chosen = FORMATS[style] || FORMATS.datetime;
+    var copy = {};
+    for (var key in chosen) {
+      if (Object.prototype.hasOwnProperty.call(chosen, key)) {
+        copy[key] = chosen[key];
+      }
+    }
+    if (zone) {
+      copy.timeZone = zone;
+    }
+    return copy;
+  }
+
   function formatter(style) {
     if (!cache[style]) {
       try {
-        cache[style] = new Intl.DateTimeFormat(locale, FORMATS[style] || FORMATS.datetime);
-      } catch (error) {  /* an unknown locale tag: the browser's default */
+        cache[style] = new Intl.DateTimeFormat(locale, options(style));
+      } catch (error) {  /* an unknown locale tag or zone: the browser's default */
         cache[style] = new Intl.DateTimeFormat(undefined, FORMATS[style] || FORMATS.datetime);
       }
     }

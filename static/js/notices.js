@@ -10,6 +10,7 @@
    current while typing. */
 (function () {
   "use strict";
+  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
   var STORE = "forum.dismissedNotices";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var member = !!meta;
@@ -73,7 +74,7 @@
         strong.textContent = n.text;
         var a = document.createElement("a");
         a.href = n.url;
-        a.textContent = "We know about this: follow the updates here";
+        a.textContent = _("We know about this: follow the updates here");
         span.appendChild(strong);
         span.appendChild(document.createTextNode(" "));
         span.appendChild(a);

@@ -2,6 +2,7 @@
    /search/similar for more, by meaning. The form works without this: the numbers are on the page. */
 (function () {
   "use strict";
+  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
 
   var item = function (picker, hit, kind) {
     var li = document.createElement("li");
@@ -10,7 +11,7 @@
     use.type = "button";
     use.className = "btn btn--ghost btn--small picker__use";
     use.setAttribute("data-picker-use", String(hit.id));
-    use.textContent = "Use";
+    use.textContent = _("Use");
     var id = document.createElement("span");
     id.className = "picker__id";
     id.textContent = "#" + hit.id;
@@ -54,7 +55,7 @@
             if (!list.children.length) {
               var none = document.createElement("li");
               none.className = "picker__empty muted";
-              none.textContent = "Nothing found for that title.";
+              none.textContent = _("Nothing found for that title.");
               list.appendChild(none);
             }
           })

@@ -1,5 +1,5 @@
 /* Personal-data hint while typing: a non-blocking notice under the text box.
-   The server check (forum/privacy/guard.py) is the authority; this mirrors its rules so authors
+   The server check (forum/pii_guard.py) is the authority; this mirrors its rules so authors
    can fix things before they submit. Hooks:
      form[data-pii-check]            forms whose textarea[name=body] and input[name=title] are checked
      [data-pii-hint-for="id"]        where the notice goes (hidden while nothing is found)
@@ -11,6 +11,7 @@
 */
 (function () {
   "use strict";
+  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
 
   var BEFORE = "(?:^|[^\\w$€£¥.,/:#+-])";
   var AFTER = "(?![\\w])(?![.,/:-]?\\d)";
@@ -70,10 +71,10 @@
   function find(text, custom) {
     var found = [];
     text = text.slice(0, 60000);
-    each(EMAIL, text, function (m) { found.push("an email address"); });
-    each(CARD, text, function (m) { if (isCard(m[2])) { found.push("a payment card number"); } });
+    each(EMAIL, text, function (m) { found.push(_("an email address")); });
+    each(CARD, text, function (m) { if (isCard(m[2])) { found.push(_("a payment card number")); } });
     PHONES.forEach(function (re) {
-      each(re, text, function (m) { if (phoneOk(m[1]) && !isCard(m[1])) { found.push("a phone number"); } });
+      each(re, text, function (m) { if (phoneOk(m[1]) && !isCard(m[1])) { found.push(_("a phone number")); } });
     });
     custom.forEach(function (p) {
       each(p.re, text, function (m) { if (m[0]) { found.push(!/^[a-z]/.test(p.name) ? p.name : (/^[aeiou]/.test(p.name) ? "an " : "a ") + p.name); } });
@@ -83,7 +84,7 @@
 
   function sentence(labels) {
     if (labels.length < 2) { return labels.join(""); }
-    return labels.slice(0, -1).join(", ") + " and " + labels[labels.length - 1];
+    return _("%(first)s and %(last)s", { first: labels.slice(0, -1).join(", "), last: labels[labels.length - 1] });
   }
 
   function wire(form, custom) {
@@ -96,8 +97,7 @@
     function check() {
       var labels = panel ? [] : find(fields.map(function (f) { return f.value; }).join("\n"), custom);
       if (labels.length) {
-        hint.textContent = "Heads up: this looks like it contains " + sentence(labels) +
-          ". Posts are public, so consider leaving it out. You can still post; we will ask before it goes live.";
+        hint.textContent = _("Heads up: this looks like it contains %(kinds)s. Posts are public, so consider leaving it out. You can still post; we will ask before it goes live.", { kinds: sentence(labels) });
         hint.hidden = false;
       } else {
         hint.textContent = "";

@@ -2,6 +2,7 @@
    button flips in place. Without JavaScript the same form posts and the page comes back with a message. */
 (function () {
   "use strict";
+  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
   var meta = document.querySelector('meta[name="csrf-token"]');
   var token = meta ? meta.getAttribute("content") : "";
 
@@ -13,13 +14,13 @@
     button.classList.toggle("watch-btn--on", watching);
     button.classList.toggle("btn--secondary", watching);
     button.classList.toggle("btn--ghost", !watching);
-    button.title = watching ? "Stop getting notifications about new activity here"
-                            : "Get a notification when there is new activity here";
-    button.querySelector("[data-watch-label]").textContent = watching ? "Watching" : "Watch";
+    button.title = watching ? _("Stop getting notifications about new activity here")
+                            : _("Get a notification when there is new activity here");
+    button.querySelector("[data-watch-label]").textContent = watching ? _("Watching") : _("Watch");
     var status = form.querySelector("[data-watch-status]");
     if (status) {
-      status.textContent = watching ? "You are watching this. New activity shows up in your notifications."
-                                    : "You no longer watch this.";
+      status.textContent = watching ? _("You are watching this. New activity shows up in your notifications.")
+                                    : _("You no longer watch this.");
     }
   }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from forum import lookup
 from forum.admin import categories as services
 from forum.errors import Conflict, Invalid, PermissionDenied
 from forum.extensions import db
@@ -134,7 +135,7 @@ def test_archived_category_refuses_new_questions_and_ideas_but_stays_readable(ad
         ideas.submit_idea(actor=member, title="Bring back the old hub please", body="It was better.",
                           category="old-hubs")
     assert "archived" in refused.value.fields["category"]
-    assert questions.get_thread(thread.id, None).id == thread.id
+    assert lookup.get_thread(thread.id, None).id == thread.id
     services.update_category(actor=admin, category=category, changes={"archived": False})
     assert questions.ask_question(actor=member, title="Another question about old hubs", body="Details here.",
                                   category="old-hubs").category_id == category.id

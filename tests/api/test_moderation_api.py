@@ -5,7 +5,7 @@ import pytest
 
 from forum.auth.services import create_token
 from forum.extensions import db
-from forum.models import AuditEntry, Post, Role
+from forum.models import AuditEntry, Role
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from forum.auth.services import create_token
-from forum.extensions import db
 from forum.notifications import services
 from tests.factories import make_answer, make_thread, make_user
 

@@ -70,7 +70,7 @@ def test_me_shows_only_the_callers_email(client, world):
 
 @pytest.mark.parametrize("value, status", [("private", 200), ("members", 200), ("everyone", 422), (None, 422)])
 def test_set_privacy(client, world, value, status):
-    ids, tokens = world
+    _ids, tokens = world
     response = call(client, "PUT", "/me/privacy", tokens["owner"], {"profile_visibility": value})
     assert response.status_code == status
     if status == 422:
@@ -103,7 +103,7 @@ def test_confirm_public_must_really_be_true(client, world, flag):
 
 
 def test_ask_with_pii_then_privately(app, client, world):
-    ids, tokens = world
+    _ids, tokens = world
     body = {"title": "Charged twice on 4111 1111 1111 1111", "body": "Details inside.", "category": "general"}
     assert call(client, "POST", "/questions", tokens["member"], body).get_json()["error"]["fields"].keys() == {"title"}
     response = call(client, "POST", "/questions", tokens["member"], body | {"private_to_staff": True})
@@ -148,7 +148,7 @@ def test_escalation_list_never_carries_private_notes_or_emails(app, client, worl
 
 # -- export and deletion -----------------------------------------------------------------------------------
 def test_export_zip(client, world):
-    ids, tokens = world
+    _ids, tokens = world
     response = call(client, "GET", "/me/export", tokens["owner"])
     assert response.status_code == 200 and response.mimetype == "application/zip"
     files = zipfile.ZipFile(io.BytesIO(response.data))
@@ -199,7 +199,7 @@ def test_openapi_describes_the_privacy_routes(client):
 
 
 def test_idea_with_pii_is_422_until_confirmed(client, world):
-    ids, tokens = world
+    _ids, tokens = world
     body = {"title": "Show my card 4111 1111 1111 1111 in the app", "body": "So I know which one is used.",
             "category": "general"}
     response = call(client, "POST", "/ideas", tokens["member"], body)
@@ -209,7 +209,7 @@ def test_idea_with_pii_is_422_until_confirmed(client, world):
 
 # -- ideas: the same three choices -------------------------------------------------------------------------
 def test_idea_with_pii_is_422_then_sent_privately(app, client, world):
-    ids, tokens = world
+    _ids, tokens = world
     body = {"title": "Let support call me back on 555-123-4567", "body": "A call-back button would help.",
             "category": "general"}
     response = call(client, "POST", "/ideas", tokens["member"], body)
@@ -234,7 +234,7 @@ def test_idea_with_pii_is_422_then_sent_privately(app, client, world):
 
 
 def test_idea_comment_with_pii_is_422_until_confirmed_or_sent_privately(app, client, world):
-    ids, tokens = world
+    _ids, tokens = world
     idea_id = call(client, "POST", "/ideas", tokens["owner"], {
         "title": "Dark mode for the thermostat app", "body": "Easier on the eyes at night.",
         "category": "general"}).get_json()["id"]
@@ -262,7 +262,7 @@ def test_openapi_lists_the_privacy_flags_on_idea_bodies(client):
 @pytest.mark.parametrize("viewer, status", [("visitor", 401), ("member", 403), ("owner", 403), ("staff", 403),
                                             ("moderator", 403), ("admin", 200)])
 def test_admin_email_lookup_is_audited(app, client, world, viewer, status):
-    ids, tokens = world
+    _ids, tokens = world
     response = call(client, "POST", "/users/owner/email", tokens[viewer])
     assert response.status_code == status
     if status == 200:

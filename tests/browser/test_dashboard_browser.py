@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from forum import clock
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_user
 from tests.services import dashboard_data
 from tests.services.dashboard_data import NOW
-from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import pytest
 
 from forum.demo import SITE as DEMO_SITE
 from forum.models import Role
-from tests.factories import PASSWORD, make_answer, make_thread, make_user, set_site
 from tests.browser.conftest import log_in, new_page
+from tests.factories import PASSWORD, make_answer, make_thread, make_user, set_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.config(MAIL_DELIVERY="cron")]
 

@@ -39,7 +39,7 @@ def test_register_ask_answer_upvote_accept(live_server, page, browser):
 
     # the asker registers and asks
     _register(page, live_server, "asker_amy")
-    page.get_by_role("link", name=re.compile("Ask", re.I)).first.click()
+    page.get_by_role("link", name=re.compile("Ask", re.IGNORECASE)).first.click()
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Category").select_option("thermostats")
     page.get_by_label("Tags").fill("wifi, thermostat")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -88,7 +89,7 @@ def test_idea_from_submission_to_export(page, browser, live_server, community):
         staff.click("button:has-text('Download CSV')")
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     with live_server.app.app_context():
         idea_id = db.session.scalar(sa.select(Idea.id).where(Idea.title == TITLE))

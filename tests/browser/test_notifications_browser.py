@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Thread, User
-from tests.factories import PASSWORD, make_answer, make_thread, make_user
 from tests.browser.conftest import log_in
+from tests.factories import PASSWORD, make_answer, make_thread, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ finds "Connectivity and Wi-Fi" and an unknown category is said back with a link 
 reader's own zone and language, with the UTC text when scripts are off."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -30,7 +30,7 @@ def community(live_server):
             make_thread(title=f"Newer question number {n} about my hub", category="smart-home-devices")
         wifi = make_thread(title="Hub drops off the Wi-Fi every night", category="connectivity",
                            body="At two in the morning the hub goes offline.")
-        db.session.get(Thread, known.id).last_activity_at = datetime.utcnow() - timedelta(days=60)
+        db.session.get(Thread, known.id).last_activity_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=60)
         db.session.get(Thread, wifi.id).created_at = ASKED_AT
         db.session.get(Thread, wifi.id).question.created_at = ASKED_AT  # the byline's "asked" time
         db.session.commit()

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Escalation, Post
-from tests.factories import PASSWORD, make_thread, make_user
 from tests.browser.conftest import log_in, new_page
+from tests.factories import PASSWORD, make_thread, make_user
 
 pytestmark = pytest.mark.browser
 PHONE_ANSWER = "Happy to help, call me on +44 20 7946 0958 after six."

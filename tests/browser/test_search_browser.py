@@ -5,8 +5,8 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Thread
-from tests.factories import PASSWORD, make_answer, make_thread, make_user
 from tests.browser.conftest import log_in
+from tests.factories import PASSWORD, make_answer, make_thread, make_user
 
 pytestmark = pytest.mark.browser
 

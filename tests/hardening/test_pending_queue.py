@@ -17,7 +17,7 @@ from forum.errors import Conflict, PermissionDenied
 from forum.extensions import db
 from forum.ideas import services as ideas
 from forum.listening import watches
-from forum.models import AuditEntry, Idea, IdeaComment, Match, Notification, Post, Role, User
+from forum.models import AuditEntry, Idea, IdeaComment, Match, Notification, Role, User
 from forum.moderation import pending
 from forum.notifications.services import watch_idea
 from forum.questions import services as questions

@@ -11,6 +11,7 @@ from flask import Flask
 
 from forum import clock
 from forum.auth import services as auth_services
+from forum.errors import PermissionDenied
 from forum.extensions import db
 from forum.models import AuditEntry, Notification, Post, Role, Thread, User
 from forum.moderation import pending
@@ -267,7 +268,7 @@ def test_only_moderators_review_held_posts(app, client):
     assert client.post(f"/mod/pending/{ids['answer']}/approve").status_code in (403, 404)
     with app.app_context():
         assert db.session.get(Post, ids["answer"]).held_at is not None
-        with pytest.raises(Exception):
+        with pytest.raises(PermissionDenied):
             pending.approve_held(actor=db.session.get(User, ids["asker"]), item=db.session.get(Post, ids["answer"]))
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from forum.extensions import db
-from forum.models import Category, Post, Thread, User
+from forum.models import Category, Post, User
 from tests.test_migrations import _empty_database, _schema_differences
 
 
@@ -20,9 +20,14 @@ def test_race_guards_migration_renumbers_duplicate_positions(app, backend):
         with db.engine.begin() as conn:
             conn.execute(sa.insert(User.__table__).values(id=1, username="ann", email="ann@example.com"))
             conn.execute(sa.insert(Category.__table__).values(id=1, slug="general", name="General", description=""))
+            # the table as it was at 0011: the model's later columns do not exist yet
+            threads = sa.Table("threads", sa.MetaData(), autoload_with=conn)
             for thread_id in (1, 2):
-                conn.execute(sa.insert(Thread.__table__).values(id=thread_id, title=f"Hub {thread_id}",
-                                                                slug=f"hub-{thread_id}", category_id=1, author_id=1))
+                conn.execute(sa.insert(threads).values(id=thread_id, title=f"Hub {thread_id}",
+                                                                slug=f"hub-{thread_id}", category_id=1, author_id=1,
+                                                       status="open", is_pinned=False, is_locked=False,
+                                                       is_hidden=False, created_at=start, last_activity_at=start,
+                                                       answer_count=0, score=0, view_count=0))
             # thread 1: the race's leftovers (1, 1, 2, 2, 2); thread 2: clean, with a gap that stays
             rows = [(1, 0), (1, 1), (1, 1), (1, 2), (1, 2), (1, 2), (2, 0), (2, 1), (2, 3)]
             for post_id, (thread_id, position) in enumerate(rows, start=1):

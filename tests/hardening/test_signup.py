@@ -125,7 +125,7 @@ def test_unconfirmed_account_can_log_in_and_read_but_not_post_vote_or_flag(app, 
 
 
 def test_resend_mails_a_new_link_and_shows_it_without_a_mail_server(app, client):
-    user_id, _ = _unconfirmed(app)
+    _user_id, _ = _unconfirmed(app)
     client.post("/login", data={"login": "fresh", "password": PASSWORD})
     before = len(_outbox(app))
     response = client.post("/confirm/resend")

@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from forum import lookup
 from forum.extensions import db
 from forum.ideas import services as ideas
 from forum.models import Notification, Role, Subscription
@@ -57,7 +58,7 @@ def test_the_board_shows_each_ideas_watch_state(client, app, data):
         from forum.models import User
         ideas_member = db.session.get(User, data["member"])
         from forum.notifications import services
-        services.start_watching(actor=ideas_member, idea=ideas.get_idea(data["other"], ideas_member))
+        services.start_watching(actor=ideas_member, idea=lookup.get_idea(data["other"], ideas_member))
     login_as(client, data["member"])
     page = client.get("/ideas?sort=new").get_data(as_text=True)
     assert f'action="/ideas/{data["other"]}/unwatch"' in page
@@ -79,17 +80,17 @@ def test_watching_a_missing_idea_is_a_404(client, data):
 def test_voting_follows_unless_turned_off(ctx, data):
     from forum.models import User
     member = db.session.get(User, data["member"])
-    ideas.vote_idea(actor=member, idea=ideas.get_idea(data["idea"], member), value=1)
+    ideas.vote_idea(actor=member, idea=lookup.get_idea(data["idea"], member), value=1)
     assert db.session.scalar(sa.select(Subscription.id).where(Subscription.user_id == member.id,
                                                               Subscription.idea_id == data["idea"]))
     from forum.notifications import services
     services.set_follow_on_vote(actor=member, follow=False)
     member = db.session.get(User, data["member"])
-    ideas.vote_idea(actor=member, idea=ideas.get_idea(data["other"], member), value=1)
+    ideas.vote_idea(actor=member, idea=lookup.get_idea(data["other"], member), value=1)
     assert db.session.scalar(sa.select(Subscription.id).where(Subscription.user_id == member.id,
                                                               Subscription.idea_id == data["other"])) is None
     staff = db.session.get(User, data["staff"])
-    ideas.set_idea_status(actor=staff, idea=ideas.get_idea(data["other"], staff), status="under_review",
+    ideas.set_idea_status(actor=staff, idea=lookup.get_idea(data["other"], staff), status="under_review",
                           note="Looking into it.")
     told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.idea_id == data["other"],
                                                                         Notification.kind == "idea_status")))
@@ -100,11 +101,11 @@ def test_a_voter_who_stops_watching_hears_no_more(ctx, data):
     from forum.models import User
     from forum.notifications import services
     member = db.session.get(User, data["member"])
-    idea = ideas.get_idea(data["idea"], member)
+    idea = lookup.get_idea(data["idea"], member)
     ideas.vote_idea(actor=member, idea=idea, value=1)
     services.stop_watching(actor=member, idea=idea)
     staff = db.session.get(User, data["staff"])
-    ideas.set_idea_status(actor=staff, idea=ideas.get_idea(data["idea"], staff), status="under_review", note="Soon.")
+    ideas.set_idea_status(actor=staff, idea=lookup.get_idea(data["idea"], staff), status="under_review", note="Soon.")
     assert not db.session.scalar(sa.select(Notification.id).where(Notification.user_id == member.id,
                                                                   Notification.kind == "idea_status"))
 

@@ -92,7 +92,7 @@ def test_converting_in_the_browser_links_both_ways_and_closes_answers(app, clien
     question = _text(client.get(f"/questions/{world['thread']}/{world['slug']}"))
     assert "Moved to the idea board." in question and idea_url in question
     assert "Answers are closed: this request moved to the idea board" in question
-    assert 'action="/questions/%d/answers' % world["thread"] not in question  # the form is replaced by the note
+    assert f'action="/questions/{world["thread"]}/answers' not in question  # the form is replaced by the note
     assert "Turn into an idea" not in question
     login_as(client, world["other"])
     refused = client.post(f"/questions/{world['thread']}/answers", data={"body": "Use the web dashboard."})

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from forum import clock
+from forum import clock, customer_context
 from forum.escalations import services as escalations
 from forum.ideas.services import vote_idea
-from forum.listening import context
 from forum.models import Role
 from forum.privacy.services import set_profile_visibility
 from forum.questions import services as questions
@@ -33,7 +32,7 @@ def _member_with_history():
 
 def test_staff_see_counts_escalations_and_ideas(ctx):
     member, staff = _member_with_history()
-    found = context.context_for(actor=staff, member=member, purpose=context.PROFILE)
+    found = customer_context.context_for(actor=staff, member=member, purpose=customer_context.PROFILE)
     assert (found.questions, found.solved, found.answers, found.accepted_answers) == (2, 1, 1, 0)
     assert found.escalation_count == 1 and found.escalations[0].status == "resolved"
     assert found.ideas_voted == 1 and [i.title for i in found.recent_ideas] == ["Please add a night mode schedule"]
@@ -41,18 +40,18 @@ def test_staff_see_counts_escalations_and_ideas(ctx):
 
 def test_members_and_staff_accounts_get_no_context(ctx):
     member, staff = _member_with_history()
-    assert context.context_for(actor=make_user(), member=member, purpose=context.PROFILE) is None
-    assert context.context_for(actor=staff, member=make_user(role=Role.STAFF), purpose=context.PROFILE) is None
+    assert customer_context.context_for(actor=make_user(), member=member, purpose=customer_context.PROFILE) is None
+    assert customer_context.context_for(actor=staff, member=make_user(role=Role.STAFF), purpose=customer_context.PROFILE) is None
 
 
 def test_a_private_profile_shows_only_what_an_escalation_needs(ctx):
     member, staff = _member_with_history()
     set_profile_visibility(actor=member, visibility="private")
-    on_profile = context.context_for(actor=staff, member=member, purpose=context.PROFILE)
+    on_profile = customer_context.context_for(actor=staff, member=member, purpose=customer_context.PROFILE)
     assert on_profile.limited and on_profile.questions == 0 and on_profile.escalations == []
-    on_listening = context.contexts_for(actor=staff, members=[member], purpose=context.LISTENING)[member.id]
+    on_listening = customer_context.contexts_for(actor=staff, members=[member], purpose=customer_context.LISTENING)[member.id]
     assert on_listening.limited
-    on_escalation = context.context_for(actor=staff, member=member, purpose=context.ESCALATION)
+    on_escalation = customer_context.context_for(actor=staff, member=member, purpose=customer_context.ESCALATION)
     assert not on_escalation.limited and on_escalation.questions == 2 and on_escalation.escalation_count == 1
     assert not on_escalation.show_ideas and on_escalation.ideas_voted == 0 and on_escalation.recent_ideas == []
 

@@ -100,7 +100,7 @@ def test_an_edit_that_changes_nothing_watched_costs_no_match_work(ctx, monkeypat
 def test_a_match_another_writer_recorded_first_is_kept_and_not_told_twice(ctx, monkeypatch):
     """Two edits of one post committed at once both see no match yet: the unique (watch, kind, source) keeps the
     first, and the second writes neither a row nor a notification."""
-    _staff, crash, _battery = _setup()
+    _staff, _crash, _battery = _setup()
     asker = make_user()
     thread = make_thread(asker, title="The thermostat app crashes", body="Every morning.")
     assert len(_matches()) == 1 and _told() == 1

@@ -14,7 +14,7 @@ from tests.factories import make_answer, make_category, make_idea, make_thread, 
 
 def _matcher(**terms: list[str]) -> Matcher:
     m = Matcher()
-    for n, (name, words) in enumerate(terms.items(), start=1):
+    for n, (_name, words) in enumerate(terms.items(), start=1):
         for word in words:
             m.add(n, word)
         m.scopes[n] = Scope()

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import current_app
 
-from forum.auth import redirects, services
+from forum import redirects
+from forum.auth import services
 from forum.auth.passwords import hash_password, verify_password
 from forum.errors import Invalid, NotFound
 from forum.extensions import db

@@ -120,8 +120,9 @@ def test_backlog_buckets_and_oldest(data):
 
 def test_backlog_boundaries(ctx):
     from datetime import timedelta
-    from tests.services.dashboard_data import _thread
+
     from tests.factories import make_category, make_user
+    from tests.services.dashboard_data import _thread
     general, asker = make_category("general"), make_user("asker")
     for hours in (1, 4, 24):  # exactly on a boundary counts in the older bucket
         _thread(asker, NOW - timedelta(hours=hours), category=general, title=f"t{hours}")

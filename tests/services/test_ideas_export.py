@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from forum.spreadsheet import defuse
 from forum import clock
 from forum.errors import Invalid, PermissionDenied
 from forum.ideas import export, services
 from forum.models import Role
+from forum.spreadsheet import defuse
 from tests.factories import make_idea, make_user
 
 NOW = datetime(2026, 3, 10, 12, 0, 0)

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from forum import clock
-from forum.ideas import services as ideas
 from forum.extensions import db
+from forum.ideas import services as ideas
 from forum.models import Post, Role, Thread, User
-from forum.questions import services as questions
 from forum.moderation import services as moderation
+from forum.questions import services as questions
 from tests.factories import make_answer, make_idea, make_thread, make_user
 
 QUESTION_QUERIES = ["sort=active", "sort=newest", "sort=top", "sort=unanswered", "category=other",

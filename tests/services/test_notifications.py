@@ -147,7 +147,7 @@ def test_bad_email_choices_are_refused_with_field_messages(ctx):
     with pytest.raises(Invalid) as error:
         services.update_email_preferences(actor=user, choices={"answers": "hourly", "mentions": "never"})
     assert "answers" in error.value.fields
-    assert services.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY  # nothing half-saved
+    assert queries.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY  # nothing half-saved
 
 
 def test_outbox_sends_each_mail_once_with_text_html_and_unsubscribe(ctx, app):
@@ -242,14 +242,14 @@ def test_unsubscribe_token_stops_that_group_and_is_idempotent(ctx):
     token = tokens.make_unsubscribe_token(user.id, "answers")
     assert services.unsubscribe(token=token)[1] == ["Answers to your questions"]
     services.unsubscribe(token=token)
-    assert services.preferences_of(user.id)["answers"] == Delivery.NEVER
-    assert services.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY
+    assert queries.preferences_of(user.id)["answers"] == Delivery.NEVER
+    assert queries.preferences_of(user.id)["mentions"] == Delivery.IMMEDIATELY
 
 
 def test_digest_unsubscribe_stops_every_daily_group(ctx):
     user = make_user()
     services.unsubscribe(token=tokens.make_unsubscribe_token(user.id, "digest"))
-    prefs = services.preferences_of(user.id)
+    prefs = queries.preferences_of(user.id)
     assert prefs["watched"] == prefs["ideas"] == Delivery.NEVER and prefs["answers"] == Delivery.IMMEDIATELY
 
 
@@ -267,7 +267,7 @@ def test_tampered_and_expired_tokens_are_refused(ctx):
     clock.freeze(clock.utcnow() + timedelta(days=91))
     with pytest.raises(BadRequest, match="expired"):
         services.unsubscribe(token=token)
-    assert services.preferences_of(user.id)["answers"] == Delivery.IMMEDIATELY
+    assert queries.preferences_of(user.id)["answers"] == Delivery.IMMEDIATELY
 
 
 def test_the_list_takes_a_fixed_number_of_queries(ctx, app):

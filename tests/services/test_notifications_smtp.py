@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from forum import clock
 from forum.extensions import db
 from forum.models import OutboxMail, OutboxStatus
-from forum.notifications import outbox, services
+from forum.notifications import outbox, queries
 from tests.conftest import login_as
 from tests.factories import make_thread, make_user
 
@@ -24,7 +24,7 @@ class Inbox:
         self.port = 0
         self.controller: Controller | None = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted"
 
@@ -89,7 +89,7 @@ def test_the_asker_gets_a_text_and_html_mail_with_a_working_one_click_unsubscrib
     assert "Stop these emails?" in client.get(path).get_data(as_text=True)
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     with app.app_context():
-        assert services.preferences_of(asker_id)["answers"] == "never"
+        assert queries.preferences_of(asker_id)["answers"] == "never"
 
 
 def test_a_failed_send_is_logged_kept_and_retried_by_send_mail_once(app, client, smtp, caplog):

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from forum import links
 from forum.errors import Invalid, PermissionDenied
 from forum.escalations import services as escalations
 from forum.extensions import db
 from forum.models import AuditEntry, Escalation, Post, Role, Thread
+from forum.pii_guard import PIIDetected
 from forum.privacy import services
-from forum.privacy.guard import PIIDetected
 from forum.questions import services as questions
 from tests.factories import make_answer, make_category, make_thread, make_user
 
@@ -182,7 +183,7 @@ def test_private_idea_is_posted_redacted_with_a_note_on_the_idea(idea_case):
     escalation = db.session.scalar(sa.select(Escalation).where(Escalation.idea_id == idea.id))
     assert escalation.thread_id is None and escalation.requested_by_id == idea_case["author"].id
     assert "555-123-4567" in escalation.private_note and "jo@example.org" in escalation.private_note
-    assert escalation.subject is idea and escalations.subject_url(escalation) == f"/ideas/{idea.id}"
+    assert escalation.subject is idea and links.escalation_subject_path(escalation) == f"/ideas/{idea.id}"
     assert "555" not in escalation.reason
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from forum import clock
+from forum.audit import record_audit
 from forum.escalations import services as escalations
 from forum.extensions import db
 from forum.models import AuditEntry, Escalation, Flag, Notification, Post, Role, Thread, User
 from forum.moderation import services as moderation
-from forum.moderation.audit import record_audit
 from forum.notifications import services as notifications
 from tests.conftest import login_as
 from tests.factories import make_answer, make_escalation, make_flag, make_thread, make_user

@@ -32,7 +32,7 @@ def test_badge_text_passes_aa_contrast(status):
 def test_stylesheet_uses_the_checked_colours():
     css = CSS.read_text()
     for status, (foreground, background) in STATUS_COLOURS.items():
-        rule = re.search(r"\.idea-status--%s\s*\{([^}]*)\}" % re.escape(status), css)
+        rule = re.search(r"\.idea-status--" + re.escape(status) + r"\s*\{([^}]*)\}", css)
         assert rule, f"no rule for {status}"
-        assert re.search(r"(?<!-)color:\s*%s\s*;" % foreground, rule.group(1), re.I), status
-        assert re.search(r"background:\s*%s\s*;" % background, rule.group(1), re.I), status
+        assert re.search(rf"(?<!-)color:\s*{foreground}\s*;", rule.group(1), re.IGNORECASE), status
+        assert re.search(rf"background:\s*{background}\s*;", rule.group(1), re.IGNORECASE), status

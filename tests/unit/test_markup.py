@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forum import markup
-from forum.markup import (extract_mentions, plain_text, render_markdown, sanitize_snippet,
-                          stored_html)
+from forum.markup import extract_mentions, plain_text, render_markdown, sanitize_snippet, stored_html
 
 ALLOWED = {
     "p": set(), "br": set(), "hr": set(), "strong": set(), "em": set(), "del": set(), "s": set(),

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from forum.privacy.pii import describe, find_pii, luhn_valid, parse_patterns, redact
+from forum.pii import describe, find_pii, luhn_valid, parse_patterns, redact
 
 
 def kinds(text: str, patterns=()) -> list[tuple[str, str]]:
@@ -94,7 +94,7 @@ def test_order_numbers_count_only_when_configured():
 @pytest.mark.parametrize("raw", ['[{"name": "broken", "pattern": "("}]', "(a+)+$", '[{"name": "x", "pattern": 5}]',
                                  "[not json", '{"name": "x"}', "x" * 400])
 def test_bad_patterns_are_skipped_with_a_warning(raw, caplog):
-    with caplog.at_level(logging.WARNING, logger="forum.privacy.pii"):
+    with caplog.at_level(logging.WARNING, logger="forum.pii"):
         assert parse_patterns(raw) == ()
     assert caplog.records, "a skipped pattern must be logged"
 

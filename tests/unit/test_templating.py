@@ -12,6 +12,7 @@ from forum.staticfiles import hashed_filename
 from forum.templating import initials, url_for
 from tests.conftest import build_config
 
+
 @pytest.fixture
 def app(tmp_path):
     return create_app(build_config("sqlite://", tmp_path))
@@ -22,7 +23,7 @@ def _sample(rule) -> dict:
     values = {}
     for name, converter in rule._converters.items():
         if isinstance(converter, AnyConverter):
-            values[name] = sorted(converter.items)[0]
+            values[name] = min(converter.items)
         elif isinstance(converter, NumberConverter):
             values[name] = 42
         elif isinstance(converter, PathConverter):
@@ -52,7 +53,7 @@ def test_every_rule_builds_the_same_url_twice_over(app):
             values = _sample(rule)
             try:
                 expected = flask_url_for(rule.endpoint, **_hashed(app, rule.endpoint, values))
-            except Exception:  # noqa: BLE001 - a sample werkzeug cannot build: nothing to compare
+            except Exception:  # noqa: BLE001, S112 - a sample werkzeug cannot build: nothing to compare
                 continue
             assert url_for(rule.endpoint, **values) == expected, rule.rule
             assert url_for(rule.endpoint, **values) == expected, rule.rule

@@ -188,7 +188,7 @@ def test_login_limited_per_account_and_address_together(app, client):
 @pytest.mark.config(RATELIMIT_ENABLED=True)
 def test_login_limit_counts_username_and_email_as_one_account(app, client):
     _make_user(app, email="carol@example.com")
-    for number, login in enumerate(["carol", "carol@example.com", "Carol", "CAROL@example.com", "carol"]):
+    for _number, login in enumerate(["carol", "carol@example.com", "Carol", "CAROL@example.com", "carol"]):
         assert _attempt(client, login, ip="10.0.4.1").status_code == 422
     assert _attempt(client, "carol@example.com", ip="10.0.4.1").status_code == 429
 

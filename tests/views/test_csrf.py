@@ -81,7 +81,7 @@ def test_html_forms_with_the_token_work(app, client, ids):
 def test_every_post_form_on_the_thread_page_carries_a_token(client, ids):
     login_as(client, ids["asker"])
     page = client.get(f"/questions/{ids['thread']}/csrf-protected-thread-title").get_data(as_text=True)
-    forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", page, flags=re.S | re.I)
+    forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", page, flags=re.DOTALL | re.IGNORECASE)
     assert len(forms) >= 3  # answer form, votes, accept
     for form in forms:
         assert 'name="csrf_token"' in form

@@ -98,7 +98,7 @@ def test_watching_is_per_member(app, world):
 
 
 def _watch_form(html: str) -> str:
-    return re.search(r'<form class="watch-form".*?</form>', html, re.S).group(0)
+    return re.search(r'<form class="watch-form".*?</form>', html, re.DOTALL).group(0)
 
 
 def test_moderators_are_never_served_a_members_page(app, world):

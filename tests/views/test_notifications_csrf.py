@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.notifications import services, tokens
+from forum.notifications import queries, tokens
 from tests.conftest import login_as
 from tests.factories import make_user
 
@@ -26,4 +26,4 @@ def test_one_click_unsubscribe_works_without_cookie_or_csrf_token(app, client):
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
     with app.app_context():
-        assert services.preferences_of(user_id)["answers"] == "never"
+        assert queries.preferences_of(user_id)["answers"] == "never"

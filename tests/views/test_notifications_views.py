@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from forum import clock
 from forum.extensions import db
 from forum.models import Delivery, Idea, IdeaStatusChange, Notification, Role
-from forum.notifications import outbox, services, tokens
+from forum.notifications import outbox, queries, services, tokens
 from tests.conftest import login_as
 from tests.factories import make_answer, make_category, make_thread, make_user
 
@@ -174,7 +174,7 @@ def test_bad_email_choice_comes_back_with_a_message(app, client):
     assert "Choose immediately, daily digest or never." in html and 'id="pref-answers-error"' in html
     assert 'name="mentions" value="never" checked' in html  # the user's other choice is kept
     with app.app_context():
-        assert services.preferences_of(user_id)["mentions"] == Delivery.IMMEDIATELY
+        assert queries.preferences_of(user_id)["mentions"] == Delivery.IMMEDIATELY
 
 
 # -- unsubscribe -----------------------------------------------------------------------------------
@@ -185,11 +185,11 @@ def test_unsubscribe_link_confirms_on_get_and_stops_on_post(app, client):
     page = client.get(f"/unsubscribe/{token}")
     assert page.status_code == 200 and "Stop these emails?" in page.get_data(as_text=True)
     with app.app_context():
-        assert services.preferences_of(user_id)["mentions"] == Delivery.IMMEDIATELY  # GET changed nothing
+        assert queries.preferences_of(user_id)["mentions"] == Delivery.IMMEDIATELY  # GET changed nothing
     done = client.post(f"/unsubscribe/{token}")
     assert done.status_code == 200 and "unsubscribed" in done.get_data(as_text=True)
     with app.app_context():
-        assert services.preferences_of(user_id)["mentions"] == Delivery.NEVER
+        assert queries.preferences_of(user_id)["mentions"] == Delivery.NEVER
 
 
 @pytest.mark.parametrize("token", ["nonsense", "a.b.c", "x" * 300])

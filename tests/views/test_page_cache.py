@@ -108,9 +108,8 @@ def test_a_repeat_visit_is_answered_from_the_cache_with_one_statement(app, clien
     first = client.get(url)
     assert first.status_code == 200 and first.headers.get("ETag")
     assert "Set-Cookie" not in first.headers  # nothing personal, nothing to vary on
-    with app.app_context():
-        with count_queries(db.engine) as statements:
-            again = client.get(url)
+    with app.app_context(), count_queries(db.engine) as statements:
+        again = client.get(url)
     assert again.data == first.data
     assert len(statements) == 1, statements  # the page versions, by primary key
 
@@ -167,7 +166,7 @@ def test_memo_is_recomputed_after_a_write_to_its_scope(app, world):
     from forum.pagecache import QUESTIONS, memo
     calls = []
     with app.app_context():
-        compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+        compute = lambda: calls.append(1) or len(calls)
         assert memo("test-count", [QUESTIONS], compute) == 1
         assert memo("test-count", [QUESTIONS], compute) == 1
         make_thread(_user(world.helper), title="Garage door sensor offline")

@@ -4,11 +4,9 @@ personal-data panel without error styling, refused actions that keep the text) a
 from __future__ import annotations
 
 import html
-from datetime import timedelta
 
 import pytest
 
-from forum import clock
 from forum.extensions import db
 from forum.models import Role, Thread, User
 from forum.moderation import services as moderation
@@ -127,6 +125,7 @@ def test_the_asker_sees_their_hidden_thread_with_the_reason(client, app, world):
 
 def test_the_asker_is_told_the_thread_was_hidden_and_restored(app, world):
     import sqlalchemy as sa
+
     from forum.models import Notification
     with app.app_context():
         mod, thread = db.session.get(User, world["mod"]), db.session.get(Thread, world["thread"])

@@ -170,8 +170,8 @@ def test_robots_and_small_sitemaps(client, content):
 def test_a_hidden_thread_leaves_the_cached_sitemap_at_once(app, client, content):
     before = client.get("/sitemaps/questions.xml?page=1").get_data(as_text=True)
     assert f"/questions/{content['thread']}/" in before
-    from forum.moderation.services import hide_thread
     from forum.models import Role
+    from forum.moderation.services import hide_thread
     with app.app_context():
         hide_thread(actor=make_user("mod", role=Role.MODERATOR), thread=db.session.get(Thread, content["thread"]))
     after = client.get("/sitemaps/questions.xml?page=1").get_data(as_text=True)

@@ -30,6 +30,7 @@ def people(app):
                            ("moderator", Role.MODERATOR), ("admin", Role.ADMIN)):
             ids[name] = make_user(name, role=role).id
         from datetime import timedelta
+
         from forum.clock import utcnow
         db.session.get(User, ids["suspended"]).suspended_until = utcnow() + timedelta(days=2)
         db.session.commit()

@@ -343,7 +343,7 @@ def test_delete_answer_with_votes_is_refused(app, client, thread_ids):
         services.vote_post(actor=db.session.get(User, thread_ids["other"]),
                            post=db.session.get(Post, thread_ids["answer"]), value=1)
     login_as(client, thread_ids["answerer"])
-    assert client.post(f"/posts/{thread_ids['answer']}/delete").status_code in (403, 409)
+    assert client.post(f"/posts/{thread_ids['answer']}/delete").status_code == 409  # state, not person: one code
     with app.app_context():
         assert db.session.get(Post, thread_ids["answer"]) is not None
 
@@ -382,7 +382,7 @@ def test_nul_bytes_come_back_as_the_form_with_a_message(client, thread_ids, path
             "edit": f"/posts/{thread_ids['question']}/edit", "login": "/login", "register": "/register"}[path_key]
     response = client.post(path, data=data)
     assert response.status_code == 422 and "NUL" in _text(response)
-    field, typed = next((key, value) for key, value in data.items() if "\x00" in value)
+    _field, typed = next((key, value) for key, value in data.items() if "\x00" in value)
     assert typed.replace("\x00", "") in response.get_data(as_text=True)
 
 

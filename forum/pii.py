@@ -14,6 +14,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from forum.i18n import _, _l
+
 log = logging.getLogger(__name__)
 
 MAX_SCAN = 60_000          # characters scanned; posts are capped at 50,000, so this only bounds abuse
@@ -132,10 +134,14 @@ def redact(text: str, findings: list[Finding], placeholder: str = "[removed]") -
 
 def describe(findings: list[Finding]) -> str:
     """"an email address and a phone number": the kinds found, each once, for a sentence."""
-    labels = list(dict.fromkeys(finding.label for finding in findings))
+    labels = list(dict.fromkeys(str(_BUILT_IN_LABELS.get(finding.kind, finding.label)) for finding in findings))
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return _("%(first)s and %(last)s", first=", ".join(labels[:-1]), last=labels[-1])
+
+
+# the built-in kinds' names in the reader's language; a company's own patterns keep the names it configured
+_BUILT_IN_LABELS = {"email": _l("an email address"), "card": _l("a payment card number"), "phone": _l("a phone number")}
 
 
 def parse_patterns(raw: object) -> tuple[CustomPattern, ...]:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from flask import flash
 
 from forum.errors import Invalid
-from forum.privacy.guard import Finding, PIIDetected
+from forum.i18n import _
+from forum.pii_guard import Finding, PIIDetected
 
 
 def pii_findings(error: Invalid) -> dict[str, list[Finding]] | None:
@@ -17,5 +18,5 @@ def pii_findings(error: Invalid) -> dict[str, list[Finding]] | None:
 def flash_if_private(form: Mapping[str, str]) -> None:
     """Tell the author where the details went when they chose to send them privately."""
     if form.get("private_to_staff"):
-        flash("The personal details were removed from the public post and sent privately to staff; only the "
-              "staff member who takes your case can read them.", "info")
+        flash(_("The personal details were removed from the public post and sent privately to staff; only the "
+                "staff member who takes your case can read them."), "info")

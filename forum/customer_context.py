@@ -45,7 +45,7 @@ def contexts_for(*, actor: User, members: list[User | None], purpose: str) -> di
     if not wanted:
         return {}
     out = {i: CustomerContext(member=m) for i, m in wanted.items()}
-    for member_id, ctx in out.items():
+    for ctx in out.values():
         if ctx.member.profile_visibility == "private":
             ctx.limited = purpose != ESCALATION
             ctx.show_ideas = False
@@ -58,7 +58,8 @@ def contexts_for(*, actor: User, members: list[User | None], purpose: str) -> di
         ctx.questions, ctx.solved, ctx.answers, ctx.accepted_answers = questions, solved, answers, accepted
         ctx.escalation_count, ctx.ideas_voted = escalations, ideas
     for escalation in _latest_escalations(ids):
-        out[escalation.requested_by_id].escalations.append(escalation)
+        if escalation.requested_by_id is not None:  # always: they were read by requester
+            out[escalation.requested_by_id].escalations.append(escalation)
     return out
 
 
@@ -86,11 +87,11 @@ def _count(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ...]]:
     found = {i: [0, 0, 0, 0, 0, 0] for i in ids}
     for member_id, questions, solved in db.session.execute(
             sa.select(Thread.author_id, sa.func.count(), sa.func.count(Thread.accepted_post_id))
-            .where(Thread.author_id.in_(ids), Thread.is_hidden.is_(False)).group_by(Thread.author_id)):
+            .where(Thread.author_id.in_(ids), Policy.public_threads()).group_by(Thread.author_id)):
         found[member_id][0:2] = [questions, solved]
     for member_id, answers in db.session.execute(
             sa.select(Post.author_id, sa.func.count()).where(Post.author_id.in_(ids), Post.position > 0,
-                                                             Post.is_hidden.is_(False)).group_by(Post.author_id)):
+                                                             Policy.public_posts()).group_by(Post.author_id)):
         found[member_id][2] = answers
     for member_id, accepted in db.session.execute(
             sa.select(Post.author_id, sa.func.count()).join(Thread, Thread.accepted_post_id == Post.id)
@@ -114,6 +115,6 @@ def context_for(*, actor: User, member: User, purpose: str) -> CustomerContext |
     if found is not None and found.show_ideas and not found.limited and found.ideas_voted:
         found.recent_ideas = list(db.session.scalars(
             sa.select(Idea).join(IdeaVote, IdeaVote.idea_id == Idea.id)
-            .where(IdeaVote.user_id == member.id, Idea.is_hidden.is_(False))
+            .where(IdeaVote.user_id == member.id, Policy.public_ideas())
             .order_by(IdeaVote.created_at.desc(), IdeaVote.id.desc()).limit(RECENT)))
     return found

@@ -7,17 +7,15 @@ public text and kept in a private note that only the assigned staff member reads
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app, has_app_context
 
-from forum.clock import utcnow
 from forum.errors import Invalid
-from forum.extensions import db
-from forum.models import Escalation, EscalationStatus, Idea, Thread, User
-from forum.privacy.pii import CustomPattern, Finding, describe, find_pii, parse_patterns, redact
-from forum.site import support_policy
+from forum.escalation_opening import open_escalation
+from forum.i18n import _, _l
+from forum.models import Escalation, Idea, Thread, User
+from forum.pii import CustomPattern, Finding, describe, find_pii, parse_patterns, redact
 
 PRIVATE_REASON = ("The member sent personal details privately with their post. Only the staff member assigned "
                   "to this escalation can read them.")
@@ -26,7 +24,7 @@ PRIVATE_REASON = ("The member sent personal details privately with their post. O
 class PIIDetected(Invalid):
     """422 with code "pii_detected": the text looks personal and the author has not confirmed."""
 
-    code, default_message = "pii_detected", "This looks like it contains personal information."
+    code, default_message = "pii_detected", _l("This looks like it contains personal information.")
 
     def __init__(self, message: str, fields: dict[str, str], findings: dict[str, list[Finding]]) -> None:
         super().__init__(message, fields)
@@ -82,10 +80,11 @@ def screen(values: dict[str, str], *, confirm_public: object = False, private_to
         note = "\n\n".join(f"{(labels or {}).get(name, name.title())}:\n{values[name]}" for name in findings)
         return Screened(redacted, note, findings)
     every = [finding for found in findings.values() for finding in found]
-    message = (f"This looks like it contains {describe(every)}. Posts are public: edit it out, post anyway, "
-               "or send it privately to staff.")
-    fields = {name: Advisory(f"Looks like {describe(found)}: {', '.join(f.text for f in found[:3])}. Anyone can "
-                             "read this once it is posted.") for name, found in findings.items()}
+    message = _("This looks like it contains %(kinds)s. Posts are public: edit it out, post anyway, or send it "
+                "privately to staff.", kinds=describe(every))
+    fields: dict[str, str] = {name: Advisory(_("Looks like %(kinds)s: %(found)s. Anyone can read this once it is posted.",
+                               kinds=describe(found), found=", ".join(f.text for f in found[:3])))
+              for name, found in findings.items()}
     raise PIIDetected(message, fields, findings)
 
 
@@ -97,13 +96,5 @@ def attach_private_note(*, actor: User, note: str, thread: Thread | None = None,
     A separate escalation per note, requested by its writer, so deleting that member's account removes
     exactly their notes and nobody else's.
     """
-    if (thread is None) == (idea is None):
-        raise ValueError("A private note belongs to exactly one thread or idea.")
-    now = utcnow()
-    escalation = Escalation(thread_id=thread.id if thread else None, idea_id=idea.id if idea else None,
-                            requested_by_id=actor.id, source="member", reason=PRIVATE_REASON,
-                            private_note=note, status=EscalationStatus.OPEN, created_at=now,
-                            due_at=now + timedelta(hours=support_policy((thread or idea).category)[0]))
-    db.session.add(escalation)
-    db.session.flush()
-    return escalation
+    return open_escalation(thread=thread, idea=idea, requested_by=actor, source="member", reason=PRIVATE_REASON,
+                           private_note=note)

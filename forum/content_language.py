@@ -17,7 +17,7 @@ def offered() -> tuple[str, ...]:
 def default_for(author: object) -> str:
     """The author's own language, else the page's, else the site's default."""
     own = getattr(author, "language", None)
-    if own in offered():
+    if isinstance(own, str) and own in offered():
         return own
     if has_request_context() and str(get_locale()) in offered():
         return str(get_locale())
@@ -47,4 +47,4 @@ def reader_language() -> str | None:
 def names() -> list[tuple[str, str]]:
     """(code, the language's name in itself) for a select: "Nederlands" reads right to anyone who writes it."""
     from babel import Locale
-    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in offered()]
+    return [(code, (Locale.parse(code).get_display_name(code) or code).capitalize()) for code in offered()]

@@ -37,9 +37,9 @@ _: Callable[..., str] = gettext
 ngettext: Callable[..., str] = _babel_ngettext
 _l = lazy_gettext
 
-__all__ = ["_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "get_locale", "get_timezone",
-           "init_app", "shipped_languages", "language_names", "select_locale", "select_timezone", "site_language",
-           "member_language", "member_zone", "as_member", "locale_code"]
+__all__ = ["_", "_l", "as_member", "get_locale", "get_timezone", "gettext", "init_app", "language_names",
+           "lazy_gettext", "lazy_ngettext", "locale_code", "member_language", "member_zone", "ngettext",
+           "select_locale", "select_timezone", "shipped_languages", "site_language"]
 
 babel = Babel()
 # Each language by its own name: a reader who cannot read the page's language still finds theirs.
@@ -55,15 +55,37 @@ def language_names() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in shipped_languages()]
 
 
+_REMEMBERED = "forum_site_language"  # app.extensions: the default language as this process last read it
+
+
 def site_language() -> str:
-    """The admin's default language (/admin/settings) when it is shipped, else BABEL_DEFAULT_LOCALE."""
+    """The admin's default language (/admin/settings) when it is shipped, else BABEL_DEFAULT_LOCALE. The site
+    settings sit above this module (they read the database through the page cache), so the app's wiring hands
+    their reader over (forum/web.py sets app.extensions["site_language"]).
+
+    The language is chosen at a request's first marked string, often before the page has looked up the versions
+    of what it shows (forum/pagecache/store.py), and reading the settings then would cost pages a statement. So
+    a request uses the settings it already read (g.site_settings), else the value this process read last
+    (refreshed after every request that read them), and reads them only when it has neither: after an admin
+    changes the default language, each worker answers at most one more request in the old one."""
     fallback: str = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    try:
-        from forum.site import settings  # late: the site settings read the database through the page cache
-        chosen = settings().default_language
-    except RuntimeError:  # no app or request context worth reading settings in
-        return fallback
+    site = g.get("site_settings")
+    chosen = site.default_language if site is not None else current_app.extensions.get(_REMEMBERED)
+    if chosen is None:
+        read = current_app.extensions.get("site_language")
+        try:
+            chosen = read() if read is not None else None
+        except RuntimeError:  # no app or request context worth reading settings in
+            return fallback
+        current_app.extensions[_REMEMBERED] = chosen
     return chosen if chosen in shipped_languages() else fallback
+
+
+def _remember_site_language(response: Response) -> Response:
+    site = g.get("site_settings")
+    if site is not None:
+        current_app.extensions[_REMEMBERED] = site.default_language
+    return response
 
 
 def member_language(user: Any) -> str | None:
@@ -143,5 +165,4 @@ def init_app(app: Flask) -> None:
                                  time_zone_names=timezones.available, common_time_zones=timezones.common,
                                  time_zone_groups=timezones.grouped)
     app.after_request(_vary_on_language)
-    from forum.timefmt import format_moment  # late: timefmt reads the selectors this module installs
-    app.jinja_env.filters["moment"] = format_moment  # plain text (mail): the reader's language and zone
+    app.after_request(_remember_site_language)

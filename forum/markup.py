@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from html import unescape
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt, helpers
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:  # markdown-it itself loads on the first post rendered (see _parser)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +54,21 @@ def _scan_link_label(state: StateInline, start: int, disableNested: bool = False
         state.pos = old
 
 
-# Raw HTML off: every tag in the output is one markdown-it made, and nh3 still checks it.
-# maxNesting stays at the preset's 20: deeper quotes and lists are cut, never a RecursionError.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-_md.enable(["table", "strikethrough", "linkify"])
-_md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this instance only; markdown_it's module stays untouched
-    **{name: getattr(helpers, name) for name in helpers.__all__}
-    | {"parseLinkLabel": _scan_link_label})
+@cache
+def _parser() -> MarkdownIt:
+    """The one Markdown parser, built on first use: a worker that only serves pages never renders Markdown
+    (posts are rendered once, when written), so it never holds markdown-it and linkify (~1 MB each worker).
+
+    Raw HTML off: every tag in the output is one markdown-it made, and nh3 still checks it.
+    maxNesting stays at the preset's 20: deeper quotes and lists are cut, never a RecursionError."""
+    from markdown_it import MarkdownIt, helpers
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this instance only; markdown_it's module stays untouched
+        **{name: getattr(helpers, name) for name in helpers.__all__}
+        | {"parseLinkLabel": _scan_link_label})
+    md.core.ruler.at("inline", _inline_or_plain)
+    return md
 
 # More Markdown punctuation than this in one paragraph is not prose but an attack on the inline parser, which
 # spends ~15 us per delimiter (50,000 characters of `[*` took ~1 s); such a paragraph is shown as plain text.
@@ -72,14 +84,13 @@ def _inline_or_plain(state: StateCore) -> None:
         if token.children is None:
             token.children = []
         if sum(map(token.content.count, _INLINE_MARKUP)) > MAX_INLINE_MARKUP:
+            from markdown_it.token import Token
             text = Token("text", "", 0)
             text.content = token.content
             token.children.append(text)
         else:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
-
-_md.core.ruler.at("inline", _inline_or_plain)
 
 # Exactly what markdown-it emits for our rules (no span: nothing makes one). img is kept
 # because a screenshot is how members show a problem; its src must be absolute http(s).
@@ -176,6 +187,7 @@ def _candidates(tokens: list[Token]) -> list[str]:
 
 def _with_links(child: Token, urls: dict[str, str]) -> list[Token]:
     """A text token split around its resolved @names, which become mention links."""
+    from markdown_it.token import Token
     parts, pos = [], 0
     for start, end, name in _mentions_in(child.content):
         if (url := urls.get(name.lower())) is not None:
@@ -201,7 +213,7 @@ def _link_mentions(tokens: list[Token], names: list[str], resolver: Callable) ->
 def extract_mentions(text: str) -> list[str]:
     """Candidate @usernames in `text` (not in code, links or emails), deduplicated, at most 50."""
     try:
-        return _candidates(_md.parse(_valid(text)))
+        return _candidates(_parser().parse(_valid(text)))
     except Exception:  # a mention list is never worth failing a post over
         log.exception("markdown parse failed while extracting mentions")
         return []
@@ -217,7 +229,8 @@ def render_markdown(
     """
     text = _valid(text)
     try:
-        tokens = _md.parse(text)
+        md = _parser()
+        tokens = md.parse(text)
     except Exception:  # noqa: BLE001 - a post must always save and show, even if the parser trips
         return _escaped(text)
     if mention_resolver is not None and (names := _candidates(tokens)):
@@ -226,7 +239,7 @@ def render_markdown(
         for token in tokens:  # style="text-align:x" -> align="x": style attributes are never kept
             if token.type in ("th_open", "td_open") and "style" in token.attrs:
                 token.attrs["align"] = str(token.attrs.pop("style")).removeprefix("text-align:")
-        return _post_cleaner.clean(_md.renderer.render(tokens, _md.options, {}))
+        return _post_cleaner.clean(md.renderer.render(tokens, md.options, {}))
     except Exception:  # noqa: BLE001 - as above: the renderer tripping shows the text escaped
         return _escaped(text)
 

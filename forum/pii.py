@@ -60,7 +60,7 @@ class CustomPattern:
         """"an order number" for a lowercase name; a proper name ("Customer ID") stays as it is."""
         if not self.name[:1].islower():
             return self.name
-        return ("an " if self.name[0] in "aeiou" else "a ") + self.name
+        return _("an %(name)s", name=self.name) if self.name[0] in "aeiou" else _("a %(name)s", name=self.name)
 
 
 def luhn_valid(digits: str) -> bool:

@@ -68,7 +68,7 @@ class Policy:
         if self.user is not None:
             return
         viewer = self.viewer
-        if viewer is not None and viewer.is_suspended:
+        if viewer is not None and viewer.is_suspended and viewer.suspended_until is not None:
             until = viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
             reason = f" Reason: {viewer.suspension_reason}" if viewer.suspension_reason else ""
             raise PermissionDenied(f"Your account is suspended until {until}; you can read but not post.{reason}")
@@ -199,7 +199,7 @@ class Policy:
         any thread; nobody on a hidden thread. The reason is worded for the page that would show the form."""
         if not self.is_member:
             viewer = self.viewer
-            if viewer is not None and viewer.is_suspended:
+            if viewer is not None and viewer.is_suspended and viewer.suspended_until is not None:
                 until = viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
                 return refused(_("Your account is suspended until %(until)s; you can read but not ask staff for "
                                  "help.", until=until))
@@ -461,8 +461,8 @@ class Policy:
     # -- visibility in SQL: the twins of can_view_* for queries -------------------------------------
     # public_* is what anyone may see (feeds, sitemaps, counts, staff figures about the community); visible_* is
     # what this viewer may see in a list. A moderator's visible_* is sa.true(), which SQLAlchemy drops from an
-    # AND of criteria, so the moderator's statement is the one they ran before: same indexes, same plans.
-    # Lists leave out held threads and hidden posts even for their authors; their own pages show them.
+    # AND with other criteria (alone it reads WHERE 1 = 1, which planners fold away): same indexes, same plans.
+    # Thread and idea lists leave out held and hidden ones even for their authors; their own pages show them.
     @staticmethod
     def public_threads() -> sa.ColumnElement[bool]:
         """Threads anyone may see: not hidden by a moderator, nor held for one."""
@@ -488,8 +488,13 @@ class Policy:
         return sa.true() if self.can_view_hidden() else self.public_threads()
 
     def visible_posts(self) -> sa.ColumnElement[bool]:
-        """SQL twin of can_view_post for lists: everything for moderators, the public posts for the rest."""
-        return sa.true() if self.can_view_hidden() else self.public_posts()
+        """SQL twin of can_view_post's rule for the post itself (a query joining the thread adds visible_threads):
+        every post for moderators; the public posts, and a member's own hidden ones (shown with the reason)."""
+        if self.can_view_hidden():
+            return sa.true()
+        if self.viewer is None:
+            return self.public_posts()
+        return sa.or_(self.public_posts(), Post.author_id == self.viewer.id)
 
     def visible_ideas(self) -> sa.ColumnElement[bool]:
         """SQL twin of can_view_idea for lists: everything for moderators, the public ideas for the rest."""

@@ -199,14 +199,6 @@ def start_flusher(app: Flask) -> threading.Thread:
     return state.flusher
 
 
-def stop_flusher(app: Flask) -> None:
-    """Stop the loop and wait for it (tests; a process that ends normally relies on atexit)."""
-    state = _state(app)
-    state.stop.set()
-    if state.flusher is not None:
-        state.flusher.join(timeout=30)
-
-
 def _flush_loop(app: Flask, state: _State, interval: float) -> None:
     while not state.stop.wait(interval):
         _flush_logged(app)

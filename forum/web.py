@@ -40,7 +40,7 @@ from forum.notifications import queries as notification_queries
 from forum.pagination import page_numbers
 from forum.policy import Policy
 from forum.templating import register as register_template_helpers
-from forum.timefmt import local_time
+from forum.timefmt import format_moment, local_time
 from forum.validation import REFUSED_KEY, has_hostile_text, hostile_message, strip_hostile_text
 
 BLUEPRINTS = (auth.bp, questions.bp, escalations.bp, moderation.bp, ideas.bp, search.bp, notifications.bp,
@@ -83,6 +83,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isodate"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
     app.jinja_env.filters["localtime"] = local_time  # <time> in UTC, shown in the reader's zone (forum/timefmt.py)
+    app.jinja_env.filters["moment"] = format_moment  # plain text (mail): the reader's language and zone
+    app.extensions["site_language"] = lambda: site.settings().default_language  # i18n sits below the settings
     app.jinja_env.filters["plain_text"] = plain_text  # meta descriptions from the rendered HTML, words kept apart
     app.jinja_env.globals["absolute_url"] = absolute  # SITE_URL (or, in development, the request's host) + path
 

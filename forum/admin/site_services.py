@@ -14,7 +14,7 @@ from flask_babel import format_decimal
 from forum import site
 from forum.audit import record_audit
 from forum.extensions import db
-from forum.i18n import _
+from forum.i18n import _, shipped_languages
 from forum.links import path_for
 from forum.markup import render_markdown
 from forum.models import Category, Role, SiteSettings, User
@@ -25,7 +25,6 @@ from forum.validation import FieldErrors
 FIELDS = ("community_name", "company_name", "tagline", "guidelines", "accent_color", "sla_hours",
           "auto_escalate_hours", "default_language")
 NAME_MAX, TAGLINE_MAX, GUIDELINES_MAX, HOURS_MAX = 60, 140, 10_000, 720
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 _SHORT_HEX = re.compile(r"#[0-9a-f]{3}\Z")
 
 
@@ -137,8 +136,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "default_language" in values:
         language = errors.text("default_language", values["default_language"], label=_("Default language"),
                                min_len=0, max_len=16)  # blank: the server's default, as the form says
-        if language and not _LANGUAGE.match(language):
-            errors.add("default_language", _("Give a language code such as en, de or pt-BR."))
+        if language and language not in shipped_languages():  # a catalogue must exist for it (issue 20)
+            errors.add("default_language", _("Choose the language code of a shipped language: %(codes)s.",
+                                             codes=", ".join(shipped_languages())))
         out["default_language"] = language
     errors.check()
     return out

@@ -99,7 +99,7 @@ def _r(value: float) -> float:
 
 
 def day_label(name: str) -> str:
-    return format_date(date.fromisoformat(name), "d MMM")
+    return str(format_date(date.fromisoformat(name), "d MMM"))
 
 
 def _nice_max(value: float) -> tuple[float, float]:
@@ -221,7 +221,7 @@ def questions_chart(daily: list[dict[str, Any]]) -> Chart:
     desc = _("%(total)s questions asked from %(first)s to %(last)s; %(answered)s answered and %(solved)s solved so "
              "far.", total=format_number(total), first=day_label(days[0]), last=day_label(days[-1]),
              answered=format_number(sum(answered)), solved=format_number(sum(solved)))
-    if total:
+    if total and busiest is not None:
         desc += " " + _("Busiest day: %(day)s with %(count)d.", day=day_label(busiest["date"]), count=busiest["asked"])
     plot = Plot("chart-questions", _("Questions per day, with how many were answered and solved"), desc,
                  _days(daily), top, step, _("Questions"), width=WIDE)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_number
+from flask_babel import format_date, format_number, get_timezone
 
 from forum.clock import utcnow
 from forum.extensions import db
@@ -67,18 +67,30 @@ class Period:
         return {**args, **extra}
 
 
+def local_today(now: datetime) -> date:
+    """The reader's date now: their time zone's (a staff member's choice in settings; else UTC)."""
+    return now.replace(tzinfo=UTC).astimezone(get_timezone()).date()
+
+
 def parse_period(args: Mapping[str, Any], now: datetime | None = None) -> Period:
-    """Dates win over `days` when given. Anything that makes no sense is an Invalid naming the field."""
+    """Dates win over `days` when given. Anything that makes no sense is an Invalid naming the field.
+
+    Which dates a period covers follows the reader's time zone: "the last 7 days" ends on their today, and a
+    custom date is a date of their calendar. Each date is then counted as the UTC day of that date, because the
+    figures are rolled up per UTC day (rollups.py): for a reader in Amsterdam a "day" runs 01:00-01:00 in
+    winter. West of UTC, in the hours when UTC has already begun tomorrow, the period ends at UTC midnight, so
+    those hours show from the reader's next day on; east of UTC the period simply ends now."""
     now = now or utcnow()
     errors = FieldErrors()
     category = _category(errors, args.get("category"))
     raw_since, raw_until = _text(args.get("since")), _text(args.get("until"))
+    today = min(local_today(now), now.date())  # a UTC day after now's holds nothing yet
     if raw_since or raw_until:
         period = _custom(errors, raw_since, raw_until, now, category)
     else:
         days = _days(errors, args.get("days"))
-        today = datetime.combine(now.date(), time.min)
-        period = Period(today - timedelta(days=days - 1), now, days, category)
+        until = now if today == now.date() else datetime.combine(today + timedelta(days=1), time.min)
+        period = Period(datetime.combine(today, time.min) - timedelta(days=days - 1), until, days, category)
     errors.check()
     return period
 
@@ -113,11 +125,11 @@ def _custom(errors: FieldErrors, raw_since: str, raw_until: str, now: datetime,
     if not raw_since:
         errors.add("since", _("Give a start date as well as an end date."))
     start = _date(errors, "since", raw_since) if raw_since else None
-    end = _date(errors, "until", raw_until) if raw_until else now.date()
+    end = _date(errors, "until", raw_until) if raw_until else min(local_today(now), now.date())
     if start is not None and start < EARLIEST:
         errors.add("since", _("Pick a start date from %(date)s onwards.",
                                  date=format_date(EARLIEST, "dd MMMM yyyy")))
-    if end is not None and end > now.date():
+    if end is not None and end > max(local_today(now), now.date()):
         errors.add("until", _("The end date is in the future; pick today or an earlier day."))
     if start is not None and end is not None and "since" not in errors.errors and "until" not in errors.errors:
         if start > end:

@@ -312,6 +312,7 @@ DASHBOARD_SCOPES = (pagecache.QUESTIONS, pagecache.IDEAS, pagecache.ESCALATIONS,
 
 
 def _memo_key(period: Period, now: datetime) -> str:
-    custom = "" if period.days else f"{period.since.isoformat()}/{period.until.isoformat()}"
+    # a preset's first day: it follows the reader's time zone (period.py)
+    custom = period.first_day.isoformat() if period.days else f"{period.since.isoformat()}/{period.until.isoformat()}"
     category = period.category.id if period.category is not None else 0
     return f"dashboard:{period.days or 0}:{custom}:{category}:{now.strftime('%Y-%m-%dT%H:%M')}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import IdeaQuestion, IdeaQuestionKind
+from forum.models import IdeaQuestion
 from forum.pagecache import thread_scope, touch
 
 
@@ -29,9 +29,3 @@ def after_merge(source_id: int, target_id: int) -> None:
         db.session.execute(sa.update(IdeaQuestion).where(IdeaQuestion.idea_id == source_id)
                            .values(idea_id=target_id))
         touch(db.session, *(thread_scope(thread_id) for thread_id in moved))
-
-
-def moved_to_idea(thread_id: int) -> int | None:
-    """The idea a question became (it then takes no new answers), or None."""
-    return db.session.scalar(sa.select(IdeaQuestion.idea_id).where(
-        IdeaQuestion.thread_id == thread_id, IdeaQuestion.kind == IdeaQuestionKind.CONVERTED))

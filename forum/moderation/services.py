@@ -216,6 +216,10 @@ def pin_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
     return _toggle_thread(actor, thread, "pin", note)
 
 
+def unpin_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
+    return _toggle_thread(actor, thread, "unpin", note)
+
+
 def hide_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
     """Only moderators see a hidden thread; it leaves lists, search and the escalation form."""
     return _toggle_thread(actor, thread, "hide", note)
@@ -223,10 +227,6 @@ def hide_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
 
 def restore_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
     return _toggle_thread(actor, thread, "restore", note)
-
-
-def unpin_thread(*, actor: User, thread: Thread, note: object = "") -> Thread:
-    return _toggle_thread(actor, thread, "unpin", note)
 
 
 ToggleAction = Callable[..., Thread]  # keyword-only: actor, thread, note

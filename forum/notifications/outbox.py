@@ -87,12 +87,6 @@ def deliver(app: Flask, ids: list[int]) -> None:
             db.session.remove()
 
 
-def wait_for_delivery(timeout: float = 10.0) -> None:
-    """Tests and shutdown: wait for the post-response senders started so far."""
-    while _workers:
-        _workers.pop().join(timeout)
-
-
 def _due(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(
         sa.and_(OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),

@@ -128,7 +128,7 @@ def _with_privacy_flags(base: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-# Privacy comes after questions and ideas in DOMAIN_APIS, so these replace their plain versions in the spec.
+# Privacy comes after questions and ideas in API_MODULES (forum/web.py), so these replace their plain versions.
 OPENAPI_SCHEMAS.update({name: _with_privacy_flags(SCHEMAS[name]) for name in ("NewQuestion", "NewAnswer", "PostEdit")})
 OPENAPI_SCHEMAS.update({name: _with_privacy_flags(ideas_api.OPENAPI_SCHEMAS[name])
                         for name in ("NewIdea", "NewIdeaComment")})

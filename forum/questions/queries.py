@@ -77,10 +77,11 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
     if filters.category or filters.sort != "unanswered":
         order = [(Thread.is_pinned, True), *order]  # pinned first: a known issue is never buried at row 8
     order = [*order, (Thread.id, True)]
-    runs = [(ids, _count(ids, filters, see_hidden, language)) for ids, language in _language_runs(filters, policy)]
-    total = sum(count for _, count in runs)
+    runs = _language_runs(filters, policy, see_hidden)
+    counts = _counts(runs, filters, see_hidden)
+    total = sum(counts)
     page = clamp(filters.page, total, filters.per_page)
-    page_ids = _page_across(runs, order, page, filters.per_page)
+    page_ids = _page_across(list(zip(runs, counts)), order, page, filters.per_page)
     question = selectinload(Thread.question)
     if not bodies:
         question = question.load_only(Post.id, Post.thread_id, Post.position, Post.is_hidden, Post.excerpt)
@@ -95,25 +96,25 @@ def _offered_language(value: object) -> str | None:
     return value if isinstance(value, str) and value in content_language.offered() else None
 
 
-def _language_runs(filters: ListFilters, policy: Policy) -> list[tuple[sa.Select, str]]:
+def _language_runs(filters: ListFilters, policy: Policy, see_hidden: bool) -> list[sa.Select]:
     """The list as one run, or, for a reader whose language is one of several the community writes in, two:
     their language's questions, then the others'. Each run is an equality (or a short IN list) on the leading
-    column of an ix_threads_language_* index, so either run reads like the plain list."""
+    column of an ix_threads_language_* index, so either run reads like the plain list. Moderators, who see
+    hidden threads too, get the plain list (those indexes serve visible threads)."""
     ids = _filtered(sa.select(Thread.id), filters, policy)
-    if filters.language or not filters.prefer or filters.prefer not in content_language.offered():
-        return [(ids, filters.language or "*")]
+    if filters.language or see_hidden or filters.prefer not in content_language.offered():
+        return [ids]
     others = [code for code in content_language.offered() if code != filters.prefer]
-    if not others:
-        return [(ids, "*")]
     rest = ids.where(Thread.language == others[0]) if len(others) == 1 else ids.where(Thread.language.in_(others))
-    return [(ids.where(Thread.language == filters.prefer), filters.prefer), (rest, "!" + filters.prefer)]
+    return [ids.where(Thread.language == filters.prefer), rest]
 
 
-def _count(ids: sa.Select, filters: ListFilters, see_hidden: bool, language: str) -> int:
-    """Counted once per change to any question (pagecache.memo), not per request."""
+def _counts(runs: list[sa.Select], filters: ListFilters, see_hidden: bool) -> list[int]:
+    """Each run's size, counted once per change to any question (one pagecache.memo), not per request."""
+    first = filters.prefer if len(runs) > 1 else "*"
     key = f"count:questions:{see_hidden}:{filters.category}:{filters.tag}:{filters.status}:" \
-          f"{filters.sort == 'unanswered'}:{language}"
-    return pagecache.memo(key, [pagecache.QUESTIONS], lambda: count_rows(ids))
+          f"{filters.sort == 'unanswered'}:{filters.language}:{first}"
+    return list(pagecache.memo(key, [pagecache.QUESTIONS], lambda: [count_rows(ids) for ids in runs]))
 
 
 def _page_across(runs: list[tuple[sa.Select, int]], order: list, page: int, per_page: int) -> list[int]:

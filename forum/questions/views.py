@@ -15,7 +15,7 @@ from forum.errors import Invalid, PermissionDenied
 from forum.escalations.queries import first_reply_recorded
 from forum.i18n import _
 from forum.markup import render_markdown
-from forum.pagecache import QUESTIONS, thread_scope, visitor_page
+from forum.pagecache import QUESTIONS, prefetch, thread_scope, visitor_page
 from forum.pagecache.members import shared_member_page
 from forum.models import Post, Thread
 from forum.pii_forms import flash_if_private, pii_findings
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 @visitor_page(lambda: [QUESTIONS])
 def index() -> ResponseReturnValue:
     filters = queries.ListFilters.from_args(request.args, max_per_page=queries.PER_PAGE)
+    prefetch(QUESTIONS)  # the list's count reads this version: with the locale's first lookup, not after it
     filters.prefer = content_language.reader_language()  # the reader's language first (cached per language)
     shown = categories()
     moved = moved_category(filters.category, shown)

@@ -40,7 +40,7 @@ OPENAPI_SCHEMAS = {
 }
 OPENAPI_PATHS = {
     "/search": {"get": op("Full-text search of questions and ideas: words, \"phrases\", -words, category:, tag:, "
-                          "is:solved, is:unanswered, type:idea, status:planned; category=, tag= and status= work "
+                          "is:solved, is:unanswered, type:idea, status:planned, lang:nl; category=, tag=, status= and language= work "
                           "like the typed filters (category: takes a category's slug, name or a word of it)",
                           "search", params=["q", "type", "category", "tag", "status", "language", "page",
                                                       "per_page"],

@@ -6,6 +6,7 @@ the index's single lock (bounded) so concurrent workers neither lose updates nor
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from whoosh import index, writing
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import Analyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Phrase, Query, Term
 
@@ -82,7 +83,7 @@ class WhooshBackend:
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
-        self._analyzers: dict[str, object] = {}  # language code -> analyzer, made on first use
+        self._analyzers: dict[str, Analyzer] = {}  # language code -> analyzer, made on first use
         self._local = threading.local()  # a searcher per thread, refreshed when the index changes
 
     def _searcher(self):
@@ -101,10 +102,8 @@ class WhooshBackend:
         searcher = getattr(self._local, "searcher", None)
         self._local.searcher = None
         if searcher is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a searcher whose files are gone: nothing left to free
                 searcher.close()
-            except Exception:
-                pass
 
     # -- opening -------------------------------------------------------------------------------
     @contextmanager
@@ -347,8 +346,9 @@ class WhooshBackend:
     @staticmethod
     def _count(searcher, query: Query, mask: Query | None, results) -> int:
         """Exact up to MAX_COUNT: Whoosh counts by walking every match, which costs more than the search."""
-        if results.scored_length() < len(results.top_n) or not results.top_n:
-            return results.scored_length()
+        scored: int = results.scored_length()
+        if scored < len(results.top_n) or not results.top_n:
+            return scored
         hidden = set(searcher.docs_for_query(mask)) if mask is not None else set()
         count = 0
         for subsearcher, offset in searcher.leaf_searchers():  # walk matchers lazily: all_ids() builds sets

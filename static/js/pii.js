@@ -77,7 +77,7 @@
       each(re, text, function (m) { if (phoneOk(m[1]) && !isCard(m[1])) { found.push(_("a phone number")); } });
     });
     custom.forEach(function (p) {
-      each(p.re, text, function (m) { if (m[0]) { found.push(!/^[a-z]/.test(p.name) ? p.name : (/^[aeiou]/.test(p.name) ? "an " : "a ") + p.name); } });
+      each(p.re, text, function (m) { if (m[0]) { found.push(!/^[a-z]/.test(p.name) ? p.name : (/^[aeiou]/.test(p.name) ? _("an %(name)s", { name: p.name }) : _("a %(name)s", { name: p.name }))); } });
     });
     return found.filter(function (label, i) { return found.indexOf(label) === i; });
   }

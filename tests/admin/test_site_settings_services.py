@@ -39,11 +39,11 @@ def test_an_admin_saves_every_field_and_one_audit_entry_says_what_changed(admin)
     saved = services.update_site_settings(actor=admin, values={
         "community_name": "  Acme Community ", "company_name": "Acme", "tagline": "Help from Acme owners",
         "guidelines": "Be **kind**.<script>alert(1)</script>", "accent_color": "#05A", "sla_hours": "8",
-        "auto_escalate_hours": 12, "default_language": "pt-BR"})
+        "auto_escalate_hours": 12, "default_language": "nl"})
     assert (saved.community_name, saved.company_name, saved.tagline) == ("Acme Community", "Acme",
                                                                          "Help from Acme owners")
     assert saved.accent_color == "#0055aa" and (saved.sla_hours, saved.auto_escalate_hours) == (8, 12)
-    assert saved.default_language == "pt-BR" and saved.staff_name == "Acme staff"
+    assert saved.default_language == "nl" and saved.staff_name == "Acme staff"
     assert "<strong>kind</strong>" in saved.guidelines_html and "<script" not in saved.guidelines_html
     db.session.expire_all()
     assert _row().updated_by_id == admin.id
@@ -83,6 +83,7 @@ def test_saving_nothing_new_writes_no_audit_entry(admin):
     ("auto_escalate_hours", 0, "between 1 and 720"),
     ("auto_escalate_hours", "721", "between 1 and 720"),
     ("default_language", "english!", "language code"),
+    ("default_language", "pt-BR", "language code"),  # well formed, but no catalogue ships for it
 ])
 def test_bad_values_are_refused_with_a_message_for_the_field_and_nothing_is_saved(admin, field, value, message):
     services.update_site_settings(actor=admin, values={"community_name": "Kept", "company_name": "Kept Inc"})

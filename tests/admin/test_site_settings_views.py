@@ -14,7 +14,7 @@ from tests.factories import make_thread, make_user
 ROLES = {"member": Role.MEMBER, "staff": Role.STAFF, "moderator": Role.MODERATOR, "admin": Role.ADMIN}
 GOOD = {"community_name": "Acme Community", "company_name": "Acme", "tagline": "Answers from Acme owners",
         "guidelines": "Be *kind*.", "accent_color": "#0055aa", "sla_hours": "6", "auto_escalate_hours": "20",
-        "default_language": "de"}
+        "default_language": "en"}
 
 
 @pytest.fixture

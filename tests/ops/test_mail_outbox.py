@@ -11,8 +11,7 @@ from config import ProductionConfig
 from forum import create_app
 from forum.extensions import db
 from forum.models import OutboxMail, OutboxStatus
-from forum.notifications import outbox
-from tests.conftest import build_config, login_as
+from tests.conftest import build_config, login_as, wait_for_delivery
 from tests.factories import make_thread, make_user
 from tests.services.test_notifications_smtp import Inbox, _free_port
 
@@ -39,7 +38,7 @@ def _answer(app, client) -> None:
         helper_id = make_user("helper").id
     login_as(client, helper_id)
     assert client.post(f"/questions/{thread_id}/answers", data={"body": "Update the firmware"}).status_code == 302
-    outbox.wait_for_delivery()
+    wait_for_delivery()
 
 
 def test_without_a_mail_server_the_mail_is_logged_kept_and_sent_later_by_send_mail(app, app_config, client, smtp,

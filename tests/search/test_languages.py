@@ -47,7 +47,7 @@ def test_the_language_filter(ctx, posts):
 def test_the_readers_language_ranks_first(client, posts):
     for language, first in (("nl", posts["dutch"]), ("en", posts["english"])):
         response = client.get("/api/v1/search", query_string={"q": "update"}, headers={"Accept-Language": language})
-        assert [item["id"] for item in response.get_json()["items"]][0] == first
+        assert response.get_json()["items"][0]["id"] == first
 
 
 def test_a_question_says_its_language_and_the_api_takes_one(client, posts):
@@ -87,3 +87,14 @@ def test_the_question_list_filters_and_puts_the_readers_language_first(client, p
     assert english_first.index("Thermostat crashes") < english_first.index("Storingen bij het opladen")
     api = client.get("/api/v1/questions", query_string={"language": "en"}).get_json()
     assert [item["id"] for item in api["items"]] == [posts["english"]]
+
+
+def test_pages_run_across_the_readers_language_then_the_rest(ctx, posts):
+    from forum.questions.queries import ListFilters, list_questions
+    extra = _ask(make_user("piet"), "Hub start niet meer op na stroomuitval", "Het lampje blijft rood.", "nl")
+    pages = [list_questions(ListFilters(prefer="nl", per_page=1, page=n), None) for n in (1, 2, 3, 4)]
+    assert [page.total for page in pages] == [3, 3, 3, 3]
+    assert [[thread.id for thread in page.items] for page in pages] == \
+        [[extra.id], [posts["dutch"]], [posts["english"]], [posts["english"]]]  # page 4 shows the last page
+    two = list_questions(ListFilters(prefer="en", per_page=2, page=1), None)
+    assert [thread.id for thread in two.items] == [posts["english"], extra.id]

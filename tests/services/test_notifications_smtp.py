@@ -13,8 +13,8 @@ from aiosmtpd.controller import Controller
 from forum import clock
 from forum.extensions import db
 from forum.models import OutboxMail, OutboxStatus
-from forum.notifications import outbox, queries
-from tests.conftest import login_as
+from forum.notifications import queries
+from tests.conftest import login_as, wait_for_delivery
 from tests.factories import make_thread, make_user
 
 
@@ -69,7 +69,7 @@ def _answer_as_someone(app, client) -> tuple[int, int]:
     login_as(client, answerer_id)
     response = client.post(f"/questions/{thread_id}/answers", data={"body": "Disable the energy saver"})
     assert response.status_code == 302  # the request never waits for, nor fails with, the mail
-    outbox.wait_for_delivery()
+    wait_for_delivery()
     return asker_id, thread_id
 
 

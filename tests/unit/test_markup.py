@@ -250,7 +250,7 @@ def test_renderer_error_falls_back_to_escaped_text(monkeypatch, caplog):
     def boom(*args):
         raise RecursionError("too deep")
 
-    monkeypatch.setattr(markup._md.renderer, "render", boom)
+    monkeypatch.setattr(markup._parser().renderer, "render", boom)
     with caplog.at_level(logging.ERROR, logger="forum.markup"):
         html = render_markdown("*hi* <script>")
     assert html == "<p>*hi* &lt;script&gt;</p>"

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from forum import clock
 from forum.extensions import db
 from forum.models import Delivery, Idea, IdeaStatusChange, Notification, Role
-from forum.notifications import outbox, queries, services, tokens
-from tests.conftest import login_as
+from forum.notifications import queries, services, tokens
+from tests.conftest import login_as, wait_for_delivery
 from tests.factories import make_answer, make_category, make_thread, make_user
 
 
@@ -270,6 +270,6 @@ def test_answering_through_the_site_mails_the_asker_after_the_response(app, clie
         answerer_id = make_user().id
     login_as(client, answerer_id)
     assert client.post(f"/questions/{thread_id}/answers", data={"body": "Reset the hub"}).status_code == 302
-    outbox.wait_for_delivery()
+    wait_for_delivery()
     mails = app.extensions["mailman"].outbox
     assert [mail.to for mail in mails] == [["mailme@example.com"]]

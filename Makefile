@@ -40,7 +40,7 @@ lint: install-dev
 	$(BIN)/python -m compileall -q forum tests bench config.py wsgi.py
 
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o forum/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --ignore-dirs ".*" --no-location --sort-output -o forum/translations/messages.pot .
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d forum/translations --statistics
 

@@ -87,7 +87,8 @@ class Config:
     COMMUNITY_NAME = "Community"
     COMPANY_NAME = ""
     ACCENT_COLOR = "#1747b8"  # 8:1 against the white text the stylesheet puts on it
-    DEFAULT_LANGUAGE = "en"
+    DEFAULT_LANGUAGE = "en"  # the site's default language until an admin picks one (one of LANGUAGES)
+    LANGUAGES = ("en", "nl")  # shipped: each has a catalogue in forum/translations (docs/translations.md)
     TESTING = False
 
     def __init__(self) -> None:

@@ -66,8 +66,9 @@ def site_language() -> str:
     The language is chosen at a request's first marked string, often before the page has looked up the versions
     of what it shows (forum/pagecache/store.py), and reading the settings then would cost pages a statement. So
     a request uses the settings it already read (g.site_settings), else the value this process read last
-    (refreshed after every request that read them), and reads them only when it has neither: after an admin
-    changes the default language, each worker answers at most one more request in the old one."""
+    (refreshed after every request that read them; forum/site.py's forget() drops it when the settings are
+    saved), and reads them only when it has neither: after an admin changes the default language, each other
+    worker answers at most one more request in the old one."""
     fallback: str = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     site = g.get("site_settings")
     chosen = site.default_language if site is not None else current_app.extensions.get(_REMEMBERED)
@@ -77,7 +78,8 @@ def site_language() -> str:
             chosen = read() if read is not None else None
         except RuntimeError:  # no app or request context worth reading settings in
             return fallback
-        current_app.extensions[_REMEMBERED] = chosen
+        if has_request_context():  # a command or a test's setup may be about to change the settings
+            current_app.extensions[_REMEMBERED] = chosen
     return chosen if chosen in shipped_languages() else fallback
 
 

@@ -11,6 +11,7 @@ from forum.clock import utcnow
 from forum.decision import ALLOWED, Decision, refused
 from forum.errors import PermissionDenied
 from forum.i18n import _
+from forum.timefmt import format_moment
 from forum.models import Escalation, Idea, IdeaComment, IdeaStatus, Notification, Post, Role, Thread, User
 
 
@@ -55,13 +56,13 @@ class Policy:
     def is_admin(self) -> bool:
         return self._at_least(Role.ADMIN)
 
-    def ensure(self, allowed: Decision | bool, message: str = "You are not allowed to do that.") -> None:
+    def ensure(self, allowed: Decision | bool, message: str | None = None) -> None:
         """Raise PermissionDenied (403) with a refused Decision's own reason; a bare bool takes `message`."""
         if isinstance(allowed, Decision):
             if not allowed.allowed:
                 raise PermissionDenied(allowed.reason)
         elif not allowed:
-            raise PermissionDenied(message)
+            raise PermissionDenied(message or _("You are not allowed to do that."))
 
     def ensure_active(self) -> None:
         """Refuse writes from visitors and suspended members, telling a suspended member why and until when."""
@@ -69,17 +70,20 @@ class Policy:
             return
         viewer = self.viewer
         if viewer is not None and viewer.is_suspended and viewer.suspended_until is not None:
-            until = viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
-            reason = f" Reason: {viewer.suspension_reason}" if viewer.suspension_reason else ""
-            raise PermissionDenied(f"Your account is suspended until {until}; you can read but not post.{reason}")
-        raise PermissionDenied("Please log in first.")
+            message = _("Your account is suspended until %(until)s; you can read but not post.",
+                        until=format_moment(viewer.suspended_until))
+            if viewer.suspension_reason:
+                message += " " + _("Reason: %(reason)s", reason=viewer.suspension_reason)
+            raise PermissionDenied(message)
+        raise PermissionDenied(_("Please log in first."))
 
     def ensure_contributor(self) -> None:
         """ensure_active, then tell an unconfirmed account what to do: confirm its address (or ask again)."""
         self.ensure_active()
         if not self.is_contributor:
-            raise PermissionDenied("Please confirm your email address first: open the link we mailed you, or ask "
-                                   "for a new one at /settings. Until then you can read and edit your profile.")
+            raise PermissionDenied(_("Please confirm your email address first: open the link we mailed you, or "
+                                     "ask for a new one at /settings. Until then you can read and edit your "
+                                     "profile."))
 
     # -- reading -------------------------------------------------------------------------------
     def can_view_hidden(self) -> bool:
@@ -200,9 +204,8 @@ class Policy:
         if not self.is_member:
             viewer = self.viewer
             if viewer is not None and viewer.is_suspended and viewer.suspended_until is not None:
-                until = viewer.suspended_until.strftime("%Y-%m-%d %H:%M UTC")
                 return refused(_("Your account is suspended until %(until)s; you can read but not ask staff for "
-                                 "help.", until=until))
+                                 "help.", until=format_moment(viewer.suspended_until)))
             return refused(_("Please log in first."))
         if thread.is_hidden:
             return refused(_("This thread is hidden."))

@@ -94,6 +94,7 @@ def _cached() -> dict[str, Any]:
 def forget() -> None:
     """After saving: this request or command reads the new settings, not the ones it had."""
     g.pop("site_settings", None)
+    current_app.extensions.pop("forum_site_language", None)  # forum/i18n.py: this process's default language
 
 
 def _load() -> dict[str, Any]:
@@ -133,7 +134,8 @@ def support_policy(category: Category | None) -> tuple[int, int]:
 
 # -- colour ---------------------------------------------------------------------------------------------------
 def _channels(color: str) -> tuple[float, float, float]:
-    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+    red, green, blue = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return red, green, blue
 
 
 def relative_luminance(color: str) -> float:

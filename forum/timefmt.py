@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from babel import dates as babel_dates
+from flask import has_app_context
 from flask_babel import format_datetime, get_timezone
 from markupsafe import Markup, escape
 
@@ -38,6 +40,9 @@ def format_moment(moment: datetime, style: str = "datetime") -> str:
     """A naive UTC moment as the reader reads it: their language, their zone (Flask-Babel's selectors, or
     forum.i18n.as_member inside mail)."""
     pattern, with_zone = STYLES.get(style, STYLES["datetime"])
+    if not has_app_context():  # a script or a unit test: English, UTC
+        text = babel_dates.format_datetime(moment, pattern, locale="en")
+        return f"{text} UTC" if with_zone else text
     text = format_datetime(moment, pattern)
     return f"{text} {zone_name(moment)}" if with_zone else text
 

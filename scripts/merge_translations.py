@@ -67,6 +67,8 @@ def fill(catalog: Catalog, translations: dict[str, Translation], *, overwrite: b
         if not message.id or (_translated(message) and not overwrite):
             continue
         key = message.id[0] if message.pluralizable else message.id
+        if message.context:  # pgettext: the JSON key is gettext's own "context\x04msgid"
+            key = f"{message.context}\x04{key}"
         text = translations.get(key)
         if text is None or text == "" or text == []:
             continue
@@ -113,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         with po_path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog)
 
-    known = {message.id[0] if message.pluralizable else message.id for message in catalog if message.id}
+    known = {(f"{message.context}\x04" if message.context else "") + (message.id[0] if message.pluralizable
+                                                                      else message.id)
+             for message in catalog if message.id}
     unused = sorted(msgid for msgid in translations if msgid not in known)
     missing = untranslated(catalog)
     print(f"{po_path}: filled {filled} of {len(known)} messages from {len(translations)} translations")

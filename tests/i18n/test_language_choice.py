@@ -27,7 +27,7 @@ def ids(app):
     with app.app_context():
         member = make_user("marit")
         thread = make_thread(member, title="How do I pair a second hub?")
-        return {"member": member.id, "thread": thread.id}
+        return {"member": member.id, "thread": thread.id, "slug": thread.slug}
 
 
 @pytest.mark.parametrize("headers, expected", [(DUTCH, "nl"), (ENGLISH, "en"), (GERMAN, "en"), ({}, "en"),
@@ -56,7 +56,7 @@ def test_the_members_choice_wins_over_the_browser(app, client, ids):
 
 
 def test_cached_visitor_pages_are_kept_apart_by_language_and_vary_on_it(client, ids):
-    path = f"/questions/{ids['thread']}"
+    path = f"/questions/{ids['thread']}/{ids['slug']}"
     dutch = client.get(path, headers=DUTCH)
     english = client.get(path, headers=ENGLISH)
     again = client.get(path, headers=DUTCH)  # from the cache: still the Dutch page
@@ -106,7 +106,7 @@ def test_a_bad_choice_is_refused_with_the_field_named_and_the_input_kept(app, cl
 
 def test_sign_up_keeps_the_browsers_language_and_guessed_time_zone(app, client):
     page = client.get("/register").get_data(as_text=True)
-    assert 'name="time_zone"' in page and "js/timezone_guess.js" in page
+    assert 'name="time_zone"' in page and "js/timezone_guess." in page
     form = {"username": "joost", "email": "joost@example.com", "password": "a long password"}
     assert client.post("/register", data={**form, "time_zone": "Europe/Amsterdam"}, headers=DUTCH).status_code == 200
     assert client.post("/register", data={"username": "ann", "email": "ann@example.com",

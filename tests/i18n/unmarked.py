@@ -25,7 +25,7 @@ ALLOWED_TEXT = {"·", "©", "—", "–", "→", "←", "…", "×", "|", "/", "
                 "&lt;token&gt;", "Authorization: Bearer &lt;token&gt;", "@username"}
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-confirm", "aria-description"}
 HOLE = "\ue000"  # stands for a Jinja expression or block: not a letter, so "{{ count }} ·" holds no words
-_ENTITY = re.compile(r"&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.I)
+_ENTITY = re.compile(r"&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 
 

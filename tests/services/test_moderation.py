@@ -245,7 +245,7 @@ def test_suspend_and_lift(ctx):
     thread = make_thread()
     services.suspend_user(actor=mod, user=member, days=7, reason="Repeated spam")
     assert member.suspended_until == T0 + timedelta(days=7) and member.is_suspended
-    with pytest.raises(PermissionDenied, match="2026-03-09 09:00 UTC.*Repeated spam"):
+    with pytest.raises(PermissionDenied, match="9 Mar 2026, 09:00 UTC.*Repeated spam"):
         questions.post_answer(actor=member, thread=thread, body="Buy my stuff")
     assert question_queries.thread_page(thread, member).thread.id == thread.id  # reading still works
     services.unsuspend_user(actor=mod, user=member, note="Apologised")

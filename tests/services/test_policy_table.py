@@ -265,7 +265,7 @@ def test_every_action_has_a_refusal_and_an_allowance_somewhere():
 
 def test_suspended_member_is_told_why_and_until_when():
     from forum.errors import PermissionDenied
-    with pytest.raises(PermissionDenied, match="suspended until 2026-03-13 12:00 UTC.*Reason: spam"):
+    with pytest.raises(PermissionDenied, match="suspended until 13 Mar 2026, 12:00 UTC.*Reason: spam"):
         Policy(PEOPLE["suspended"]).ensure_active()
     with pytest.raises(PermissionDenied, match="log in"):
         Policy(None).ensure_active()

@@ -84,7 +84,7 @@ def test_question_reasons():
 
 def test_escalation_reasons():
     suspended = _reason("suspended", "check_escalate", thread(age_hours=48))
-    assert suspended == "Your account is suspended until 2026-03-13 12:00 UTC; you can read but not ask staff for help."
+    assert suspended == "Your account is suspended until 13 Mar 2026, 12:00 UTC; you can read but not ask staff for help."
     assert _reason("visitor", "check_escalate", thread()) == "Please log in first."
     assert _reason("author", "check_escalate", thread(hidden=True)) == "This thread is hidden."
     assert _reason("member", "check_escalate", thread(age_hours=30, solved=True)).startswith(

@@ -48,6 +48,12 @@ def _tsquery() -> str:
                        for code in languages.offered())
 
 
+def _preference(column: str, prefer: str | None) -> str:
+    """A factor on a match's rank that puts the reader's language first; a factor, not a sort key, so every page
+    of results stays a slice of one ordering."""
+    return f"(CASE WHEN {column} = :prefer THEN {PREFERRED_LANGUAGE_FACTOR} ELSE 1 END)" if prefer else "1"
+
+
 def websearch_text(parsed: ParsedQuery, match_any: bool = False) -> str:
     """Sanitized words and phrases in websearch syntax; exclusions only when something is searched."""
     parts = list(parsed.terms) + ['"' + " ".join(phrase) + '"' for phrase in parsed.phrases]
@@ -156,15 +162,13 @@ class PostgresBackend:
             where.append(f"(' ' || tags || ' ') LIKE :tag{n}")
             params[f"tag{n}"] = f"% {tag} %"
         conditions = " AND ".join(where) or "TRUE"
-        # the reader's language ranks first: a factor on the rank, so every page stays a slice of one ordering
-        preferred = "1"
-        if parsed.prefer and not parsed.language:
-            preferred = f"(CASE WHEN language = :prefer THEN {PREFERRED_LANGUAGE_FACTOR} ELSE 1 END)"
-            params["prefer"] = parsed.prefer
+        prefer = parsed.prefer if not parsed.language else None
+        if prefer:
+            params["prefer"] = prefer
         if match_any:
             # Similar titles rank every match, as before: the best match may be an old thread.
-            ranked = (f"SELECT doc_id, object_id, ts_rank(tsv, query) * {preferred} AS rank, count(*) OVER () AS total "
-                      f"FROM search_documents, q WHERE {conditions} "
+            ranked = (f"SELECT doc_id, object_id, ts_rank(tsv, query) * {_preference('language', prefer)} AS rank, "
+                      f"count(*) OVER () AS total FROM search_documents, q WHERE {conditions} "
                       f"ORDER BY rank DESC, object_id DESC, doc_id DESC LIMIT :limit OFFSET :offset")
         else:
             # ts_rank reads each match's tsvector out of TOAST: ranking every match of a word found in most
@@ -173,8 +177,8 @@ class PostgresBackend:
             # the candidates continue newest first, so every page is a slice of one ordering. A query with
             # CANDIDATES matches or fewer ranks exactly as before.
             params.update(depth=max(CANDIDATES, offset + limit), candidates=CANDIDATES)
-            rank = (f"CASE WHEN m.age <= :candidates THEN ts_rank(d.tsv, q.query) * {preferred.replace('language', 'd.language')} END"
-                    if text else "0::real")
+            rank = (f"CASE WHEN m.age <= :candidates THEN ts_rank(d.tsv, q.query) * {_preference('d.language', prefer)}"
+                    " END" if text else "0::real")
             ranked = (f"WITH matches AS (SELECT doc_id, object_id, count(*) OVER () AS total "
                       f"FROM search_documents, q WHERE {conditions} "
                       f"ORDER BY object_id DESC, doc_id DESC LIMIT :depth) "

@@ -35,9 +35,12 @@ def shared_member_page(name: str, scopes: Iterable[str], personal: Hashable, ren
     if "_flashes" in session or not current_app.config.get("PAGE_CACHE_ENABLED", True):
         return render()
     digest = hashlib.sha1(repr(personal).encode()).hexdigest()
-    prefetch(notifications_scope(current_user.id))  # the header's bell: one version lookup for both
+    scopes = [*scopes, SITE]
+    # the header's bell and the page's scopes in one version lookup, made before the locale is chosen (choosing
+    # it may read the site settings' version, which would otherwise take the prefetched scopes alone)
+    prefetch(notifications_scope(current_user.id), *scopes)
     # language and time zone: the page's words and its server-written times differ between members who choose them
-    key = versioned_key(f"member:{build_id()}:{locale_code()}:{current_user.time_zone or ''}:{name}:{digest}", [*scopes, SITE])
+    key = versioned_key(f"member:{build_id()}:{locale_code()}:{current_user.time_zone or ''}:{name}:{digest}", scopes)
     token = generate_csrf()
     stored = cache_get(key)
     if stored is not None:

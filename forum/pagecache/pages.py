@@ -27,9 +27,10 @@ def visitor_page(scopes_for: Callable[..., Iterable[str]]) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not _anonymous_request():
-                return view(*args, **kwargs)
             scopes = [*scopes_for(*args, **kwargs), SITE]
+            if not _anonymous_request():  # a member's page reads these versions too: in its first lookup
+                prefetch(*scopes)
+                return view(*args, **kwargs)
             prefetch(*scopes)  # read with the site's default language, which the locale may fall back on
             # the page's language is part of what it shows: a Dutch browser never gets the English copy
             key = versioned_key(f"page:{build_id()}:{locale_code()}:{request.full_path}", scopes)

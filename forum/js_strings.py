@@ -30,7 +30,7 @@ def script_messages(folder: str) -> tuple[Message, ...]:
 def js_strings() -> dict[str, str | list[str]]:
     """{msgid: translation} and {singular: [one, other]} for the page's language, translated entries only."""
     translations = get_translations()
-    if not getattr(translations, "_catalog", None):  # English (no catalogue): the scripts' own text, no work
+    if getattr(translations, "_catalog", None) == {}:  # English: an empty catalogue, the scripts' own text
         return {}
     folder = str(Path(current_app.static_folder or "static") / "js")
     strings: dict[str, str | list[str]] = {}

@@ -10,7 +10,7 @@
   "use strict";
 
   var doc = document;
-  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* forum.js (base.html loads it first) */
+  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* static/js/i18n.js (base.html loads it first) */
 
   function $all(selector, root) {
     return Array.prototype.slice.call((root || doc).querySelectorAll(selector));

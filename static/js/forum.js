@@ -26,43 +26,8 @@
   var doc = document;
   doc.documentElement.classList.add("js");
 
-  /* ---- translations -------------------------------------------------------
-     _("English text", {name: value}) and ngettext(singular, plural, n) mark what the scripts show;
-     `make translations` extracts them from static/js, and base.html carries this page's translations as JSON
-     (forum/js_strings.py: only the ones that differ from the English). Other scripts use window.forumI18n. */
-  var catalogue = null;
-
-  function translations() {
-    if (catalogue === null) {
-      var element = doc.getElementById("i18n-strings");
-      try { catalogue = element ? JSON.parse(element.textContent) : {}; } catch (error) { catalogue = {}; }
-    }
-    return catalogue;
-  }
-
-  function fill(text, values) {
-    return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
-
-  function _(msgid, values) {
-    var found = translations()[msgid];
-    return fill(typeof found === "string" ? found : msgid, values);
-  }
-
-  /* Two forms (one, other), as in the shipped languages; a language with more would need its plural rule here. */
-  function ngettext(singular, plural, n, values) {
-    var found = translations()[singular];
-    var forms = Array.isArray(found) ? found : [singular, plural];
-    var all = { num: n };
-    for (var key in values || {}) {
-      if (Object.prototype.hasOwnProperty.call(values, key)) { all[key] = values[key]; }
-    }
-    return fill(n === 1 ? forms[0] : forms[1], all);
-  }
-
-  window.forumI18n = { _: _, ngettext: ngettext };
+  var _ = window.forumI18n._;  // static/js/i18n.js, loaded first
+  var ngettext = window.forumI18n.ngettext;
 
   /* ---- helpers ---------------------------------------------------------- */
   function $all(selector, root) {

@@ -2,7 +2,7 @@
    filters that apply on change, and the "note required" hint when staff decline an idea. */
 (function () {
   "use strict";
-  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* forum.js (base.html loads it first) */
+  var _ = window.forumI18n._, ngettext = window.forumI18n.ngettext;  /* static/js/i18n.js (base.html loads it first) */
 
   var csrf = function () {
     var meta = document.querySelector('meta[name="csrf-token"]');

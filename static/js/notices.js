@@ -10,7 +10,7 @@
    current while typing. */
 (function () {
   "use strict";
-  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
+  var _ = window.forumI18n._;  /* the page's translations: static/js/i18n.js (base.html loads it first) */
   var STORE = "forum.dismissedNotices";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var member = !!meta;

@@ -2,7 +2,7 @@
    /search/similar for more, by meaning. The form works without this: the numbers are on the page. */
 (function () {
   "use strict";
-  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
+  var _ = window.forumI18n._;  /* the page's translations: static/js/i18n.js (base.html loads it first) */
 
   var item = function (picker, hit, kind) {
     var li = document.createElement("li");

@@ -11,7 +11,7 @@
 */
 (function () {
   "use strict";
-  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
+  var _ = window.forumI18n._;  /* the page's translations: static/js/i18n.js (base.html loads it first) */
 
   var BEFORE = "(?:^|[^\\w$€£¥.,/:#+-])";
   var AFTER = "(?![\\w])(?![.,/:-]?\\d)";

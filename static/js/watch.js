@@ -2,7 +2,7 @@
    button flips in place. Without JavaScript the same form posts and the page comes back with a message. */
 (function () {
   "use strict";
-  var _ = window.forumI18n._;  /* the page's translations: forum.js (base.html loads it first) */
+  var _ = window.forumI18n._;  /* the page's translations: static/js/i18n.js (base.html loads it first) */
   var meta = document.querySelector('meta[name="csrf-token"]');
   var token = meta ? meta.getAttribute("content") : "";
 

@@ -30,7 +30,7 @@ from flask_babel import (
 from flask_babel import ngettext as _babel_ngettext
 from pytz import timezone as pytz_timezone
 
-from forum import timezones
+from forum import cldr, timezones
 
 # Flask-Babel ships no types: `_` and `ngettext` are declared, so a translated text is a str to mypy, not Any.
 _: Callable[..., str] = gettext
@@ -163,6 +163,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")  # relative to the app's root: forum/
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    cldr.keep_only_used(app.config["LANGUAGES"])
     app.jinja_env.globals.update(locale_code=locale_code, language_names=language_names,
                                  time_zone_names=timezones.available, common_time_zones=timezones.common,
                                  time_zone_groups=timezones.grouped)

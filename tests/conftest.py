@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from config import TestingConfig
 from forum import clock, create_app
 from forum.extensions import db
 from forum.notifications import outbox
+from werkzeug.routing.rules import Rule
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
@@ -38,6 +41,46 @@ def pg_database() -> Iterator[str]:
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+def _builder_key(rule: Rule, append_unknown: bool) -> tuple:
+    converters = tuple(sorted(
+        (name, type(converter).__name__, repr(sorted((k, v) for k, v in vars(converter).items() if k != "map")))
+        for name, converter in rule._converters.items()))
+    defaults = repr(sorted((rule.defaults or {}).items()))
+    return rule.rule, rule.subdomain, rule.host, append_unknown, defaults, converters
+
+
+def _reuse_url_builders() -> None:
+    """Every test builds its own app, and werkzeug compiles two URL builders per rule (ast, then compile()):
+    about 400 compiles, most of an app's start. A builder's code depends only on its rule, so the suite compiles
+    each rule's once and binds it to every app's Rule as werkzeug itself does."""
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def reused(self: Rule, append_unknown: bool = True):
+        key = _builder_key(self, append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = reused  # type: ignore[method-assign]
+
+
+_reuse_url_builders()
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path:
+    """One SQLite file with every table, copied for each test: creating 44 tables and their indexes per test
+    cost more than most tests' own work."""
+    folder = tmp_path_factory.mktemp("schema")
+    path = folder / "schema.db"
+    app = create_app(build_config(f"sqlite:///{path}", folder))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
 
 
 def _truncate_all(engine: sa.Engine) -> None:
@@ -74,13 +117,27 @@ def wait_for_delivery(timeout: float = 10.0) -> None:
         outbox._workers.pop().join(timeout)
 
 
+def _copy_schema(url: str, request) -> bool:
+    """Start a test's SQLite file from the session's schema when the file does not exist yet."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return False
+    target = Path(url[len(prefix):])
+    if target.exists():
+        return False
+    shutil.copyfile(request.getfixturevalue("sqlite_schema"), target)
+    return True
+
+
 @pytest.fixture
-def app(app_config, backend) -> Iterator[Flask]:
+def app(app_config, backend, request) -> Iterator[Flask]:
     wait_for_delivery()  # a mail thread of the previous test must not hold rows we truncate
+    copied = backend == "sqlite" and _copy_schema(app_config.SQLALCHEMY_DATABASE_URI, request)
     app = create_app(app_config)
     with app.app_context():
         if backend == "sqlite":
-            db.create_all()
+            if not copied:
+                db.create_all()
         else:
             _truncate_all(db.engine)
     yield app

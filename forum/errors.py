@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, Response, g, has_app_context, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from forum.extensions import db
-from forum.i18n import _, _l
+from forum.extensions import db, limiter
+from forum.i18n import _, _l, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,37 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None) -> tuple[Response | str, int]:
+def error_response(status: int, code: str, message: str, fields: dict | None = None,
+                   hint: str | None = None) -> tuple[Response | str, int]:
+    """`hint` replaces the page's stock advice for the status ("" for none, when the message says it all)."""
     message = str(message)  # a lazy text (_l) in the request's language
     if wants_json():
         body: dict = {"code": code, "message": message}
         if fields:
             body["fields"] = fields
         return jsonify(error=body), status
-    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+    extra = {} if hint is None else {"hint": hint}
+    return render_template("errors/error.html", status=status, message=message, fields=fields or {}, **extra), status
+
+
+def try_again_in(wait: int) -> str:
+    """"Please try again in 12 minutes." (hours past an hour and a half), from Retry-After's seconds."""
+    minutes = max(1, -(-(wait - 1) // 60))  # reset times are whole seconds: 3601 s is still "60 minutes"
+    if minutes > 90:
+        hours = -(-(minutes - 1) // 60)
+        return ngettext("Please try again in %(num)d hour.", "Please try again in %(num)d hours.", hours)
+    return ngettext("Please try again in %(num)d minute.", "Please try again in %(num)d minutes.", minutes)
+
+
+def _breached_wait() -> int | None:
+    """Seconds until the breached Flask-Limiter limit of this request lets another through, if one was."""
+    try:
+        current = limiter.current_limit
+    except Exception:  # noqa: BLE001 - no limiter context: the stock message
+        return None
+    if current is None or not current.breached:
+        return None
+    return max(1, int(current.reset_at) - int(time.time()))
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -104,7 +128,11 @@ def register(app: Flask) -> None:
         custom = getattr(limit, "error_message", None) if status == 429 else None
         message = (str(custom) if custom else None) or _HTTP_MESSAGES.get(status) \
             or error.description or _("Request failed.")
-        response, status = error_response(status, _HTTP_CODES.get(status, "error"), message)
+        wait = _breached_wait() if status == 429 else None
+        if wait:  # every rate refusal says when, from the limit that was met (an hour's, a day's)
+            message = (str(custom) if custom else _("Too many attempts.")) + " " + try_again_in(wait)
+        response, status = error_response(status, _HTTP_CODES.get(status, "error"), message,
+                                          hint="" if wait else None)
         allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the address takes
         if status == 405 and allowed:
             response = make_response(response)

@@ -14,7 +14,7 @@ from flask import Response, current_app, render_template, request
 
 from forum.audit import record_audit
 from forum.auth.services import find_user
-from forum.errors import Conflict, wants_json
+from forum.errors import Conflict, try_again_in, wants_json
 from forum.extensions import _client_address, db, limiter
 from forum.i18n import _, ngettext
 from forum.policy import Policy
@@ -60,6 +60,31 @@ def breach_page(request_limit):
                        "%(num)d minutes, or reset your password (/reset-password).", minutes)
     response = current_app.make_response((render_template("auth/login.html", form=request.form,
                                                            errors={"login": message}), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def sign_up_breach(request_limit):
+    """The sign-up form again, with what was typed (never the password), saying when to try again: the wait is
+    the breached limit's own (an hour's or a day's), not a fixed phrase."""
+    wait = max(1, request_limit.reset_at - int(time.time()))
+    message = _("Too many sign-ups from your address.") + " " + try_again_in(wait)
+    form = {key: value for key, value in request.form.items() if key != "password"}
+    response = current_app.make_response((render_template("auth/register.html", form=form, errors={},
+                                                           refusal=message), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def resend_breach(request_limit):
+    """Asked for too many confirmation links: the error page says when another can be sent."""
+    if wants_json():
+        return None
+    wait = max(1, request_limit.reset_at - int(time.time()))
+    message = _("You asked for several confirmation links already. Please check your mail (and its spam folder).") \
+        + " " + try_again_in(wait)
+    response = current_app.make_response((render_template("errors/error.html", status=429, message=message,
+                                                           fields={}, hint=""), 429))
     response.headers["Retry-After"] = str(wait)
     return response
 

@@ -42,8 +42,8 @@ def _not_invalid(response: Response) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_setting("REGISTER_LIMIT"), methods=["POST"], deduct_when=_not_invalid,
-               error_message=_l("Too many sign-ups from your address. Please try again in an hour."))
+@limiter.limit(_setting("REGISTER_LIMIT"), methods=["POST"], deduct_when=_not_invalid, on_breach=limits.sign_up_breach,
+               error_message=_l("Too many sign-ups from your address."))
 def register() -> ResponseReturnValue:
     """Answers the same whether or not the address has an account: its owner gets a mail instead."""
     if current_user.is_authenticated:
@@ -82,9 +82,9 @@ def confirm_post(token: str) -> ResponseReturnValue:
 
 @bp.post("/confirm/resend")
 @login_required
-@limiter.limit(_setting("CONFIRM_RESEND_LIMIT"),
-               error_message=_l("You asked for several links already. Please check your mail, or try again in an "
-                                "hour."))
+@limiter.limit(_setting("CONFIRM_RESEND_LIMIT"), on_breach=limits.resend_breach,
+               error_message=_l("You asked for several confirmation links already. Please check your mail (and its "
+                                "spam folder)."))
 def resend_confirmation() -> ResponseReturnValue:
     try:
         token = confirmation.resend(user=current_user._get_current_object())

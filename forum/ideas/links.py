@@ -16,6 +16,14 @@ def linked_thread_ids(idea_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(IdeaQuestion.thread_id).where(IdeaQuestion.idea_id == idea_id)))
 
 
+def already_linked(thread_ids: list[int]) -> set[int]:
+    """Of these questions, those that already carry their demand to an idea (each carries it once: linking one
+    again is a 409, so the staff link picker leaves them out)."""
+    if not thread_ids:
+        return set()
+    return set(db.session.scalars(sa.select(IdeaQuestion.thread_id).where(IdeaQuestion.thread_id.in_(thread_ids))))
+
+
 def after_status_change(idea_id: int) -> None:
     """A linked question shows its idea's status and note: their pages change with it (in the caller's
     transaction; the people carried from the questions vote for or follow the idea, so they are told with them)."""

@@ -2,8 +2,9 @@
 
 A question becomes an idea (`question_to_idea`), or staff link it to an idea that already exists
 (`link_question`). Either way its asker and upvoters become the idea's voters and everyone involved (the asker,
-the upvoters, the question's watchers) its followers: each person once, whoever already voted or followed keeps
-that one vote or follow, and each is told once where the request went. The carried rows are marked with the
+the upvoters, the question's watchers) its followers, except a voter who turned off "follow the ideas I vote for":
+each person once, whoever already voted or followed keeps that one vote or follow, and each is told once where
+the request went. The carried rows are marked with the
 question (`source_thread_id`), so the export can say how much of an idea's demand was asked as questions.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from forum.ideas.services import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 from forum.markup import render_markdown
 from forum.models import (Idea, IdeaQuestion, IdeaQuestionKind, IdeaStatus, IdeaVote, Post, Subscription, Thread,
                           ThreadStatus, User, Vote)
+from forum.notifications.mentions import MentionResolver, notify_idea_mentions, previous_mentions
 from forum.notifications.services import notify_all
 from forum.pagecache import IDEAS, QUESTIONS, idea_scope, thread_scope, touch
 from forum.policy import Policy
@@ -56,10 +58,13 @@ def question_to_idea(*, actor: User, thread: Thread, title: object = None, body:
     found_category = chosen_category(errors, defaults["category"] if category is None else category)
     errors.check()
     now = utcnow()
-    idea = Idea(title=title, body_md=body, body_html=render_markdown(body), category=found_category,
-                author_id=thread.author_id, status=IdeaStatus.NEW, created_at=now, last_activity_at=now)
+    mentions = MentionResolver()  # @names link as in any idea; the question already told the ones it named
+    idea = Idea(title=title, body_md=body, body_html=render_markdown(body, mention_resolver=mentions),
+                category=found_category, author_id=thread.author_id, status=IdeaStatus.NEW, created_at=now,
+                last_activity_at=now, language=thread.language)
     db.session.add(idea)
     db.session.flush()
+    notify_idea_mentions(actor=actor, resolver=mentions, idea=idea, already=previous_mentions(defaults["body"]))
     db.session.add(IdeaQuestion(idea_id=idea.id, thread_id=thread.id, kind=IdeaQuestionKind.CONVERTED,
                                 linked_by_id=actor.id, linked_at=now))
     if not thread.is_solved:  # closed to answers; a solved question keeps saying it was solved
@@ -112,15 +117,17 @@ def ensure_not_linked(thread: Thread) -> None:
 
 def _carry_demand(idea: Idea, thread: Thread, actor: User, *, converted: bool) -> None:
     """Asker and upvoters vote (unless voting is closed: a shipped or declined idea takes no votes), everyone
-    involved follows; then the idea's count is recounted in SQL and each carried person is told once."""
+    involved follows (a voter who turned off "follow the ideas I vote for" only votes); then the idea's count is recounted in SQL and each carried person is told once."""
     question_id = db.session.scalar(sa.select(Post.id).where(Post.thread_id == thread.id, Post.position == 0))
     upvoters = set(db.session.scalars(sa.select(Vote.user_id).where(Vote.post_id == question_id, Vote.value == 1,
                                                                     Vote.user_id.is_not(None))))
     watchers = set(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.thread_id == thread.id)))
     voters = _active({thread.author_id, *upvoters})
-    followers = _active(voters | watchers)
-    now = utcnow()
     voting = idea.status not in IdeaStatus.CLOSED
+    # a carried vote follows the idea unless the member turned that off, as a vote cast on the idea does; a watch
+    # always does, and so does support that can no longer be a vote (it is told as following)
+    followers = _active(watchers) | (_following_on_vote(voters) if voting else voters)
+    now = utcnow()
     if voting:
         have = set(db.session.scalars(sa.select(IdeaVote.user_id).where(IdeaVote.idea_id == idea.id,
                                                                         IdeaVote.user_id.in_(voters))))
@@ -146,6 +153,14 @@ def _carry_demand(idea: Idea, thread: Thread, actor: User, *, converted: bool) -
                _l("“%(question)s” is requested on the idea board as “%(idea)s”; you follow it there",
                   question=thread.title, idea=idea.title))
     touch(db.session, thread_scope(thread.id), idea_scope(idea.id), QUESTIONS, IDEAS)
+
+
+def _following_on_vote(user_ids: set[int]) -> set[int]:
+    """Of these voters, those whose vote follows the idea (User.follow_voted_ideas, on by default)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids),
+                                                           User.follow_voted_ideas.is_(True))))
 
 
 def _active(user_ids: Iterable[int | None]) -> set[int]:

@@ -38,8 +38,10 @@ def submit_idea(*, actor: User, title: object, body: object, category: object, c
     policy.ensure_contributor()
     policy.ensure(policy.can_submit_idea())
     errors = FieldErrors()
-    title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX)
-    body = errors.text("body", body, label=_("Description"), min_len=BODY_MIN, max_len=BODY_MAX, multiline=True)
+    title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX,
+                        hint=_("Name the idea in a sentence"))
+    body = errors.text("body", body, label=_("Description"), min_len=BODY_MIN, max_len=BODY_MAX, multiline=True,
+                       hint=_("Say what it would let you do and why it matters"))
     found_category = chosen_category(errors, category)
     written_in = content_language.chosen(errors, language, actor)
     errors.check()
@@ -156,10 +158,11 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
         errors.add("status", _("Use “merge” to mark a duplicate.") if status == IdeaStatus.DUPLICATE else
                    _("Choose one of: %(choices)s.", choices=", ".join(SETTABLE)))
     note = errors.text("note", note, label=_("Note"), min_len=0, max_len=NOTE_MAX, multiline=True)
-    if status in NOTE_REQUIRED and not note and "note" not in errors.errors:
+    missing = status in NOTE_REQUIRED and not note and "note" not in errors.errors
+    if missing:
         errors.add("note", _("Explain the decision to move it to %(status)s: the note is shown publicly and sent "
-                             "to everyone who voted or follows.", status=str(IdeaStatus.LABELS[status]).lower()))
-    errors.check()
+                             "to everyone who voted or follows.", status=str(IdeaStatus.LABELS[str(status)]).lower()))
+    _check_naming_the_note(errors, missing=missing)
     chosen = str(status)  # one of SETTABLE: check() raised otherwise
     idea = db.session.get_one(Idea, idea.id, with_for_update=True, populate_existing=True)
     if idea.merged_into_id is not None:
@@ -180,6 +183,18 @@ def set_idea_status(*, actor: User, idea: Idea, status: object, note: object = "
     return idea
 
 
+def _check_naming_the_note(errors: FieldErrors, *, missing: bool) -> None:
+    """errors.check(), whose message names the public note when its absence is all that is wrong: a script
+    reading only the message (the API's 422) learns which field to send."""
+    try:
+        errors.check()
+    except Invalid as error:
+        if missing and set(error.fields) == {"note"}:
+            raise Invalid(_("A public note is required: send it in the “note” field. The team explains every "
+                            "decision."), error.fields) from None
+        raise
+
+
 def _change_status(idea: Idea, actor: User, status: str, note: str) -> None:
     now = utcnow()
     db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=idea.status, to_status=status, note=note,
@@ -195,14 +210,15 @@ def merge_ideas(*, actor: User, idea: Idea, into: object, note: object = "") -> 
     policy.ensure(policy.check_merge_ideas())
     errors = FieldErrors()
     note = errors.text("note", note, label=_("Note"), min_len=0, max_len=NOTE_MAX, multiline=True)
-    if not note and "note" not in errors.errors:
+    missing = not note and "note" not in errors.errors
+    if missing:
         errors.add("note", _("Say why these are the same idea: the note is shown publicly on the duplicate."))
     target_id = _idea_id(into)
     if target_id is None:
         errors.add("into", _("Give the number of the idea to merge into."))
     elif target_id == idea.id:
         errors.add("into", _("An idea cannot be merged into itself."))
-    errors.check()
+    _check_naming_the_note(errors, missing=missing)
     assert target_id is not None, "check() raised without one"
     first, second = sorted((idea.id, target_id))  # lock in id order: two opposite merges cannot deadlock
     locked = {i: db.session.get(Idea, i, with_for_update=True, populate_existing=True) for i in (first, second)}

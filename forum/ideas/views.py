@@ -14,6 +14,7 @@ from forum.errors import Invalid
 from forum.i18n import _
 from forum.ideas import bp, export, queries, requests, services
 from forum.ideas.badges import STATUS_COLOURS
+from forum.ideas.links import already_linked
 from forum.models import Idea, IdeaStatus
 from forum.pagecache import IDEAS, idea_scope, visitor_page
 from forum.pii_forms import flash_if_private, pii_findings
@@ -82,7 +83,14 @@ def _render_idea(idea: Idea, *, form: Mapping[str, str] | None = None, errors: d
                            merge_form=merge_form or {}, merge_errors=merge_errors or {},
                            settable=services.SETTABLE, note_required=services.NOTE_REQUIRED, pii=pii,
                            link_form=link_form or {}, link_errors=link_errors or {},
-                           pickers=idea_pickers(idea, current_user)), code
+                           pickers=_pickers(idea)), code
+
+
+def _pickers(idea: Idea) -> dict:
+    """The staff pickers' suggestions, less the questions already linked to an idea (linking one again is a 409)."""
+    picks = idea_pickers(idea, current_user)
+    linked = already_linked([hit.id for hit in picks["link"]])
+    return {**picks, "link": [hit for hit in picks["link"] if hit.id not in linked]}
 
 
 @bp.route("/questions/<int:thread_id>/to-idea", methods=["GET", "POST"])

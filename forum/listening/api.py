@@ -85,6 +85,16 @@ def listening_delete_watch(watch_id: int) -> ResponseReturnValue:
     return "", 204
 
 
+@bp.post("/staff/watches/<int:watch_id>/follow")
+@bp.delete("/staff/watches/<int:watch_id>/follow")
+def listening_follow_watch(watch_id: int) -> ResponseReturnValue:
+    """Be told of a watch's matches and spikes (POST), or no longer (DELETE); idempotent."""
+    user = _staff()
+    following = watches.set_following(actor=user, watch=watches.get_watch(actor=user, watch_id=watch_id),
+                                      follow=request.method == "POST")
+    return jsonify({"id": watch_id, "following": following})
+
+
 @bp.get("/staff/matches")
 def listening_matches() -> ResponseReturnValue:
     user = _staff()
@@ -121,6 +131,7 @@ OPENAPI_SCHEMAS = {
     "WatchList": _obj(["items"], items={"type": "array", "items": {"$ref": "#/components/schemas/Watch"}}),
     "WatchRequest": {**_WATCH_IN, "required": ["name", "terms"]},
     "WatchPatch": _WATCH_IN,
+    "WatchFollowing": _obj(["id", "following"], id=INT, following={"type": "boolean"}),
     "Match": _obj(["id", "watch", "kind", "title", "excerpt", "terms", "state", "claimed_by", "posted_at", "url"],
                   id=INT, watch=_obj(["id", "name"], id=INT, name=STR),
                   kind={"type": "string", "enum": ["question", "answer", "idea", "idea_comment"]},
@@ -153,6 +164,12 @@ OPENAPI_PATHS = {
         "patch": op("Change a watch's name, terms, categories or tags (fields left out are kept)", "listening",
                     body="WatchPatch", schema="Watch", auth=True, path_id=True),
         "delete": _deleted,
+    },
+    "/staff/watches/{id}/follow": {
+        "post": op("Follow a watch: be told of its matches and spikes (staff; idempotent)", "listening",
+                   schema="WatchFollowing", auth=True, path_id=True),
+        "delete": op("Stop following a watch (staff; idempotent)", "listening", schema="WatchFollowing", auth=True,
+                     path_id=True),
     },
     "/staff/matches": {"get": op("Matches newest first; filter by watch (id), state (new, claimed, handled) and "
                                  "category (slug)", "listening", params=["watch", "state", "category", "page",

@@ -2,6 +2,7 @@
 same transaction, so every process rebuilds its matcher (forum/listening/matching.py) before its next post."""
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.i18n import _
-from forum.listening.matching import WATCHES, term_stems
+from forum.listening.matching import WATCHES, WORD, term_stems
 from forum.models import Category, Tag, User, Watch, WatchFollower, WatchTerm
 from forum.pagecache import touch
 from forum.policy import Policy
@@ -135,11 +136,31 @@ def _parse_terms(errors: FieldErrors, raw: object) -> list[str]:
 
 
 def _usernames_among(terms: list[str]) -> list[str]:
-    """Terms that are someone's username (case-insensitive): a watch on a name would follow that person."""
-    lowered = {term.lower(): term for term in terms}
+    """Terms that name someone's username (case-insensitive): a watch on a name would follow that person. The
+    matcher reads words, so "@nina.k", "Nina K" and "nina-k" find the same mentions as "nina.k": each term is
+    compared as each spelling of its words that a username may have (joined by ".", "-", "_" or nothing)."""
+    spellings: dict[str, str] = {}
+    for term in terms:
+        for spelling in _username_spellings(term):
+            spellings.setdefault(spelling, term)
     found = db.session.scalars(sa.select(sa.func.lower(User.username)).where(
-        sa.func.lower(User.username).in_(list(lowered)))).all()
-    return sorted(lowered[name] for name in found)
+        sa.func.lower(User.username).in_(list(spellings)))).all()
+    return sorted({spellings[name] for name in found})
+
+
+USERNAME_JOINS = (".", "-", "_", "")
+
+
+def _username_spellings(term: str) -> set[str]:
+    lowered = term.lower()
+    spellings = {lowered, lowered.lstrip("@")}
+    words = WORD.findall(lowered)
+    if 1 < len(words) <= 4 and sum(map(len, words)) <= 30:  # a username is at most 30 characters
+        for joins in itertools.product(USERNAME_JOINS, repeat=len(words) - 1):
+            spellings.add(words[0] + "".join(join + word for join, word in zip(joins, words[1:], strict=True)))
+    elif len(words) == 1:
+        spellings.add(words[0])
+    return spellings
 
 
 def _named(errors: FieldErrors, field: str, raw: object, model: type[Any], column: Any, noun: str) -> list[Any]:

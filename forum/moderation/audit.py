@@ -63,6 +63,19 @@ ACTION_FAMILIES: dict[str, Any] = {
 }
 
 
+# What an entry's target_type reads as in the log ("Question #12"); the API keeps the type itself.
+TARGET_NAMES: dict[str, Any] = {
+    "thread": _l("Question"), "post": _l("Post"), "user": _l("Member"), "idea": _l("Idea"),
+    "idea_comment": _l("Idea comment"), "category": _l("Category"), "escalation": _l("Escalation"),
+    "site": _l("Site settings"), "synonym": _l("Search synonym group"), "flag": _l("Flag"),
+}
+
+
+def target_name(target_type: str) -> str:
+    """"Question" for "thread"; a type from an older release that has no name yet reads as itself."""
+    return str(TARGET_NAMES.get(target_type, target_type))
+
+
 def action_name(code: str) -> str:
     """What the log shows for `code`; a code from an older release that has no name yet reads as itself."""
     return str(ACTION_NAMES.get(code, code))

@@ -12,14 +12,16 @@ from forum.errors import Invalid
 from forum.i18n import _, _l, ngettext
 from forum.models import FlagReason
 from forum.moderation import bp, pending, queries, services
-from forum.moderation.audit import action_groups, action_name
+from forum.moderation.audit import action_groups, action_name, target_name
 from forum.policy import Policy
 from forum.redirects import safe_next
 from forum.validation import parse_int
 
 THREAD_DONE = {"lock": _l("Thread locked: no new answers or votes."), "unlock": _l("Thread unlocked."),
-               "pin": _l("Thread pinned to the top of its category."), "unpin": _l("Thread unpinned."),
-               "hide": _l("Thread hidden from everyone but moderators."), "restore": _l("Thread visible again."),
+               "pin": _l("Thread pinned: it comes first on the home page and in the question lists."),
+               "unpin": _l("Thread unpinned."),
+               "hide": _l("Thread hidden from everyone but moderators and its asker, who sees your reason."),
+               "restore": _l("Thread visible again."),
                "move": _l("Thread moved."),
                "duplicate": _l("Closed as a duplicate; readers are pointed to the original.")}
 
@@ -184,4 +186,4 @@ def audit() -> ResponseReturnValue:
         filters.since = request.args.get("since", "")[:40]
     return render_template("moderation/audit.html", page=page, filters=filters, errors=errors,
                            action_groups=action_groups(queries.audit_actions()),
-                           action_name=action_name, target_url=queries.target_url), status
+                           action_name=action_name, target_name=target_name, target_url=queries.target_url), status

@@ -41,6 +41,10 @@ GROUPS: tuple[Group, ...] = (
           Delivery.DAILY, ("watch_match",), staff_only=True),
 )
 OTHER = Group("other", _l("Other notifications"), _l("Anything else the community tells you."), Delivery.DAILY, ())
+# Mentions can also be blocked outright (issue 16): no notification at all, in the list or by email, wherever the
+# @name is written (a question, an answer, an idea or a comment on one). Stored as that group's delivery.
+BLOCKED = "blocked"
+BLOCKABLE = ("mentions",)
 # Mailed at once whatever the reader chose for its group: a spike alert held for tomorrow's digest is worthless.
 ALWAYS_IMMEDIATE = ("spike_alert",)
 BY_KEY = {group.key: group for group in (*GROUPS, OTHER)}

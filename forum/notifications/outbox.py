@@ -189,7 +189,8 @@ def _queue_digest(user_id: int, key: str, day_start: datetime, now: datetime) ->
         Notification.user_id == user_id, Notification.mailed_at.is_(None), Notification.created_at < day_start)
         .order_by(Notification.created_at, Notification.id)))
     choices = preferences_of(user_id)
-    wanted = [n.id for n in waiting if n.read_at is None and choices[kinds.group_of(n.kind).key] != Delivery.NEVER]
+    wanted = [n.id for n in waiting if n.read_at is None
+              and choices[kinds.group_of(n.kind).key] not in (Delivery.NEVER, kinds.BLOCKED)]
     user = db.session.get(User, user_id)
     for notification in waiting:
         notification.mailed_at = now

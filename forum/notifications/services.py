@@ -239,7 +239,9 @@ def update_email_preferences(*, actor: User, choices: Mapping[str, Any]) -> dict
         value = choices.get(key)
         if value is None:
             continue
-        if value not in Delivery.ALL:
+        if value == kinds.BLOCKED and key in kinds.BLOCKABLE:
+            wanted[key] = value  # no notification at all (forum/notifications/mentions.py)
+        elif value not in Delivery.ALL:
             errors.add(key, _("Choose immediately, daily digest or never."))
         else:
             wanted[key] = value
@@ -280,6 +282,7 @@ def unsubscribe(*, token: str) -> tuple[User, list[str]]:
     current = preferences_of(user.id)
     keys = [key for key, delivery in current.items() if delivery == Delivery.DAILY] if scope == "digest" \
         else [scope]
-    _set_deliveries(user.id, {key: Delivery.NEVER for key in keys})
+    # a blocked group (mentions) sends no mail already, and an old link must not turn the block back into "never"
+    _set_deliveries(user.id, {key: Delivery.NEVER for key in keys if current[key] != kinds.BLOCKED})
     db.session.commit()
     return user, [str(kinds.BY_KEY[key].label) for key in keys]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable, Iterable
 
-from flask import current_app, g, render_template, session
+from flask import current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -40,7 +40,9 @@ def shared_member_page(name: str, scopes: Iterable[str], personal: Hashable, ren
     # it may read the site settings' version, which would otherwise take the prefetched scopes alone)
     prefetch(notifications_scope(current_user.id), *scopes)
     # language and time zone: the page's words and its server-written times differ between members who choose them
-    key = versioned_key(f"member:{build_id()}:{locale_code()}:{current_user.time_zone or ''}:{name}:{digest}", scopes)
+    # (and the host: without SITE_URL in development, absolute links follow the request's host, forum/links.py)
+    key = versioned_key(f"member:{build_id()}:{locale_code()}:{current_user.time_zone or ''}:{request.host}:{name}:"
+                        f"{digest}", scopes)
     token = generate_csrf()
     stored = cache_get(key)
     if stored is not None:

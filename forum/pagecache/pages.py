@@ -32,8 +32,9 @@ def visitor_page(scopes_for: Callable[..., Iterable[str]]) -> Callable:
                 prefetch(*scopes)
                 return view(*args, **kwargs)
             prefetch(*scopes)  # read with the site's default language, which the locale may fall back on
-            # the page's language is part of what it shows: a Dutch browser never gets the English copy
-            key = versioned_key(f"page:{build_id()}:{locale_code()}:{request.full_path}", scopes)
+            # the page's language is part of what it shows: a Dutch browser never gets the English copy; so is the
+            # host in development without SITE_URL, where absolute links use the request's host (forum/links.py)
+            key = versioned_key(f"page:{build_id()}:{locale_code()}:{request.host}:{request.full_path}", scopes)
             etag = hashlib.sha1(key.encode()).hexdigest()
             if request.if_none_match.contains(etag):
                 return _mark(Response(status=304), etag)

@@ -74,10 +74,11 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
     policy = Policy(viewer)
     see_hidden = policy.can_view_hidden()
     order = ORDERS[filters.sort]
-    if filters.category or filters.sort != "unanswered":
+    pinned_first = bool(filters.category) or filters.sort != "unanswered"
+    if pinned_first:
         order = [(Thread.is_pinned, True), *order]  # pinned first: a known issue is never buried at row 8
     order = [*order, (Thread.id, True)]
-    runs = _language_runs(filters, policy, see_hidden)
+    runs = _language_runs(filters, policy, see_hidden, pinned_first)
     counts = _counts(runs, filters, see_hidden)
     total = sum(counts)
     page = clamp(filters.page, total, filters.per_page)
@@ -92,26 +93,38 @@ def list_questions(filters: ListFilters, viewer: Any, *, bodies: bool = False) -
     return Page(items=in_order(rows, page_ids), page=page, per_page=filters.per_page, total=total)
 
 
+def tag_exists(name: str) -> bool:
+    """Whether a ?tag= names a tag (by the unique name): a list filtered by one that does not is said back."""
+    return db.session.scalar(sa.select(Tag.id).where(Tag.name == name[:60])) is not None
+
+
 def _offered_language(value: object) -> str | None:
     return value if isinstance(value, str) and value in content_language.offered() else None
 
 
-def _language_runs(filters: ListFilters, policy: Policy, see_hidden: bool) -> list[sa.Select]:
+def _language_runs(filters: ListFilters, policy: Policy, see_hidden: bool, pinned_first: bool) -> list[sa.Select]:
     """The list as one run, or, for a reader whose language is one of several the community writes in, two:
     their language's questions, then the others'. Each run is an equality (or a short IN list) on the leading
     column of an ix_threads_language_* index, so either run reads like the plain list. Moderators, who see
-    hidden threads too, get the plain list (those indexes serve visible threads)."""
+    hidden threads too, get the plain list (those indexes serve visible threads).
+
+    Where pinned threads lead the list, they are a run of their own ahead of both (any language, read from the
+    ix_threads_visible_* index by is_pinned): a known issue written in English is not buried under every Dutch
+    question for a Dutch reader."""
     ids = _filtered(sa.select(Thread.id), filters, policy)
     if filters.language or see_hidden or filters.prefer not in content_language.offered():
         return [ids]
     others = [code for code in content_language.offered() if code != filters.prefer]
+    pinned: list[sa.Select] = []
+    if pinned_first:
+        pinned, ids = [ids.where(Thread.is_pinned == sa.true())], ids.where(Thread.is_pinned == sa.false())
     rest = ids.where(Thread.language == others[0]) if len(others) == 1 else ids.where(Thread.language.in_(others))
-    return [ids.where(Thread.language == filters.prefer), rest]
+    return [*pinned, ids.where(Thread.language == filters.prefer), rest]
 
 
 def _counts(runs: list[sa.Select], filters: ListFilters, see_hidden: bool) -> list[int]:
     """Each run's size, counted once per change to any question (one pagecache.memo), not per request."""
-    first = filters.prefer if len(runs) > 1 else "*"
+    first = f"{filters.prefer}:{len(runs)}" if len(runs) > 1 else "*"  # runs: [pinned,] reader's language, rest
     key = f"count:questions:{see_hidden}:{filters.category}:{filters.tag}:{filters.status}:" \
           f"{filters.sort == 'unanswered'}:{filters.language}:{first}"
     return list(pagecache.memo(key, [pagecache.QUESTIONS], lambda: [count_rows(ids) for ids in runs]))

@@ -114,7 +114,8 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     _ensure_not_moved_to_idea(thread)
     policy.ensure(policy.check_answer(thread))
     errors = FieldErrors()
-    body = errors.text("body", body, label=_("Answer"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True)
+    body = errors.text("body", body, label=_("Answer"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True,
+                       hint=_("Say what the asker could try"))
     errors.check()
     screened = screen({"body": body}, confirm_public=confirm_public, private_to_staff=private_to_staff,
                       labels={"body": "Answer"})
@@ -173,7 +174,8 @@ def edit_post(*, actor: User, post: Post, body: object, title: object = None, co
     if title is not None and not post.is_question:
         errors.add("title", _("Only a question has a title."))
     elif title is not None:
-        new_title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX)
+        new_title = errors.text("title", title, label=_("Title"), min_len=TITLE_MIN, max_len=TITLE_MAX,
+                                hint=_("Sum up the problem in a sentence"))
     new_language = (content_language.chosen(errors, language, actor)
                     if post.is_question and language not in (None, "") else None)
     errors.check()

@@ -21,6 +21,7 @@ from forum.models import Post, Thread
 from forum.pii_forms import flash_if_private, pii_findings
 from forum.policy import Policy
 from forum.questions import bp, queries, services
+from forum.search.filters import FilterNotice, resolve_category, tag_notice
 from forum.timefmt import duration
 from forum.trust import held_notice
 
@@ -40,8 +41,34 @@ def index() -> ResponseReturnValue:
     if moved:  # a renamed or merged category's old slug: bookmarks and old links keep working
         args: dict[str, Any] = {**request.args.to_dict(), "category": moved}
         return redirect(url_for("questions.index", **args), 301)
+    notice, named = _unknown_category(filters, shown)
+    if named:  # ?category=wifi: the category a person would mean, as search's category:wifi finds it
+        args = {**request.args.to_dict(), "category": named}
+        return redirect(url_for("questions.index", **args))
     page = queries.list_questions(filters, current_user)
-    return render_template("questions/index.html", page=page, filters=filters, categories=shown)
+    if not page.total and filters.tag and not queries.tag_exists(filters.tag):  # asked only of an empty list
+        notice = tag_notice(filters.tag[:60])
+    return render_template("questions/index.html", page=page, filters=filters, categories=shown,
+                           notice=_said_back(notice))
+
+
+def _unknown_category(filters: queries.ListFilters, shown: list) -> tuple[FilterNotice | None, str | None]:
+    """A ?category= that is no slug but names a category (its name or a word of it): that category's slug, to
+    redirect to; one that names nothing: the notice saying so ("No category called 'x' — did you mean …?")."""
+    if not filters.category or any(category.slug == filters.category for category in shown):
+        return None, None
+    found, notice = resolve_category(filters.category[:60], shown)
+    return (None, found.slug) if found is not None else (notice, None)
+
+
+def _said_back(notice: FilterNotice | None) -> dict[str, Any] | None:
+    """The notice for the page: its sentence, and the list again with each nearest real value as a link."""
+    if notice is None:
+        return None
+    args: dict[str, Any] = {key: value for key, value in request.args.to_dict().items() if key != "page"}
+    return {"message": notice.message,
+            "tries": [(label, url_for("questions.index", **{**args, notice.key: value}))
+                      for value, label in notice.suggestions]}
 
 
 @bp.route("/questions/ask", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ class Hit:
     status: str
     url: str
     score: float = 0.0
+    language: str = "en"  # the language it is stemmed in: the similar-titles hints read its title in it
 
     def as_json(self) -> dict:
         return {"type": self.type, "id": self.id, "title": self.title, "snippet": str(self.snippet),

@@ -108,7 +108,7 @@ def _renamed(value: str, categories: list[Category]) -> Category | None:
     return next((category for category in categories if category.id == category_id), None)
 
 
-def _tag_notice(value: str) -> FilterNotice:
+def tag_notice(value: str) -> FilterNotice:
     """Tags can number thousands: only those sharing the first two letters (an index range) are compared."""
     prefix = value[:2]
     names = db.session.scalars(sa.select(Tag.name).where(Tag.name >= prefix, Tag.name < prefix + "\uffff")
@@ -130,7 +130,7 @@ def resolve(query: ParsedQuery) -> list[FilterNotice]:
         notices += [notice] if notice else []
     if query.tags:
         known = set(db.session.scalars(sa.select(Tag.name).where(Tag.name.in_(query.tags))))
-        notices += [_tag_notice(tag) for tag in query.tags if tag not in known]
+        notices += [tag_notice(tag) for tag in query.tags if tag not in known]
         query.tags = [tag for tag in query.tags if tag in known]
     for key, value in query.unknown:
         allowed = [(word, word.replace("_", " ")) for word in _STATUS_WORDS.get(key, ())]

@@ -191,7 +191,7 @@ class PostgresBackend:
         # picks a sequential scan for a common word, which reads every tsvector to test it.
         sql = sa.text(
             f"WITH q AS MATERIALIZED (SELECT {_tsquery()} AS query), ranked AS ({ranked}) "
-            f"SELECT d.doc_id, d.type, d.object_id, d.title, d.status, d.url, ranked.rank, ranked.total, "
+            f"SELECT d.doc_id, d.type, d.object_id, d.title, d.status, d.url, d.language, ranked.rank, ranked.total, "
             f"ts_headline({languages.postgres_config_sql('d.language')}, left(d.body, {SNIPPET_SOURCE}), q.query, "
             f"'{_HEADLINE_OPTIONS}') AS snippet "
             f"FROM ranked JOIN search_documents d ON d.doc_id = ranked.doc_id, q "
@@ -202,7 +202,8 @@ class PostgresBackend:
         if not rows and offset:
             total = self._count(conditions, params)
         hits = [Hit(type=row.type, id=row.object_id, title=row.title, snippet=sanitize_snippet(row.snippet),
-                    status=row.status, url=row.url, score=float(row.rank or 0)) for row in rows]
+                    status=row.status, url=row.url, score=float(row.rank or 0),
+                    language=row.language or languages.DEFAULT) for row in rows]
         return Results(hits, total)
 
     def _count(self, conditions: str, params: dict) -> int:

@@ -8,6 +8,9 @@ from flask import jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from forum import content_language
+from forum.categories import categories
+from forum.i18n import _, _l
 from forum.search import bp, service
 from forum.search.filters import FilterNotice
 from forum.search.query import MAX_QUERY, URL_FILTERS
@@ -22,7 +25,38 @@ def index() -> ResponseReturnValue:
                              page=parse_int(request.args.get("page"), 1, maximum=service.MAX_PAGE))
     tries = [[(label, _try_instead(q, filters, results.type, notice, value)) for value, label in notice.suggestions]
              for notice in results.notices]
-    return render_template("search/index.html", results=results, q=q, filters=filters, tries=tries)
+    return render_template("search/index.html", results=results, q=q, filters=filters, tries=tries,
+                           chips=_chips(q, filters, results))
+
+
+_STATUS_LABELS = {"solved": _l("Solved"), "unanswered": _l("Unanswered"), "open": _l("Answered"),
+                  "closed": _l("Closed"), "new": _l("New"), "under_review": _l("Under review"),
+                  "planned": _l("Planned"), "in_progress": _l("In progress"), "shipped": _l("Shipped"),
+                  "declined": _l("Declined"), "duplicate": _l("Duplicate")}
+
+
+def _chips(q: str, filters: dict[str, str], results: service.SearchPage) -> list[dict[str, str]]:
+    """A chip per URL filter that applies (/search?category=wifi), named as people read it ("Category:
+    Connectivity & Wi-Fi"), whose link searches again without it: a filter the search box keeps out of sight
+    is shown and can be removed. A value that named nothing has its notice instead."""
+    dropped = {(notice.key, notice.value) for notice in results.notices if notice.dropped}
+    chips = []
+    for key, value in filters.items():
+        typed = " ".join(value.lower().split())
+        if (key, typed) in dropped or (key == "status" and ("is", typed) in dropped):
+            continue
+        if key == "category":
+            names = {category.slug: category.name for category in categories()}
+            label = _("Category: %(name)s", name=names.get(results.query.category or "", value))
+        elif key == "tag":
+            label = _("Tag: %(tag)s", tag=typed.lstrip("#"))
+        elif key == "status":
+            label = str(_STATUS_LABELS.get(results.query.status or "", value))
+        else:
+            label = _("Written in %(language)s", language=dict(content_language.names()).get(typed, value))
+        others: dict[str, Any] = {other: kept for other, kept in filters.items() if other != key}
+        chips.append({"label": label, "url": url_for("search.index", q=q or None, type=results.type, **others)})
+    return chips
 
 
 def _try_instead(q: str, filters: dict[str, str], tab: str | None, notice: FilterNotice, value: str) -> str:

@@ -362,7 +362,7 @@ class WhooshBackend:
     def _hit(self, hit, stems: frozenset[str]) -> Hit:
         return Hit(type=hit["type"], id=hit["object_id"], title=hit["title"],
                    snippet=sanitize_snippet(mark_spans(*snippet(hit.get("body", ""), stems))), status=hit.get("status", ""),
-                   url=hit["url"], score=hit.score or 0.0)
+                   url=hit["url"], score=hit.score or 0.0, language=hit.get("language") or languages.DEFAULT)
 
 
 def snippet(text: str, stems: frozenset[str], size: int = SNIPPET_SIZE) -> tuple[str, list[tuple[int, int]]]:

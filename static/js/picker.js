@@ -12,6 +12,10 @@
     use.className = "btn btn--ghost btn--small picker__use";
     use.setAttribute("data-picker-use", String(hit.id));
     use.textContent = _("Use");
+    var which = document.createElement("span");
+    which.className = "visually-hidden";
+    which.textContent = " #" + hit.id;  /* "Use #12": which one, for a screen reader */
+    use.appendChild(which);
     var id = document.createElement("span");
     id.className = "picker__id";
     id.textContent = "#" + hit.id;
@@ -51,7 +55,9 @@
           .then(function (response) { return response.ok ? response.json() : {items: []}; })
           .then(function (body) {
             list.textContent = "";
-            (body.items || []).forEach(function (hit) { list.appendChild(item(picker, hit)); });
+            (body.items || []).forEach(function (hit) {
+              if (hit.url !== window.location.pathname) { list.appendChild(item(picker, hit)); }  /* never itself */
+            });
             if (!list.children.length) {
               var none = document.createElement("li");
               none.className = "picker__empty muted";

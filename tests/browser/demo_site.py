@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from werkzeug.serving import make_server
 
 from forum import create_app, demo
 from forum.extensions import db
-from forum.models import Idea, Thread
+from forum.models import Idea, Thread, User
 from tests.browser.conftest import LiveServer, _require_browser, log_in
 from tests.conftest import build_config
 
@@ -68,4 +69,48 @@ def visit(tabs: dict, demo_server, who: str, path: str):
     response = page.goto(server.path(path.format(**names)))
     assert response is not None and response.status == 200, f"{who} {path} answered {response and response.status}"
     page.wait_for_load_state("networkidle")
+    return page
+
+
+@contextmanager
+def speaking(demo_server, who: str, language: str | None) -> Iterator[None]:
+    """`who`'s account set to `language` (and, for Dutch, the Amsterdam clock) while the block runs; a visitor's
+    language comes from their browser instead (see `dutch_visitor`)."""
+    server, _ = demo_server
+
+    def choose(chosen: str | None) -> None:
+        with server.app.app_context():
+            user = db.session.scalar(sa.select(User).filter_by(username=PEOPLE[who]))
+            user.language, user.time_zone = chosen, ("Europe/Amsterdam" if chosen else None)
+            db.session.commit()
+    if who == "visitor":
+        yield
+        return
+    choose(language)
+    try:
+        yield
+    finally:
+        choose(None)
+
+
+@pytest.fixture(scope="module")
+def dutch_visitor(demo_server, browser) -> Iterator:
+    """A visitor whose browser asks for Dutch (Accept-Language: nl), in Amsterdam, at 1280 px."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
+                                  timezone_id="Europe/Amsterdam")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def visit_in(language: str, tabs: dict, dutch_visitor, demo_server, who: str, path: str):
+    """`visit` in English, or in Dutch: the Dutch visitor's tab, or the member's tab with their language set."""
+    if language == "en":
+        return visit(tabs, demo_server, who, path)
+    if who == "visitor":
+        page = visit({"visitor": dutch_visitor}, demo_server, who, path)
+    else:
+        with speaking(demo_server, who, language):
+            page = visit(tabs, demo_server, who, path)
+    assert page.locator("html").get_attribute("lang") == language, f"{who} {path} is not in {language}"
     return page

@@ -82,3 +82,23 @@ def test_personal_data_gets_one_panel_and_post_anyway_sends_the_edited_text(page
     page.wait_for_url(lambda url: "/questions/ask" not in url)
     assert "it happens every night" in page.locator(".post").first.inner_text()
     assert page.js_errors == []
+
+
+def test_an_idea_descriptions_error_waits_for_its_minimum(page, live_server, member):
+    """A textarea with a minimum (the idea's description, 10 characters) keeps its error while still too short,
+    and the minimum says what to write."""
+    log_in(page, live_server, member, PASSWORD)
+    page.goto(live_server.path("/ideas/new"))
+    page.fill("#title", "Battery level for every sensor")
+    page.select_option("#category", "connectivity")
+    page.fill("#body", "Please")
+    page.click("button:has-text('Post your idea')")
+    page.wait_for_selector("#body-error")
+    assert "Say what it would let you do and why it matters: at least 10 characters (it has 6)." in \
+        page.locator("#body-error").inner_text()
+    page.locator("#body").press("End")
+    page.locator("#body").press_sequentially("!!", delay=10)  # 8 characters: changed, still too short
+    assert page.locator("#body-error").is_visible()
+    page.locator("#body").press_sequentially(" show it", delay=10)
+    assert page.locator("#body-error").count() == 0 and page.locator("[data-errors-summary]").count() == 0
+    assert page.js_errors == []

@@ -35,13 +35,25 @@ mixed = st.builds(lambda head, bad, tail: head + bad + tail, plausible | text, h
 values = st.one_of(mixed, text, st.lists(mixed | text, max_size=3), st.integers(), st.none(), st.booleans())
 
 
-def _write_rules(app) -> list[tuple[str, str]]:
+def _write_rules(app, ending: bool = False) -> list[tuple[str, str]]:
+    """Every write route; with `ending`, only those that end the caller's session (run with a caller of their own)."""
     rules = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
-            if not SKIPPED.match(rule.rule):
+            if bool(SKIPPED.match(rule.rule)) == ending:
                 rules.append((method, rule.rule))
     return sorted(rules)
+
+
+def _send(client, method: str, url: str, token: str, data: dict):
+    if url.startswith("/api/"):
+        return client.open(url, method=method, data=json.dumps(data), content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    # a lone surrogate goes on the wire as the bytes a broken client would send (ED A0 80)
+    pairs = [(key, str(item)) for key, value in data.items()
+             for item in (value if isinstance(value, list) else [value])]
+    body = urlencode(pairs, encoding="utf-8", errors="surrogatepass")
+    return client.open(url, method=method, data=body, content_type="application/x-www-form-urlencoded")
 
 
 def _url(rule: str, ids: dict) -> str:
@@ -80,17 +92,7 @@ def test_arbitrary_unicode_never_answers_500(app, client):
                   suppress_health_check=list(HealthCheck))
         @given(data=st.dictionaries(st.sampled_from(FIELDS) | text, values, min_size=1, max_size=6))
         def send(data):
-            if is_api:
-                body = json.dumps(data)
-                response = client.open(url, method=method, data=body, content_type="application/json",
-                                       headers={"Authorization": f"Bearer {token}"})
-            else:
-                # a lone surrogate goes on the wire as the bytes a broken client would send (ED A0 80)
-                pairs = [(key, str(item)) for key, value in data.items()
-                         for item in (value if isinstance(value, list) else [value])]
-                body = urlencode(pairs, encoding="utf-8", errors="surrogatepass")
-                response = client.open(url, method=method, data=body,
-                                       content_type="application/x-www-form-urlencoded")
+            response = _send(client, method, url, token, data)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if response.status_code >= 500:
                 failures.append(f"{method} {url} {data!r}: {response.status_code}")
@@ -98,6 +100,33 @@ def test_arbitrary_unicode_never_answers_500(app, client):
                 failures.append(f"{method} {url} {data!r}: accepted hostile text ({response.status_code})")
 
         send()
+
+    # The routes that end the caller's session or account (logout, log out everywhere, delete): each example
+    # gets a new member of its own, logged in, so the rest of the run keeps its caller.
+    ending = _write_rules(app, ending=True)
+    assert len(ending) >= 4, ending
+    for method, rule in ending:
+        url, is_api = _url(rule, ids), rule.startswith("/api/")
+
+        @settings(max_examples=EXAMPLES_PER_ENDPOINT, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(data=st.dictionaries(st.sampled_from(FIELDS) | text, values, min_size=1, max_size=6))
+        def send_as_a_new_member(data):
+            with app.app_context():
+                victim = make_user()
+                victim_id, victim_token = victim.id, create_token(user=victim, name="property")
+                db.session.remove()
+            own = app.test_client()
+            login_as(own, victim_id)
+            response = _send(own, method, url, victim_token, data)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            if response.status_code >= 500:
+                failures.append(f"{method} {url} {data!r}: {response.status_code}")
+            elif is_api and response.status_code < 400 and _hostile(data):
+                failures.append(f"{method} {url} {data!r}: accepted hostile text ({response.status_code})")
+
+        send_as_a_new_member()
+    rules += ending
     print(f"\n{len(rules)} write endpoints, {sum(statuses.values())} requests, answers: {dict(sorted(statuses.items()))}")
     assert failures == []
 

@@ -111,7 +111,7 @@ def _run_operation(operation, mode, token: str, report: dict) -> None:
 
 
 @pytest.mark.parametrize("caller", ["member", "staff"])
-def test_every_operation_matches_the_document(app, tokens, caller):
+def test_every_operation_matches_the_document(app, backend, tokens, caller):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app,
                                             config=schemathesis.config.SchemathesisConfig.from_dict(CONFIG))
     report: dict = {"cases": 0, "failures": [], "unsatisfiable": 0}
@@ -120,6 +120,6 @@ def test_every_operation_matches_the_document(app, tokens, caller):
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _run_operation(operation, mode, tokens[caller], report)
-    print(f"\nschemathesis as {caller}: {len(operations)} operations, {report['cases']} cases, "
+    print(f"\nschemathesis on {backend} as {caller}: {len(operations)} operations, {report['cases']} cases, "
           f"{len(report['failures'])} failing operation runs ({report['unsatisfiable']} runs with nothing to generate)")
     assert report["failures"] == [], "\n\n".join(report["failures"])

@@ -13,6 +13,7 @@ from config import ProductionConfig
 from forum.auth import confirmation
 from forum.extensions import db
 from forum.models import Role, User
+from tests.conftest import login_as
 from tests.factories import PASSWORD, make_category, make_thread, make_user
 
 
@@ -77,11 +78,35 @@ def test_registration_is_limited_per_address(app, client):
     for number in range(3):
         assert _register(client, f"bulk{number}", f"bulk{number}@example.com").status_code == 200
     refused = _register(client, "bulk9", "bulk9@example.com")
-    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-    assert "Too many sign-ups from your address" in _text(refused)
+    assert refused.status_code == 429 and 3000 < int(refused.headers["Retry-After"]) <= 3600
+    page = _text(refused)
+    assert "Too many sign-ups from your address. Please try again in 60 minutes." in page
+    assert 'value="bulk9"' in page and 'value="bulk9@example.com"' in page  # what was typed comes back
+    assert PASSWORD not in page
     elsewhere = client.post("/register", data={"username": "bulk8", "email": "bulk8@example.com",
                                                "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert elsewhere.status_code == 200
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, REGISTER_LIMIT="1/day")
+def test_a_day_limit_says_hours_not_an_hour(client):
+    assert _register(client, "daily1", "daily1@example.com").status_code == 200
+    refused = _register(client, "daily2", "daily2@example.com")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 23 * 3600
+    assert "Please try again in 24 hours." in _text(refused)
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, CONFIRM_RESEND_LIMIT="2/hour")
+def test_too_many_new_links_says_when_another_can_be_sent(app, client):
+    _unconfirmed(app)
+    client.post("/login", data={"login": "fresh", "password": PASSWORD})
+    for _ in range(2):
+        assert client.post("/confirm/resend").status_code == 200
+    refused = client.post("/confirm/resend")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3000
+    page = _text(refused)
+    assert "Please check your mail" in page and "Please try again in 60 minutes." in page
+    assert "Wait a minute" not in page  # no generic hint contradicting the time
 
 
 @pytest.mark.config(RATELIMIT_ENABLED=True, REGISTER_LIMIT="2/hour")
@@ -171,6 +196,43 @@ def test_production_never_shows_the_link_on_the_page(app, monkeypatch):
         assert confirmation.sign_up(username="prod", email="prod@example.com", password=PASSWORD) is None
 
 
+@pytest.mark.config(MAIL_SERVER="smtp.example.com")
+def test_development_with_a_mail_server_does_not_show_the_link(app, client):
+    response = _register(client, "mailed", "mailed@example.com")
+    assert response.status_code == 200 and "Check your email" in _text(response)
+    assert "/confirm/" not in _text(response) and "Confirm my address" not in _text(response)
+    assert any(m.to == ["mailed@example.com"] and "/confirm/" in m.body for m in _outbox(app))
+
+
+def test_a_production_app_never_shows_the_link_even_without_a_mail_server(monkeypatch, tmp_path):
+    """The whole page, from a ProductionConfig app with no MAIL_SERVER: the link goes by mail only."""
+    from forum import create_app
+    monkeypatch.setenv("SITE_URL", "https://community.example.com")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    config = ProductionConfig()
+    config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'prod.db'}"
+    config.SEARCH_INDEX_DIR = str(tmp_path / "index")
+    config.TESTING, config.WTF_CSRF_ENABLED, config.MAIL_BACKEND = True, False, "locmem"
+    assert config.MAIL_SERVER == "" and config.CONFIRM_LINK_ON_PAGE is False
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    response = _register(client, "produser", "produser@example.com")
+    page = _text(response)
+    assert response.status_code == 200 and "Check your email" in page
+    assert "/confirm/" not in page and "Confirm my address" not in page and "No mail server" not in page
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "produser"))
+        assert user is not None and user.email_confirmed_at is None
+        assert confirmation.resend(user=user) is None  # "send a new link" shows none either
+        db.session.remove()
+        db.engine.dispose()
+    assert any(m.to == ["produser@example.com"] and "https://community.example.com/confirm/" in m.body
+               for m in _outbox(app))
+
+
 def test_accounts_made_by_trusted_hands_count_as_confirmed(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["forum", "create-user", "cli_made", "cli@example.com", "--password", PASSWORD])
@@ -190,3 +252,21 @@ def test_unconfirmed_member_pages_are_not_shared_with_confirmed_members(app):
         thread = make_thread(make_user("asker"))
         assert member_view(thread, db.session.get(User, user_id)) is None
         assert member_view(thread, make_user("confirmed")) is not None
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_any_other_rate_refusal_says_when_from_its_own_limit(app, client):
+    """The account-deletion password check allows 10 an hour: the 11th is told the minutes, not "a minute"."""
+    with app.app_context():
+        user_id = make_user("deleter").id
+    login_as(client, user_id)
+    for _ in range(10):
+        assert client.post("/settings/delete", data={"password": "wrong password"}).status_code != 429
+    refused = client.post("/settings/delete", data={"password": "wrong password"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 3000
+    page = _text(refused)
+    assert "Too many attempts. Please try again in 60 minutes." in page and "Wait a minute" not in page
+    api = client.delete("/api/v1/me", json={"password": "wrong password"})
+    for _ in range(10):
+        api = client.delete("/api/v1/me", json={"password": "wrong password"})
+    assert api.status_code == 429 and "Please try again in 60 minutes." in api.get_json()["error"]["message"]

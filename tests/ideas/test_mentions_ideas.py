@@ -104,3 +104,42 @@ def test_comment_form_with_a_mention_in_the_browser(client, app):
     assert "mentioned you in a comment on the idea" in client.get("/notifications").get_data(as_text=True)
     bad = client.post(f"/ideas/{idea_id}/comments", data={"body": "@"})
     assert bad.status_code == 422
+
+
+def test_a_member_who_blocked_mentions_is_linked_but_never_told(ctx):
+    """The rule is the same in answers, ideas and idea comments: the @name still links, nobody is told."""
+    from forum.notifications.services import update_email_preferences
+    from tests.factories import make_answer, make_thread
+    author, kelly, dave = make_user("author"), make_user("kellyb"), make_user("sparky_dave")
+    update_email_preferences(actor=kelly, choices={"mentions": "blocked"})
+    idea = make_idea(author, title="Dark mode for the app", body="Like @kellyb and @sparky_dave said.")
+    comment = ideas.comment_on_idea(actor=author, idea=idea, body="@kellyb, is this what you meant?")
+    answer = make_answer(make_thread(author, title="Why is the app so bright at night?"), dave,
+                         body="@kellyb asked the same last week.")
+    assert all('href="/users/kellyb"' in html for html in (idea.body_html, comment.body_html, answer.body_html))
+    assert not _mentions(kelly.id)
+    assert len(_mentions(dave.id)) == 1  # the others are told as before
+    update_email_preferences(actor=kelly, choices={"mentions": "immediately"})  # unblocked: told again
+    ideas.comment_on_idea(actor=author, idea=idea, body="Thanks @kellyb!")
+    assert len(_mentions(kelly.id)) == 1
+
+
+def test_only_mentions_can_be_blocked_and_the_settings_form_offers_it(client, app):
+    with app.app_context():
+        kelly_id = make_user("kellyb").id
+    login_as(client, kelly_id)
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'name="mentions" value="blocked"' in page and 'name="answers" value="blocked"' not in page
+    assert client.post("/settings/notifications", data={"mentions": "blocked"}).status_code == 302
+    assert 'name="mentions" value="blocked" checked' in client.get("/settings").get_data(as_text=True)
+    assert client.post("/settings/notifications", data={"answers": "blocked"}).status_code == 422
+
+
+def test_an_old_unsubscribe_link_keeps_mentions_blocked(ctx):
+    from forum.notifications import tokens
+    from forum.notifications.queries import preferences_of
+    from forum.notifications.services import unsubscribe, update_email_preferences
+    kelly = make_user("kellyb")
+    update_email_preferences(actor=kelly, choices={"mentions": "blocked"})
+    unsubscribe(token=tokens.make_unsubscribe_token(kelly.id, "mentions"))
+    assert preferences_of(kelly.id)["mentions"] == "blocked"

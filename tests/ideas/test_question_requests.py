@@ -259,3 +259,50 @@ def test_voting_closed_on_a_shipped_idea_carries_followers_only(request_thread):
     assert p["up1"].id in _followers(idea.id)
     assert all(n.text.endswith("follow it there") for n in db.session.scalars(
         sa.select(Notification).where(Notification.kind == "idea_request")))
+
+
+def test_mentions_in_the_converted_idea_link_and_tell_only_the_newly_named(ctx):
+    """The idea's description links @names as any idea does; a name the question already mentioned was told then,
+    so only a name added while editing the idea is told (nobody twice for one text)."""
+    asker, named, added = make_user("asker"), make_user("named"), make_user("added")
+    staff = make_user("staff", role=Role.STAFF)
+    thread = make_thread(asker, title="Can the app show battery levels for every sensor?", category="app",
+                         body="I check each of my 12 sensors by hand, as @named does.")
+    assert list(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "mention"))) == \
+        [named.id]
+    idea = requests.question_to_idea(actor=staff, thread=thread,
+                                     body="I check each of my 12 sensors by hand, as @named and @added do.")
+    assert 'href="/users/named"' in idea.body_html and 'href="/users/added"' in idea.body_html
+    told = list(db.session.scalars(sa.select(Notification.user_id).where(
+        Notification.kind == "mention", Notification.idea_id == idea.id)))
+    assert told == [added.id]
+
+
+def test_the_idea_keeps_the_language_the_question_was_written_in(request_thread):
+    thread, p = request_thread
+    thread.language = "nl"
+    db.session.commit()
+    assert requests.question_to_idea(actor=p["staff"], thread=thread).language == "nl"
+
+
+def test_a_carried_vote_follows_unless_the_member_turned_that_off(request_thread):
+    """As a vote cast on the idea: up2 turned "follow the ideas I vote for" off, so their carried vote counts but
+    they do not follow; up1 also watched the question, and a watch always follows. Each is still told once."""
+    thread, p = request_thread
+    p["up1"].follow_voted_ideas = p["up2"].follow_voted_ideas = False
+    db.session.commit()
+    idea = requests.question_to_idea(actor=p["staff"], thread=thread)
+    assert set(_voters(idea.id)) == {p["asker"].id, p["up1"].id, p["up2"].id}
+    assert set(_followers(idea.id)) == {p[n].id for n in ("asker", "up1", "watcher", "answerer")}
+    assert _told("idea_request", idea.id) == sorted(p[n].id for n in ("asker", "up1", "up2", "watcher", "answerer"))
+    services.set_idea_status(actor=p["staff"], idea=idea, status="planned", note="In the spring release.")
+    assert p["up2"].id not in _told("idea_status", idea.id)  # like any voter who does not follow
+
+
+def test_the_link_picker_leaves_out_questions_already_linked(request_thread):
+    from forum.ideas.links import already_linked
+    thread, p = request_thread
+    other = make_thread(make_user(), title="Battery list for all my sensors please", category="app")
+    idea = requests.question_to_idea(actor=p["staff"], thread=thread)
+    assert already_linked([thread.id, other.id]) == {thread.id} and already_linked([]) == set()
+    assert idea.id

@@ -115,6 +115,26 @@ def test_staff_link_a_question_from_the_idea_page(app, client, world):
     assert "Requested on the board." in question and "Your answer" in question  # a linked question stays open
 
 
+def test_the_link_picker_suggests_only_questions_not_yet_linked(app, client, world, monkeypatch):
+    """A question carries its demand once (linking it again is a 409), so the staff picker leaves linked ones out."""
+    from markupsafe import Markup
+
+    from forum.ideas import views
+    from forum.search.backend import Hit
+
+    def picks(idea, viewer):
+        return {"merge": [], "link": [Hit("question", world[name], title, Markup(""), "open", f"/questions/{world[name]}")
+                                      for name, title in (("thread", "Battery levels, asked"),
+                                                          ("second", "Batteries, asked again"))]}
+
+    monkeypatch.setattr(views, "idea_pickers", picks)
+    login_as(client, world["staff"])
+    assert client.post(f"/ideas/{world['idea']}/questions", data={"question_id": str(world["thread"])}
+                       ).status_code == 302
+    page = _text(client.get(f"/ideas/{world['idea']}"))
+    assert f'data-picker-use="{world["second"]}"' in page and f'data-picker-use="{world["thread"]}"' not in page
+
+
 def test_members_get_no_link_form_and_cannot_link(client, world):
     login_as(client, world["other"])
     assert "Staff: link a question" not in _text(client.get(f"/ideas/{world['idea']}"))
@@ -156,6 +176,7 @@ def test_the_api_answers_422_naming_the_note(client, world, status):
     response = client.post(f"/api/v1/ideas/{world['idea']}/status", json={"status": status},
                            headers=world["h"]["staff"])
     assert response.status_code == 422 and set(response.get_json()["error"]["fields"]) == {"note"}
+    assert "“note”" in response.get_json()["error"]["message"]  # the message names the field, not only `fields`
     ok = client.post(f"/api/v1/ideas/{world['idea']}/status", json={"status": status, "note": "Here is why."},
                      headers=world["h"]["staff"])
     assert ok.status_code == 200 and ok.get_json()["status_note"] == "Here is why."
@@ -167,6 +188,10 @@ def test_the_api_merge_needs_a_note(app, client, world):
     response = client.post(f"/api/v1/ideas/{world['idea']}/merge", json={"into": target},
                            headers=world["h"]["staff"])
     assert response.status_code == 422 and "note" in response.get_json()["error"]["fields"]
+    assert "“note”" in response.get_json()["error"]["message"]
+    too_long = client.post(f"/api/v1/ideas/{world['idea']}/status", json={"status": "planned", "note": "x" * 2001},
+                           headers=world["h"]["staff"])
+    assert too_long.status_code == 422 and "required" not in too_long.get_json()["error"]["message"]
 
 
 # -- the JSON API ---------------------------------------------------------------------------------------------------

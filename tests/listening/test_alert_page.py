@@ -50,3 +50,4 @@ def test_the_alert_page_marks_the_words_and_prefills_a_thread_number(app, client
     page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
     assert 'class="alert-post"' in page and "<mark>offline</mark>" in page and "css/listening." in page
     assert f'name="thread_id" value="{thread_id}"' in page
+    assert "Hub <mark>offline</mark> again, report 5" in page  # the title's matched word marked too

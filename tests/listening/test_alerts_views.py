@@ -114,3 +114,31 @@ def test_staff_follow_and_unfollow_a_tag(client, data):
     client.post("/staff/alerts/tags", data={"tag": "wifi", "action": "unfollow"})
     with client.application.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TagFollower)) == 0
+
+
+def test_the_api_gives_one_alert_with_its_hours_and_posts_like_its_page(client, data):
+    """The alert page's twin: 48 hourly counts (the burst's in the newest) and the matching posts, newest first."""
+    clock.freeze(NOW)
+    login_as(client, data["staff"])
+    alert = client.get(f"/api/v1/staff/alerts/{data['alert']}").get_json()
+    assert alert["id"] == data["alert"] and alert["name"] == "#wifi" and alert["state"] == "open"
+    assert len(alert["hours"]) == 48 and alert["hours"][-1]["count"] == 6 and sum(h["count"] for h in alert["hours"]) == 6
+    assert alert["hours"][-1]["start"] == "2026-11-30T14:00:00Z"
+    assert [p["title"] for p in alert["posts"]][:2] == ["Wifi drops again, report 0", "Wifi drops again, report 1"]
+    assert all(p["kind"] == "question" and p["question_id"] and p["url"].startswith("/questions/")
+               for p in alert["posts"])
+    assert client.get("/api/v1/staff/alerts/99999").status_code == 404
+
+
+def test_staff_follow_and_unfollow_a_tag_through_the_api(client, data):
+    login_as(client, data["staff"])
+    assert client.get("/api/v1/staff/alerts/tags").get_json() == {"items": []}
+    followed = client.post("/api/v1/staff/alerts/tags/WiFi", json={})
+    assert followed.status_code == 200 and followed.get_json() == {"tag": "wifi", "following": True}
+    assert client.post("/api/v1/staff/alerts/tags/wifi", json={}).status_code == 200  # idempotent
+    assert client.get("/api/v1/staff/alerts/tags").get_json() == {"items": ["wifi"]}
+    missing = client.post("/api/v1/staff/alerts/tags/no-such-tag", json={})
+    assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "No tag has that name."
+    assert client.delete("/api/v1/staff/alerts/tags/wifi").get_json() == {"tag": "wifi", "following": False}
+    with client.application.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TagFollower)) == 0

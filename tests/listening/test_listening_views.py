@@ -72,7 +72,7 @@ def test_staff_see_the_match_highlighted_and_claim_it(client, world):
     ids, _ = world
     login_as(client, ids["staff"])
     page = client.get("/staff/listening").get_data(as_text=True)
-    assert "The app keeps crashing at night" in page
+    assert "The app keeps <mark>crashing</mark> at night" in page  # the title's matched word marked too
     assert "<mark>battery drain</mark>" in page  # the stored excerpt, with the phrase marked
     assert "<script>alert(1)" not in page  # the excerpt is plain text, escaped around the marks
     assert "waiting" in page and "1 question (0 solved)" in page  # the author's standing and the wait
@@ -162,3 +162,18 @@ def test_a_post_hidden_after_matching_is_not_shown_to_staff(app, client, world):
     assert "hidden this post" in page and "keeps crashing" not in page
     item = call(client, "GET", "/staff/matches", tokens["staff"]).get_json()["items"][0]
     assert item["hidden"] is True and item["excerpt"] == "" and item["title"] == ""
+
+
+def test_api_follow_and_unfollow_a_watch(client, world):
+    from forum.models import WatchFollower
+    ids, tokens = world
+    followed = call(client, "POST", f"/staff/watches/{ids['watch']}/follow", tokens["other"])
+    assert followed.status_code == 200 and followed.get_json() == {"id": ids["watch"], "following": True}
+    assert call(client, "POST", f"/staff/watches/{ids['watch']}/follow", tokens["other"]).status_code == 200
+    watch = next(w for w in call(client, "GET", "/staff/watches", tokens["staff"]).get_json()["items"])
+    assert watch["followers"] == ["sam", "tess"]
+    assert call(client, "DELETE", f"/staff/watches/{ids['watch']}/follow", tokens["other"]
+                ).get_json()["following"] is False
+    assert call(client, "POST", "/staff/watches/99999/follow", tokens["other"]).status_code == 404
+    with client.application.app_context():
+        assert [f.user_id for f in db.session.query(WatchFollower).all()] == [ids["staff"]]

@@ -204,3 +204,49 @@ def test_a_second_worker_rebuilds_after_a_change_elsewhere(ctx, app_config):
     with other.app_context():
         assert set(matching.current_matcher(db.session).index) == {"freez"}
         db.session.remove()
+
+
+def test_a_follower_on_the_digest_gets_the_match_in_the_next_days_digest_and_never_means_never(ctx):
+    """"Mail at once or in the digest, as each follower chooses": the default is the digest, built the next day."""
+    from datetime import timedelta
+
+    from forum import clock
+    from forum.models import OutboxMail
+    from forum.notifications import outbox
+    from forum.notifications.services import update_email_preferences
+    staff, watch = _staff_watch(["crash"])  # the creator keeps the default: the daily digest
+    silent = make_user(role=Role.STAFF)
+    update_email_preferences(actor=silent, choices={"listening": "never"})
+    watches.set_following(actor=silent, watch=watch, follow=True)
+    make_thread(title="Crash on the login screen")
+    assert db.session.scalars(sa.select(OutboxMail).where(OutboxMail.kind == "watch_match")).all() == []
+    told = {n.user_id: n.id for n in db.session.scalars(sa.select(Notification).where(
+        Notification.kind == "watch_match"))}
+    assert set(told) == {staff.id, silent.id}  # in-app at once, for both
+    clock.freeze(clock.utcnow() + timedelta(days=1))
+    try:
+        outbox.build_digests()
+    finally:
+        clock.freeze(None)
+    digests = {m.user_id: m.payload["ids"] for m in db.session.scalars(sa.select(OutboxMail).where(
+        OutboxMail.kind == "digest"))}
+    assert digests == {staff.id: [told[staff.id]]}  # the one who chose "never" gets no mail at all
+
+
+def test_a_private_profile_is_never_read_and_its_owners_public_posts_show_only_counts_limited(ctx):
+    """Watches read posts, never profiles: a private profile's words match nothing, and next to its owner's
+    public post staff see only that the profile is private."""
+    from forum import customer_context
+    from forum.listening.api import match_json
+    _staff_watch(["crash"])
+    member = make_user("quiet_quinn")
+    member.bio = "I crash test dummies for a living."
+    member.profile_visibility = "private"
+    db.session.commit()
+    assert _matches() == []
+    make_thread(member, title="Crash when I open settings")
+    [match] = _matches()
+    staff = make_user(role=Role.STAFF)
+    contexts = customer_context.contexts_for(actor=staff, members=[match.author],
+                                             purpose=customer_context.LISTENING)
+    assert match_json(match, contexts.get(match.author_id))["author_standing"] == {"limited": True}

@@ -26,6 +26,22 @@ def test_a_username_term_is_refused(ctx):
     assert error.value.fields["terms"].startswith("Watches follow topics, not people.")
 
 
+@pytest.mark.parametrize("term", ["@nina.k", "Nina K", "nina-k", "@NINA.K"])
+def test_a_username_spelled_as_the_matcher_reads_it_is_refused(ctx, term):
+    """The matcher reads words: "@nina.k" or "nina k" would find every mention of nina.k, so they are refused too."""
+    make_user("nina.k")
+    with pytest.raises(Invalid) as error:
+        watches.create_watch(actor=make_user(role=Role.STAFF), name="Person", terms=["crash", term])
+    assert error.value.fields["terms"].startswith("Watches follow topics, not people.")
+    assert term in error.value.fields["terms"]
+
+
+def test_a_phrase_that_only_contains_a_name_among_other_words_is_a_topic(ctx):
+    make_user("nina.k")
+    watch = watches.create_watch(actor=make_user(role=Role.STAFF), name="Topic", terms=["nina k crash loop"])
+    assert watch.term_list == ["nina k crash loop"]
+
+
 @pytest.mark.parametrize("terms, message", [([], "at least one"), (["!!!"], "no words"), ("", "at least one"),
                                             ([3], "must be a list")])
 def test_bad_terms_are_refused_with_a_message(ctx, terms, message):

@@ -101,3 +101,38 @@ def test_an_ambiguous_word_picks_the_first_and_offers_the_rest(ctx):
     assert found.slug == "wifi-setup"
     assert notice is not None and [value for value, _label in notice.suggestions] == ["wifi-speed"]
     assert resolve_category("wifi-speed", categories) == (categories[1], None)  # an exact slug is not ambiguous
+
+
+def test_url_filters_show_as_chips_that_remove_them(client, data):
+    """/search?category=wifi&status=solved filters out of sight of the search box: the page names each filter
+    as people read it, and each chip's link searches again without it."""
+    page = html.unescape(client.get("/search?q=hub&category=wifi&status=solved").get_data(as_text=True))
+    chips = page[page.index('class="active-filters"'):]
+    chips = chips[:chips.index("</div>")]
+    assert "Category: Connectivity and Wi-Fi" in chips and "Solved" in chips
+    assert 'href="/search?q=hub&status=solved"' in chips  # the category's chip keeps the rest
+    assert 'href="/search?q=hub&category=wifi"' in chips
+    assert 'href="/search?q=hub">Clear all' in chips
+    plain = client.get("/search?q=hub").get_data(as_text=True)
+    assert 'class="active-filters"' not in plain
+    unknown = html.unescape(client.get("/search?q=hub&category=nowhere").get_data(as_text=True))
+    assert "No category called ‘nowhere’" in unknown and 'class="active-filters"' not in unknown  # said once
+
+
+def test_the_question_list_takes_a_category_by_name_or_word(client, data):
+    response = client.get("/questions?category=wifi&sort=newest")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questions?category=connectivity&sort=newest")
+    assert client.get("/questions?category=Smart+home+devices").headers["Location"].endswith(
+        "/questions?category=smart-home-devices")
+
+
+def test_the_question_list_says_an_unknown_category_or_tag_back(client, data):
+    page = html.unescape(client.get("/questions?category=conectivity&sort=top").get_data(as_text=True))
+    assert "No category called ‘conectivity’ — did you mean one of these?" in page
+    assert '<a href="/questions?category=connectivity&sort=top">Connectivity and Wi-Fi</a>' in page
+    assert "Category: conectivity" in page  # its chip removes it, as any other filter's
+    page = html.unescape(client.get("/questions?tag=hubb").get_data(as_text=True))
+    assert "No tag called ‘hubb’ — did you mean one of these?" in page
+    assert '<a href="/questions?tag=hub">hub</a>' in page
+    assert "data-filter-notice" not in client.get("/questions?tag=hub").get_data(as_text=True)

@@ -93,3 +93,41 @@ def test_the_page_order_is_read_from_an_index(app, client, forum, backend):
                     plan = " | ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
                                                                              parameters))
                     assert "TEMP B-TREE" not in plan and "USING" in plan, (args, user_id, plan)
+
+
+@pytest.mark.parametrize("reader", ["nl", "en"])
+def test_pinned_first_for_a_reader_whose_language_comes_first(ctx, forum, reader):
+    """The reader's language leads the list (issue 20), but a pinned known issue in another language still leads
+    it: pinned threads are a run of their own ahead of both languages, on page 1 only."""
+    dutch = [make_thread(title=f"Vraag nummer {n} over de hub") for n in range(3)]
+    for thread in dutch:
+        thread.language = "nl"
+    db.session.commit()
+    if reader == "en":  # the pinned one in the other language: Dutch
+        db.session.get(Thread, forum["pinned"]).language = "nl"
+        db.session.commit()
+    for args in ({}, {"sort": "newest"}, {"sort": "top"}, {"tag": "hub"}):
+        filters = ListFilters.from_args({**args, "per_page": "5"})
+        filters.prefer = reader
+        first = list_questions(filters, None)
+        assert first.items[0].id == forum["pinned"], (reader, args, [t.title for t in first.items])
+        rest = [t.id for n in range(2, 5) for t in list_questions(
+            ListFilters(**{**filters.__dict__, "page": n}), None).items]
+        assert forum["pinned"] not in rest
+    everything = ListFilters.from_args({"per_page": "100"})
+    everything.prefer = reader
+    ids = [t.id for t in list_questions(everything, None).items]
+    assert ids[0] == forum["pinned"] and len(ids) == len(set(ids)) == 15
+    unanswered = ListFilters.from_args({"sort": "unanswered"})
+    unanswered.prefer = reader
+    assert list_questions(unanswered, None).items[0].id != forum["pinned"]  # its own order, as without languages
+
+
+def test_a_dutch_reader_sees_the_english_known_issue_first_on_the_home_page(app, client, forum):
+    with app.app_context():
+        thread = make_thread(title="Vraag over de hub die nieuw is")
+        thread.language = "nl"
+        db.session.commit()
+    page = client.get("/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    rows = re.findall(r'<li class="q-row[^"]*"', page)
+    assert "q-row--pinned" in rows[0]

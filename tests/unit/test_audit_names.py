@@ -108,3 +108,32 @@ def test_unknown_codes_read_as_themselves_and_groups_follow_the_families():
     assert groups == [("thread", "Questions", [("thread.lock", "Locked a question"), ("thread.pin", "Pinned a question")]),
                       ("user", "Members", [("user.suspend", "Suspended a member")]),
                       ("", "Other", [("legacy_code", "legacy_code")])]
+
+
+def test_target_types_read_as_words():
+    from forum.moderation.audit import target_name
+    assert target_name("thread") == "Question" and target_name("user") == "Member"
+    assert target_name("legacy_type") == "legacy_type"
+
+
+def test_the_log_page_reads_as_sentences_and_keeps_the_code_as_the_filter(app, client):
+    """Rendered: the sentence and the readable target; the raw code is the filter's value and the API's field."""
+    from forum.extensions import db
+    from forum.models import Role, Thread
+    from forum.moderation.services import lock_thread
+    from tests.conftest import login_as
+    from tests.factories import make_thread, make_user
+    with app.app_context():
+        moderator = make_user("mod", role=Role.MODERATOR)
+        thread = make_thread(title="Hub drops off the network")
+        lock_thread(actor=moderator, thread=db.session.get(Thread, thread.id))
+        moderator_id, thread_id = moderator.id, thread.id
+    login_as(client, moderator_id)
+    page = client.get("/mod/audit").get_data(as_text=True)
+    assert "Locked a question" in page and f"Question #{thread_id}" in page and "thread #" not in page
+    assert 'href="/mod/audit?action=thread.lock"' in page and '<option value="thread.lock">Locked a question' in page
+    only = client.get("/mod/audit?action=thread.lock").get_data(as_text=True)
+    assert '<option value="thread.lock" selected>' in only and "Locked a question" in only
+    entry = client.get("/api/v1/mod/audit?action=thread.lock").get_json()["items"][0]
+    assert entry["action"] == "thread.lock" and entry["action_name"] == "Locked a question"
+    assert entry["target_type"] == "thread"

@@ -40,6 +40,21 @@ def test_minimums_say_what_to_write(client, world):
     assert "Describe what you tried and what happened: at least 2 characters (it has 1)." in text
 
 
+def test_minimums_of_answers_ideas_and_edits_say_what_to_write(client, world):
+    login_as(client, world["other"])
+    answer = _text(client.post(f"/questions/{world['thread']}/answers", data={"body": "x"}))
+    assert "Say what the asker could try: at least 2 characters (it has 1)." in answer
+    idea = _text(client.post("/ideas/new", data={"title": "Dark", "body": "Please", "category": "general"}))
+    assert "Name the idea in a sentence: at least 10 characters (it has 4)." in idea
+    assert "Say what it would let you do and why it matters: at least 10 characters (it has 6)." in idea
+    assert "must be at least" not in answer + idea
+    login_as(client, world["asker"])
+    with client.application.app_context():
+        question = db.session.get(Thread, world["thread"]).question.id
+    edit = _text(client.post(f"/posts/{question}/edit", data={"title": "Plug", "body": "It clicks at midnight."}))
+    assert "Sum up the problem in a sentence: at least 10 characters (it has 4)." in edit
+
+
 def test_error_summary_lists_fields_in_the_forms_order(client, world):
     """The service checks the body before the category; the summary still reads title, category, tags, details."""
     login_as(client, world["other"])

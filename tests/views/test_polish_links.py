@@ -46,6 +46,15 @@ def test_without_site_url_feeds_use_the_requests_host(client, data):
     assert DEVELOPMENT_SITE_URL not in body
 
 
+@pytest.mark.parametrize("path", ["/feeds/questions.atom", "/sitemap.xml", "/questions"])
+def test_without_site_url_a_cached_page_keeps_each_hosts_links(client, data, path):
+    """Visitors' pages are cached whole: the copy built for one host must not send another host's readers there."""
+    for host in ("http://127.0.0.1:5000", "http://forum.lan:8080", "http://127.0.0.1:5000"):
+        body = client.get(path, base_url=host).get_data(as_text=True)
+        hosts = set(re.findall(r"(?:href=\"|<loc>|<id>)(https?://[^/\"<]+)", body))
+        assert hosts == {host}, (path, host, hosts)
+
+
 def test_mail_outside_a_request_uses_site_url_or_the_clear_fallback(app):
     with app.app_context():
         assert app.config["SITE_URL"] == DEVELOPMENT_SITE_URL and mail_site_url() == DEVELOPMENT_SITE_URL

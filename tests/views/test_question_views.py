@@ -255,7 +255,7 @@ def test_edit_bad_input_keeps_text(client, thread_ids):
     response = client.post(f"/posts/{thread_ids['question']}/edit", data={"title": "tiny", "body": "Kept body text"})
     text = _text(response)
     assert response.status_code == 422
-    assert 'value="tiny"' in text and "Kept body text" in text and "Title must be at least 10 characters." in text
+    assert 'value="tiny"' in text and "Kept body text" in text and "Sum up the problem in a sentence: at least 10 characters (it has 4)." in text
 
 
 def test_edit_then_history_shows_editor_and_time(app, client, thread_ids):

@@ -21,6 +21,8 @@ _KEY = "site-settings"
 STORED = ("community_name", "company_name", "tagline", "guidelines_md", "guidelines_html", "accent_color",
           "sla_hours", "auto_escalate_hours", "default_language")
 TEXT_ON_ACCENT = "#ffffff"  # what the stylesheets put on the accent (buttons, the hero): see static/css/forum.css
+PAGE_BACKGROUND = "#f4f6fa"  # --c-bg in static/css/forum.css, under links in the accent
+SOFT_TINT = 0.9  # white's share in --c-primary-soft, the lightest tint the accent is written on (active tabs, chips)
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
 HEX_COLOR = re.compile(r"#[0-9a-f]{6}\Z")
 
@@ -155,12 +157,16 @@ def mix(color: str, other: str, share: float) -> str:
     return "#" + "".join(f"{part:02x}" for part in parts)
 
 
+def soft_tint(accent: str) -> str:
+    return mix(accent, "#ffffff", SOFT_TINT)
+
+
 def theme_css(site: Site) -> str:
     """The custom properties that carry the accent colour (static/css/forum.css defines the rest)."""
     accent = site.accent_color
     return (":root {\n"
             f"  --c-primary: {accent};\n  --c-link: {accent};\n"
             f"  --c-primary-hover: {mix(accent, '#000000', 0.2)};\n"
-            f"  --c-primary-soft: {mix(accent, '#ffffff', 0.9)};\n"
+            f"  --c-primary-soft: {soft_tint(accent)};\n"
             f"  --c-primary-border: {mix(accent, '#ffffff', 0.7)};\n"
             "}\n")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from forum.extensions import db
-from forum.models import Category, Post, Role, Thread, User, Vote
+from forum.models import AuditEntry, Category, Post, Role, SearchSynonym, Thread, User, Vote
 from tests.factories import PASSWORD
 
 
@@ -137,3 +137,21 @@ def test_demo_pages_render(app):
     login_as(client, staff_id)
     queue = client.get("/staff/escalations")
     assert queue.status_code == 200 and "badge--idea" in queue.get_data(as_text=True)
+
+
+def test_the_demo_audit_log_opens_on_its_moderation_history(app):
+    """Seeding the demo's synonym groups is nobody's action: the log (/mod/audit) opens on its moderation history."""
+    from forum.demo import _COMMUNITY
+    from tests.conftest import login_as
+    _run(app, "seed-demo")
+    with app.app_context():
+        moderator_id = db.session.scalar(sa.select(User.id).where(User.role == Role.MODERATOR).limit(1))
+    client = app.test_client()
+    login_as(client, moderator_id)
+    actions = [entry["action"] for entry in client.get("/api/v1/mod/audit").get_json()["items"]]
+    assert actions and "synonym.create" not in actions
+    assert actions[0] == "thread.pin"  # the demo's last moderation step
+    assert "Added a search synonym group" not in client.get("/mod/audit").get_data(as_text=True)
+    with app.app_context():  # the groups are there all the same
+        assert _count(SearchSynonym) == len(_COMMUNITY["synonyms"])
+        assert _count(AuditEntry, AuditEntry.target_type == "synonym") == 0

@@ -41,7 +41,8 @@ _FIELDS: dict[str, dict[str, Any]] = {
     "guidelines": {"type": "string", "maxLength": services.GUIDELINES_MAX,
                    "description": "Markdown; shown in the footer and on the privacy notice"},
     "accent_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
-                     "description": "refused when white text on it has less than 4.5:1 contrast"},
+                     "description": "refused under 4.5:1 contrast for white text on it, or for it as link text on the "
+                                    "page background (#f4f6fa) and on its own light tint (10% of it in white)"},
     "sla_hours": _HOURS, "auto_escalate_hours": _HOURS, "default_language": STR,
 }
 OPENAPI_SCHEMAS = {

@@ -1,6 +1,7 @@
 """Site settings use cases: read them for editing, save them (checked, audited, every cached page made stale)."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -158,9 +159,22 @@ def _color(errors: FieldErrors, value: Any) -> str:
     if ratio < site.MIN_CONTRAST:
         errors.add("accent_color", _("White text on %(color)s has a contrast of only %(ratio)s:1; it needs at "
                                      "least %(minimum)s:1 to be readable. Choose a darker colour.", color=color,
-                                     ratio=format_decimal(round(ratio, 1), "0.0"),
+                                     ratio=_ratio(ratio), minimum=format_decimal(site.MIN_CONTRAST)))
+        return color
+    # the accent is also the links' colour, on the page and on its own light tint (active tabs, mentions)
+    ratio = min(site.contrast_ratio(color, background) for background in (site.PAGE_BACKGROUND,
+                                                                          site.soft_tint(color)))
+    if ratio < site.MIN_CONTRAST:
+        errors.add("accent_color", _("Links in %(color)s on the page's light backgrounds have a contrast of only "
+                                     "%(ratio)s:1; they need at least %(minimum)s:1 to be readable. Choose a "
+                                     "darker colour.", color=color, ratio=_ratio(ratio),
                                      minimum=format_decimal(site.MIN_CONTRAST)))
     return color
+
+
+def _ratio(ratio: float) -> str:
+    """Rounded down, so a refused 4.46 never reads as the 4.5 it needs."""
+    return str(format_decimal(math.floor(ratio * 10) / 10, "0.0"))
 
 
 def _hours(errors: FieldErrors, name: str, value: Any, label: str) -> int | None:

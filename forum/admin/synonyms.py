@@ -73,7 +73,8 @@ def _clean(terms: object, *, keep: int | None = None) -> str:
     return stored
 
 
-def add_synonym_group(*, actor: User | None, terms: object) -> SearchSynonym:
+def add_synonym_group(*, actor: User | None, terms: object, audited: bool = True) -> SearchSynonym:
+    """`audited=False` only for the demo seed: the audit log records people's actions, and seeding is not one."""
     _ensure_admin(actor)
     stored = _clean(terms)
     if (db.session.scalar(sa.select(sa.func.count()).select_from(SearchSynonym)) or 0) >= MAX_GROUPS:
@@ -82,7 +83,7 @@ def add_synonym_group(*, actor: User | None, terms: object) -> SearchSynonym:
     group = SearchSynonym(terms=stored, created_at=now, updated_at=now, updated_by_id=actor.id if actor else None)
     db.session.add(group)
     db.session.flush()
-    _changed(actor, "synonym.create", group)
+    _changed(actor, "synonym.create", group, audited=audited)
     db.session.commit()
     return group
 
@@ -104,7 +105,8 @@ def delete_synonym_group(*, actor: User | None, group: SearchSynonym) -> None:
     db.session.commit()
 
 
-def _changed(actor: User | None, action: str, group: SearchSynonym, note: str = "") -> None:
-    record_audit(actor=actor, action=action, target_type="synonym", target_id=group.id, label=group.terms,
-                 note=note)
+def _changed(actor: User | None, action: str, group: SearchSynonym, note: str = "", audited: bool = True) -> None:
+    if audited:
+        record_audit(actor=actor, action=action, target_type="synonym", target_id=group.id, label=group.terms,
+                     note=note)
     pagecache.touch(db.session, SCOPE)

@@ -1,7 +1,9 @@
 """Site settings as a service: defaults, saving, checks, the audit entry, and the support policy built on them."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -99,6 +101,39 @@ def test_the_contrast_message_gives_the_ratio_and_the_minimum(admin):
         services.update_site_settings(actor=admin, values={"accent_color": "#ffd166"})
     assert "contrast of only 1.4:1" in raised.value.fields["accent_color"]
     assert "at least 4.5:1" in raised.value.fields["accent_color"]
+
+
+def test_an_accent_too_light_for_links_is_refused_though_white_text_on_it_passes(admin):
+    """#2f6bf0 carries white text at 4.7:1 but, as link text, reads at 4.3:1 on the page and 4.1:1 on its tint."""
+    assert site.contrast_ratio("#2f6bf0", site.TEXT_ON_ACCENT) >= site.MIN_CONTRAST
+    with pytest.raises(Invalid) as raised:
+        services.update_site_settings(actor=admin, values={"accent_color": "#2f6bf0"})
+    message = raised.value.fields["accent_color"]
+    assert "Links in #2f6bf0" in message and "contrast of only 4.1:1" in message and "at least 4.5:1" in message
+    db.session.rollback()
+    assert _row() is None or _row().accent_color != "#2f6bf0"
+
+
+@pytest.mark.parametrize("color", ["#1747b8", "#0055aa", "#3b5bdb", "#6d28d9"])
+def test_accents_readable_as_links_and_under_white_text_are_kept(admin, color):
+    saved = services.update_site_settings(actor=admin, values={"accent_color": color})
+    assert saved.accent_color == color
+    for background in (site.TEXT_ON_ACCENT, site.PAGE_BACKGROUND, site.soft_tint(color)):
+        assert site.contrast_ratio(color, background) >= site.MIN_CONTRAST
+
+
+def test_a_refused_ratio_is_rounded_down_never_up_to_the_minimum(admin):
+    assert site.contrast_ratio("#2563eb", site.soft_tint("#2563eb")) == pytest.approx(4.49, abs=0.005)
+    with pytest.raises(Invalid) as raised:
+        services.update_site_settings(actor=admin, values={"accent_color": "#2563eb"})
+    assert "contrast of only 4.4:1" in raised.value.fields["accent_color"]
+
+
+def test_the_contrast_check_reads_the_backgrounds_the_stylesheets_draw(ctx):
+    css = (Path(__file__).parents[2] / "static" / "css" / "forum.css").read_text(encoding="utf-8")
+    assert f"--c-bg: {site.PAGE_BACKGROUND};" in css
+    theme = site.theme_css(dataclasses.replace(site.settings(), accent_color="#1747b8"))
+    assert f"--c-primary-soft: {site.soft_tint('#1747b8')};" in theme and "--c-link: #1747b8;" in theme
 
 
 def test_wcag_contrast_is_computed_from_relative_luminance():

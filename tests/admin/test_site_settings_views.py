@@ -93,6 +93,23 @@ def test_bad_input_comes_back_next_to_the_fields_with_everything_typed_kept(app,
     assert _stored(app).company_name == "Acme"  # nothing of the refused form was saved
 
 
+def test_an_accent_too_light_for_links_comes_back_on_the_form_and_the_api_names_it(app, client, ids):
+    """#2f6bf0 passes under white text (4.7:1) but not as link text on the page's light backgrounds."""
+    as_(client, ids, "admin")
+    client.post("/admin/settings", data=GOOD)
+    response = client.post("/admin/settings", data={**GOOD, "accent_color": "#2f6bf0"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="accent_color-error"' in page and "Links in #2f6bf0" in page and "4.1:1" in page
+    assert 'value="#2f6bf0"' in page
+    response = client.patch("/api/v1/admin/settings", json={"accent_color": "#2f6bf0"})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"accent_color"}
+    assert "4.1:1" in response.get_json()["error"]["fields"]["accent_color"]
+    assert _stored(app).accent_color == "#0055aa"
+    assert client.patch("/api/v1/admin/settings", json={"accent_color": "#1747b8"}).status_code == 200
+
+
 def test_the_api_reads_and_patches_exactly_the_design_fields(app, client, ids):
     as_(client, ids, "admin")
     body = client.get("/api/v1/admin/settings").get_json()

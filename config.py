@@ -111,6 +111,8 @@ class Config:
         # Bounds what page versions cannot see: a byline's reputation on other threads, "3 minutes ago".
         self.PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 300)
         self.PAGE_CACHE_ITEMS = _env_int("PAGE_CACHE_ITEMS", 500)  # in-process store only: ~25 MB of pages a worker
+        # forum/memory.py: hand freed heap memory back to the system every this many requests (0: never)
+        self.MEMORY_TRIM_EVERY = _env_int("MEMORY_TRIM_EVERY", 4)
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)
         self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
-from forum import cli, errors, i18n, pagecache, requestlog, search, staticfiles, web
+from forum import cli, errors, i18n, memory, pagecache, requestlog, search, staticfiles, web
 from forum.database import configure_engine, engine_options
 from forum.extensions import csrf, db, limiter, login_manager, mail
 
@@ -33,6 +33,7 @@ def create_app(config: object | str | None = None) -> Flask:
     cli.register(app)
     staticfiles.init_app(app)  # WSGI layers, innermost first: static files, the access log, then the proxy fix
     requestlog.init_app(app)
+    memory.init_app(app)
     _trust_proxies(app)
     _warn_without_mail_server(app)
     return app

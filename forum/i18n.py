@@ -17,12 +17,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from babel import Locale
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from flask_babel import (
     Babel,
     force_locale,
     get_locale,
     get_timezone,
+    get_translations,
     gettext,
     lazy_gettext,
     lazy_ngettext,
@@ -130,6 +131,31 @@ def locale_code() -> str:
     return str(get_locale() or site_language())
 
 
+def _page_translations() -> Any:
+    """The catalogue templates translate with. Flask-Babel finds it through three context lookups and a
+    locale-to-text per call, and a member's page makes dozens; here it is kept on Flask-Babel's own request
+    context beside the locale it was found for, so force_locale (as_member) and refresh() still switch it."""
+    ctx = g.get("_flask_babel") if has_app_context() else None
+    kept = getattr(ctx, "forum_translations", None)
+    if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+        return kept[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel") if has_app_context() else None
+    if ctx is not None:
+        ctx.forum_translations = (getattr(ctx, "babel_locale", None), translations)
+    return translations
+
+
+def _install_template_translations(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
+
+
 @contextmanager
 def as_member(user: Any) -> Iterator[None]:
     """Render mail, digests and notifications for `user`: their language (or the site's default; a browser's
@@ -163,6 +189,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")  # relative to the app's root: forum/
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _install_template_translations(app)
     cldr.keep_only_used(app.config["LANGUAGES"])
     app.jinja_env.globals.update(locale_code=locale_code, language_names=language_names,
                                  time_zone_names=timezones.available, common_time_zones=timezones.common,

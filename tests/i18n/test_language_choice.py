@@ -4,11 +4,14 @@ language and say `Vary: Accept-Language`; the settings page and the sign-up stor
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask import render_template_string
 
 from forum.extensions import db
+from forum.i18n import as_member
 from forum.models import User
 from tests.conftest import login_as
 from tests.factories import make_thread, make_user, set_site
@@ -140,3 +143,13 @@ def test_the_admin_chooses_the_default_among_the_shipped_languages(app, client):
     assert '<option value="nl"' in page and ">Nederlands</option>" in page
     response = client.patch("/api/v1/admin/settings", json={"default_language": "de"})
     assert response.status_code == 422 and "default_language" in response.get_json()["error"]["fields"]
+
+
+def test_templates_switch_language_inside_a_request_for_a_members_mail(app):
+    """The page's catalogue is kept for the request, and as_member still switches it for one block."""
+    dutch = SimpleNamespace(language="nl", time_zone=None)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Questions') }}") == "Questions"
+        with as_member(dutch):
+            assert render_template_string("{{ _('Questions') }}") == "Vragen"
+        assert render_template_string("{{ _('Questions') }}") == "Questions"

@@ -85,6 +85,13 @@ def test_arbitrary_unicode_never_answers_500(app, client):
     failures: list[str] = []
     statuses: dict[int, int] = {}
 
+    def record(response, method: str, url: str, data: dict, is_api: bool) -> None:
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            failures.append(f"{method} {url} {data!r}: {response.status_code}")
+        elif is_api and response.status_code < 400 and _hostile(data):
+            failures.append(f"{method} {url} {data!r}: accepted hostile text ({response.status_code})")
+
     for method, rule in rules:
         url, is_api = _url(rule, ids), rule.startswith("/api/")
 
@@ -93,11 +100,7 @@ def test_arbitrary_unicode_never_answers_500(app, client):
         @given(data=st.dictionaries(st.sampled_from(FIELDS) | text, values, min_size=1, max_size=6))
         def send(data):
             response = _send(client, method, url, token, data)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            if response.status_code >= 500:
-                failures.append(f"{method} {url} {data!r}: {response.status_code}")
-            elif is_api and response.status_code < 400 and _hostile(data):
-                failures.append(f"{method} {url} {data!r}: accepted hostile text ({response.status_code})")
+            record(response, method, url, data, is_api)
 
         send()
 
@@ -119,11 +122,7 @@ def test_arbitrary_unicode_never_answers_500(app, client):
             own = app.test_client()
             login_as(own, victim_id)
             response = _send(own, method, url, victim_token, data)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            if response.status_code >= 500:
-                failures.append(f"{method} {url} {data!r}: {response.status_code}")
-            elif is_api and response.status_code < 400 and _hostile(data):
-                failures.append(f"{method} {url} {data!r}: accepted hostile text ({response.status_code})")
+            record(response, method, url, data, is_api)
 
         send_as_a_new_member()
     rules += ending

@@ -84,9 +84,29 @@ def sqlite_schema(tmp_path_factory) -> Path:
 
 
 def _truncate_all(engine: sa.Engine) -> None:
+    """Empty every table at once: after a large seeded dataset, where deleting row by row would cost more."""
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+def _empty_postgres(engine: sa.Engine) -> None:
+    """Empty the tables a test wrote to and restart the sequences it used, as a new database would be.
+    TRUNCATE of every table costs 180-380 ms (new files for 44 tables and their indexes) and CASCADE widens
+    any subset to nearly all of them; finding the few written tables and deleting their rows costs a few ms.
+    session_replication_role = replica skips the foreign-key triggers, so the order of the deletes is free."""
+    probe = " UNION ALL ".join(f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM \"{table.name}\")"
+                               for table in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        written = conn.exec_driver_sql(probe).scalars().all()
+        used = conn.exec_driver_sql("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                                    "AND last_value IS NOT NULL").scalars().all()
+        if written:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for name in written:
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+        for name in used:
+            conn.exec_driver_sql(f'ALTER SEQUENCE "{name}" RESTART')
 
 
 def build_config(url: str, tmp_path, **overrides) -> TestingConfig:
@@ -139,7 +159,7 @@ def app(app_config, backend, request) -> Iterator[Flask]:
             if not copied:
                 db.create_all()
         else:
-            _truncate_all(db.engine)
+            _empty_postgres(db.engine)
     yield app
     wait_for_delivery()
     clock.freeze(None)

@@ -218,7 +218,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
 
 
 def _forget(session: Any) -> None:
-    session.info.pop(MARKED, None)
+    if not session.in_nested_transaction():  # a savepoint's release is not the commit
+        session.info.pop(MARKED, None)
 
 
 def _after_soft_rollback(session: Any, previous_transaction: Any) -> None:

@@ -67,6 +67,8 @@ def _after_flush(session, _context) -> None:
 
 
 def _after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the posts are not committed yet (SQLAlchemy fires after_commit for it)
     items = session.info.pop(PENDING, None)
     if not items or not has_app_context():
         return

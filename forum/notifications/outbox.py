@@ -52,7 +52,10 @@ def _collect(session: Session, _context: object) -> None:
 
 
 def _committed(session: Session) -> None:
-    """No SQL here: just remember the ids for after the response (outside requests, cron sends them)."""
+    """No SQL here: just remember the ids for after the response (outside requests, cron sends them). A
+    savepoint's release is not the commit: its mail may still be rolled back with the transaction."""
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop(_NEW_IDS, None)
     if ids and has_request_context():
         g.setdefault("outbox_ids", []).extend(ids)

@@ -250,3 +250,20 @@ def test_a_private_profile_is_never_read_and_its_owners_public_posts_show_only_c
     contexts = customer_context.contexts_for(actor=staff, members=[match.author],
                                              purpose=customer_context.LISTENING)
     assert match_json(match, contexts.get(match.author_id))["author_standing"] == {"limited": True}
+
+
+def test_an_edit_inside_a_savepoint_is_matched_when_the_transaction_commits(ctx):
+    """SQLAlchemy fires after_commit for a savepoint's release too: matching then, in a fresh session, would
+    wait for the writer's own lock (SQLite, 15 s) or miss the uncommitted edit (PostgreSQL) and drop it."""
+    import time
+
+    from forum.models import Thread
+    _staff_watch(["walrus"])
+    thread = make_thread(title="Chime volume resets after update")
+    started = time.perf_counter()
+    with db.session.begin_nested():
+        db.session.get(Thread, thread.id).title = "Chime volume resets after the walrus update"
+    assert _matches() == []  # only the savepoint was released
+    db.session.commit()
+    assert [(m.thread_id, m.terms) for m in _matches()] == [(thread.id, ["walrus"])]
+    assert time.perf_counter() - started < 5

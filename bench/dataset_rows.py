@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 SEED = 21
 HISTORY = timedelta(days=3 * 365)
 OPEN_QUEUE = 20  # open or assigned escalations, at every size
+QUEUE_HISTORY = 2  # earlier escalations of each queue requester, at every size
 MAX_ANSWERS, MEAN_ANSWERS = 30, 9.0
 THREAD_ANSWERS = 20  # the benchmark's "thread with about 20 answers"
 
@@ -254,8 +255,19 @@ class Generator:
         follows its staff, not the community's history, so the queue page compares like with like."""
         rng, plan = self.rng, self.plan
         newest = range(max(1, plan.questions - OPEN_QUEUE + 1), plan.questions + 1)
-        history = rng.sample(range(1, newest.start), min(newest.start - 1, max(5, plan.questions // 100)))
-        for n, tid in enumerate(sorted(history) + list(newest), 1):
+        history = sorted(rng.sample(range(1, newest.start),
+                                    min(newest.start - 1, max(QUEUE_HISTORY * OPEN_QUEUE + 5, plan.questions // 100))))
+        # The queue's requesters have QUEUE_HISTORY earlier requests each at every size (the queue shows them
+        # beside each case); the rest of the history goes to other members. With the members capped at 400, drawing
+        # every requester at random gave the 1M queue's members several times the 10k queue's history.
+        queue_requesters = [rng.choice(self.member_ids) for _ in newest]
+        earlier = {tid: queue_requesters[i % OPEN_QUEUE]
+                   for i, tid in enumerate(rng.sample(history, min(len(history), QUEUE_HISTORY * OPEN_QUEUE)))}
+        in_queue = set(queue_requesters)
+        others = [m for m in self.member_ids if m not in in_queue] or self.member_ids
+        requester = {**{tid: earlier.get(tid) or rng.choice(others) for tid in history},
+                     **dict(zip(newest, queue_requesters))}
+        for n, tid in enumerate(history + list(newest), 1):
             created = self.now - HISTORY * (1 - tid / plan.questions) + timedelta(hours=6)
             created = min(created, self.now - timedelta(hours=1))
             if tid in newest:  # within the last two days
@@ -265,7 +277,7 @@ class Generator:
             reply = created + timedelta(hours=rng.random() * 30) if status != "open" else None
             reply = reply if reply and reply < self.now else None
             sink.add("escalations", {
-                "id": n, "thread_id": tid, "requested_by_id": rng.choice(self.member_ids),
+                "id": n, "thread_id": tid, "requested_by_id": requester[tid],
                 "source": rng.choice(["member", "member", "moderator", "auto"]), "reason": "Still not working.",
                 "status": status, "assignee_id": assignee, "created_at": created,
                 "due_at": created + timedelta(hours=24), "assigned_at": created if assignee else None,

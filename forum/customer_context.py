@@ -91,7 +91,7 @@ def _kept_counts(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ..
     request (a page at 1M posts would otherwise cost what their history does)."""
     key = f"standing:{utcnow():%Y-%m-%dT%H:%M}:{','.join(map(str, sorted(ids)))}:{','.join(map(str, sorted(idea_ids)))}"
     scopes = (pagecache.QUESTIONS, pagecache.IDEAS, pagecache.ESCALATIONS)
-    return pagecache.memo(key, scopes, lambda: _count(ids, idea_ids))
+    return pagecache.memo(key, scopes, lambda: _count(ids, idea_ids), timeout=pagecache.MINUTE)
 
 
 def _count(ids: list[int], idea_ids: list[int]) -> dict[int, tuple[int, ...]]:

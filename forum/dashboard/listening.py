@@ -92,4 +92,4 @@ def figures_for(period: Period, now: datetime) -> ListeningFigures:
     custom = period.first_day.isoformat() if period.days else f"{period.since.isoformat()}/{period.until.isoformat()}"
     category = period.category.id if period.category is not None else 0
     key = f"dashboard-listening:{period.days or 0}:{custom}:{category}:{now.strftime('%Y-%m-%dT%H:%M')}"
-    return pagecache.memo(key, (pagecache.QUESTIONS, pagecache.SITE), lambda: compute(period))
+    return pagecache.memo(key, (pagecache.QUESTIONS, pagecache.SITE), lambda: compute(period), timeout=pagecache.MINUTE)

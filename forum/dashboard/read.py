@@ -302,7 +302,8 @@ def dashboard_for(*, actor: Any, args: Any) -> tuple[Period, dict[str, Any]]:
     policy.ensure(policy.can_view_dashboard(), _("Only staff can see the community dashboard."))
     now = utcnow()
     period = parse_period(args, now)
-    return period, pagecache.memo(_memo_key(period, now), DASHBOARD_SCOPES, lambda: dashboard(period, now))
+    return period, pagecache.memo(_memo_key(period, now), DASHBOARD_SCOPES, lambda: dashboard(period, now),
+                                  timeout=pagecache.MINUTE)
 
 
 # Every write the figures count bumps one of these (questions, answers and votes; ideas and their votes;

@@ -22,9 +22,10 @@ from forum.pagecache.scopes import (
     thread_scope,
     touch,
 )
-from forum.pagecache.store import cache, memo, prefetch
+from forum.pagecache.store import MINUTE, cache, drop_expired, memo, prefetch
 
-__all__ = ["AUDIT", "ESCALATIONS", "FLAGS", "IDEAS", "QUESTIONS", "SETTINGS", "SITE", "cache", "idea_scope", "init_app", "memo",
+__all__ = ["AUDIT", "ESCALATIONS", "FLAGS", "IDEAS", "MINUTE", "QUESTIONS", "SETTINGS", "SITE", "cache", "drop_expired",
+           "idea_scope", "init_app", "memo",
            "notifications_scope", "prefetch", "thread_scope", "touch", "visitor_page"]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
@@ -60,6 +61,26 @@ def current_versions(ordered: list[str]) -> tuple[int, ...]:
         wanted = sorted(missing)
         known.update(zip(wanted, scope_versions.current(db.session, wanted)))
     return tuple(known[scope] for scope in ordered)
+
+
+# A memo keyed by the minute (figures that move with the clock) is worth nothing once the minute has turned.
+MINUTE = 60
+
+
+def drop_expired(app: Flask) -> int:
+    """Remove the in-process store's expired entries; how many went. cachelib's SimpleCache removes them only
+    once PAGE_CACHE_ITEMS is exceeded, so a worker otherwise keeps up to that many dead pages and memos (a
+    dashboard's figures a minute, old versions of pages after writes): megabytes no request can read. Redis
+    expires its own."""
+    store = app.extensions.get("cache", {}).get(cache)  # the app's own: this runs after the request's context
+    entries = getattr(store, "_cache", None)
+    if not isinstance(entries, dict):
+        return 0
+    now = time.time()
+    dead = [key for key, (expires, _value) in list(entries.items()) if 0 < expires <= now]
+    for key in dead:
+        entries.pop(key, None)
+    return len(dead)
 
 
 def cache_get(key: str) -> Any:

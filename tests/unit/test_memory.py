@@ -33,3 +33,35 @@ def test_zero_turns_it_off(trims, app):
 
 def test_the_c_library_is_found_on_this_machine():
     assert memory._malloc_trim() is not None
+
+
+@pytest.mark.config(MEMORY_TRIM_EVERY=2)
+def test_expired_cache_entries_are_dropped_with_the_trim(trims, app, monkeypatch):
+    """cachelib keeps expired entries until PAGE_CACHE_ITEMS is exceeded: the trim step removes them (a
+    dashboard's figures are memoized once a minute), and leaves the live ones."""
+    import time
+
+    from forum import pagecache
+    with app.app_context():
+        pagecache.cache.set("old", "x" * 1000, timeout=1)
+        pagecache.cache.set("live", "y", timeout=300)
+        store = app.extensions["cache"][pagecache.cache]
+    later = time.time() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    client = app.test_client()
+    for _ in range(2):
+        client.get("/healthz").close()
+    assert "old" not in store._cache and "live" in store._cache
+    assert trims == [0]
+
+
+def test_minute_memos_live_a_minute(app):
+    """Figures keyed by the minute (the dashboard's, the queue's member standing) expire when it turns, so the
+    in-process store never holds a stale one for the default five minutes."""
+    from forum import pagecache
+    with app.test_request_context():
+        pagecache.memo("figures:2026-12-07T06:00", [pagecache.QUESTIONS], lambda: 1, timeout=pagecache.MINUTE)
+        store = app.extensions["cache"][pagecache.cache]
+        (expires, _value), = [v for k, v in store._cache.items() if "figures:" in k]
+    import time
+    assert expires - time.time() <= 61

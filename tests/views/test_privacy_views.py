@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -92,7 +93,11 @@ def test_a_private_profile_does_not_read_the_activity(app, client, people):
     _set_visibility(app, people["owner"], "public")
     with count_queries(engine) as public_queries:
         client.get("/users/owner")
-    assert len(private_queries) <= len(public_queries) - 3
+    # the activity is the member's questions, answers and their counts: statements on threads and posts (a
+    # count of the reader's own notifications for the bell is memoized, so it shows only in the first request)
+    def activity(queries: list[str]) -> list[str]:
+        return [q for q in queries if re.search(r"\bFROM (threads|posts)\b", q)]
+    assert activity(private_queries) == [] and len(activity(public_queries)) >= 3
 
 
 def test_email_never_appears_in_a_thread_page(app, client, people):

@@ -31,12 +31,6 @@ def isodate(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
-def zone_name(moment: datetime) -> str:
-    """The abbreviation of the reader's zone at that moment: "CET" in winter, "CEST" in summer."""
-    zone = get_timezone()
-    return _aware(moment).astimezone(zone).tzname() or str(zone)
-
-
 def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 

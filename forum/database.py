@@ -7,6 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -54,3 +55,14 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring the objects the session holds. A write whose caller answers with what it just
+    wrote (the API's 201 for a new answer: the post, its thread, its author) would otherwise read each back in a
+    statement of its own; they hold what was committed, as written in Python or returned by the database."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from forum.extensions import db
@@ -103,3 +104,54 @@ def test_api_question_endpoints_query_count_is_fixed(app):
         assert app.test_client().get("/api/v1/questions?per_page=100").status_code == 200
     print(f"GET /api/v1/questions?per_page=100: {len(statements)}")
     assert len(statements) <= LIST_BUDGET
+
+
+POST_ANSWER_BUDGET = 17  # token and author, thread, watchers and their choices, the rows, versions (was 26)
+
+
+@pytest.mark.config(MAIL_DELIVERY="cron")  # the mail sender's own statements run after the response, in a thread
+def test_posting_an_answer_costs_the_same_whatever_the_watchers(app):
+    """Issue 21: posting runs a fixed number of statements (every one a round trip on PostgreSQL), whether the
+    thread has one watcher or twenty with email choices of their own, and the API's 201 reads nothing back.
+    SQLite inserts rows whose ids the ORM needs one statement each (it cannot match a batch's RETURNING to its
+    rows), in process and without a round trip: a run of the same INSERT counts once there."""
+    from forum.auth import services as auth_services
+    from forum.models import Delivery, Notification, NotificationPreference, OutboxMail
+    from forum.notifications.services import watch_thread
+
+    counts = {}
+    with app.app_context():
+        warm_up = make_thread(make_user())
+        token, thread_id = auth_services.create_token(user=make_user(), name="budget"), warm_up.id
+    app.test_client().post(f"/api/v1/questions/{thread_id}/answers", json={"body": "The process's first answer."},
+                           headers={"Authorization": f"Bearer {token}"})  # reads the site's language, kept after
+    for watchers in (1, 20):
+        with app.app_context():
+            thread = make_thread(make_user())
+            people = [make_user() for _ in range(watchers)]
+            for n, person in enumerate(people):
+                watch_thread(user=person, thread=thread)
+                if n % 2:
+                    db.session.add(NotificationPreference(user_id=person.id, kind="watched",
+                                                          delivery=Delivery.IMMEDIATELY))
+            db.session.commit()
+            answerer = make_user()
+            token, thread_id = auth_services.create_token(user=answerer, name="budget"), thread.id
+        client = app.test_client()
+        with count_queries(_engine(app)) as statements:
+            response = client.post(f"/api/v1/questions/{thread_id}/answers", json={"body": "Re-pair the hub first."},
+                                   headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201, response.get_json()
+        assert response.get_json()["author"]["username"] and response.get_json()["question_id"] == thread_id
+        batches = [text for n, text in enumerate(statements) if n == 0 or text != statements[n - 1]]
+        counts[watchers] = len(batches)
+        assert len(batches) <= POST_ANSWER_BUDGET, "\n".join(statements)
+        with app.app_context():
+            told = db.session.scalars(sa.select(Notification.kind).where(
+                Notification.post_id == response.get_json()["id"])).all()
+            mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMail).join(Notification).where(
+                Notification.post_id == response.get_json()["id"]))
+        assert sorted(told) == ["answer"] + ["watched_answer"] * watchers  # the asker once, each watcher once
+        assert mails == 1 + watchers // 2  # the asker, and the watchers who chose mail at once over the digest
+    print(f"POST /api/v1/questions/<id>/answers: {counts}")
+    assert counts[1] == counts[20], counts

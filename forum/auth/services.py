@@ -191,10 +191,11 @@ def revoke_token(*, actor: User, token_id: int) -> None:
 def user_for_token(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
-    if token is None or token.user.is_deleted:
+    user = db.session.scalar(sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_hash == _token_digest(raw)))  # one statement: every API call pays it
+    if user is None or user.is_deleted:
         return None
-    return token.user
+    return user
 
 
 def load_session_user(user_id: str) -> User | None:

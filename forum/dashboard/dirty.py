@@ -6,7 +6,7 @@ escalations happened. So the listeners map each changed row to all the days it c
 and insert one DashboardDirtyDay per day; the dashboard computes marked days from the source tables until
 `flask forum refresh-stats` stores them again. ORM flushes are read in `before_flush` (deleted rows and the
 old values are still there); bulk UPDATE/DELETE/INSERT ... SELECT statements in `do_orm_execute`, before they
-run. Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps).
+run; the markers are inserted in `before_commit`, one statement a transaction. Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from forum.models import (
     Post,
     Thread,
 )
-from forum.session_events import attach_once
+from forum.session_events import attach_once, ids_named
 
 MARKED = "dashboard_marked_days"
 # Columns whose change can alter a figure; counters, scores, titles and activity times cannot.
@@ -50,7 +50,7 @@ SPREADING = {Thread: {"category_id"}, Idea: {"category_id", "is_hidden"}}
 
 
 def register() -> None:
-    attach_once({"before_flush": _before_flush, "do_orm_execute": _do_orm_execute, "after_commit": _forget,
+    attach_once({"before_flush": _before_flush, "do_orm_execute": _do_orm_execute, "before_commit": _insert_marks,
                  "after_soft_rollback": _after_soft_rollback})
 
 
@@ -113,17 +113,25 @@ def _post_days(connection: sa.Connection, post_ids: set[int]) -> set[date]:
 
 
 def _thread_days(connection: sa.Connection, thread_ids: set[int], session: Any = None) -> set[date]:
-    """Threads already in the session (an answer's thread usually is) cost no statement."""
-    days, ids = set(), set()
-    for thread_id in thread_ids:
-        if thread_id is None:
+    return _created_days(connection, Thread, thread_ids, session)
+
+
+def _created_days(connection: sa.Connection, entity: type[Thread | Idea], ids: set[int],
+                  session: Any = None) -> set[date]:
+    """The days these threads or ideas were created on; those already in the session (an answer's thread
+    usually is) cost no statement."""
+    days, unknown = set(), set()
+    for row_id in ids:
+        if row_id is None:
             continue
-        loaded = session.identity_map.get(identity_key(Thread, thread_id)) if session is not None else None
+        loaded = session.identity_map.get(identity_key(entity, row_id)) if session is not None else None
         if loaded is not None and "created_at" in loaded.__dict__:
             days.add(loaded.created_at.date())
         else:
-            ids.add(thread_id)
-    return days | (_select_days(connection, _distinct_days(Thread.created_at, Thread.id.in_(ids))) if ids else set())
+            unknown.add(row_id)
+    if not unknown:
+        return days
+    return days | _select_days(connection, _distinct_days(entity.created_at, entity.id.in_(unknown)))
 
 
 def _object_days(session: Any, obj: Any, connection: sa.Connection) -> set[date]:
@@ -155,12 +163,19 @@ def _object_days(session: Any, obj: Any, connection: sa.Connection) -> set[date]
 
 
 def _mark(session: Any, days: set[date]) -> None:
-    """One marker per day per transaction (append-only: no row for concurrent writers to wait on)."""
-    marked = session.info.setdefault(MARKED, set())
-    fresh = sorted(days - marked)
-    if fresh:
-        session.connection().execute(sa.insert(DashboardDirtyDay), [{"day": day} for day in fresh])
-        marked.update(fresh)
+    """Remembered until the transaction commits, then inserted in one statement (`_insert_marks`)."""
+    session.info.setdefault(MARKED, set()).update(days)
+
+
+def _insert_marks(session: Any) -> None:
+    """One marker per day per transaction (append-only: no row for concurrent writers to wait on), written last,
+    after the final flush, so a transaction of several flushes still costs one INSERT."""
+    if session.in_nested_transaction():  # a savepoint's release is not the commit
+        return
+    session.flush()
+    days = session.info.pop(MARKED, None)
+    if days:
+        session.connection().execute(sa.insert(DashboardDirtyDay), [{"day": day} for day in sorted(days)])
 
 
 def _before_flush(session: Any, _context: Any, _instances: Any) -> None:
@@ -190,7 +205,10 @@ def _statement_days(state: ORMExecuteState, entity: type[Any]) -> set[date]:
     whereclause = cast("sa.Update | sa.Delete", statement).whereclause  # not an insert: returned above
     where = [whereclause] if whereclause is not None else []
     if state.is_update and entity in (Thread, Idea) and not values & (SPREADING[entity] | {"accepted_post_id"}):
-        return _select_days(connection, _distinct_days(entity.created_at, *where))  # e.g. a first answer: one day
+        named = ids_named(whereclause, entity.id)  # e.g. a first answer: its thread's day, usually loaded
+        if named is not None:
+            return _created_days(connection, entity, named, state.session)
+        return _select_days(connection, _distinct_days(entity.created_at, *where))
     ids = sa.select(entity.id).where(*where)
     found = set(connection.execute(ids).scalars())
     if not found:
@@ -215,11 +233,6 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     if entity not in FIELDS:
         return
     _mark(state.session, _statement_days(state, entity))
-
-
-def _forget(session: Any) -> None:
-    if not session.in_nested_transaction():  # a savepoint's release is not the commit
-        session.info.pop(MARKED, None)
 
 
 def _after_soft_rollback(session: Any, previous_transaction: Any) -> None:

@@ -5,8 +5,8 @@ the public use cases below commit once each.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, NamedTuple, TypeAlias
 
 import sqlalchemy as sa
 from flask_babel.speaklater import LazyString
@@ -60,53 +60,85 @@ def notify_all(*, user_ids: Iterable[int | None], kind: str, text: Text, url: st
     """notify() for many people about one thing (a thread's watchers): their accounts and email choices are read
     in one statement each and the rows written in one flush, so an answer to a much-watched thread costs what
     an answer to a quiet one does."""
-    wanted = sorted({user_id for user_id in user_ids if user_id is not None
-                     and (actor is None or actor.id != user_id)})
-    if not wanted:
+    notify_each([Message(user_ids, kind, text)], url=url, actor=actor, thread_id=thread_id, post_id=post_id,
+                idea_id=idea_id)
+
+
+class Message(NamedTuple):
+    """Who is told what, in one notify_each() call: each group its own kind and text."""
+    user_ids: Iterable[int | None]
+    kind: str
+    text: Text
+
+
+def notify_each(messages: Iterable[Message], *, url: str, actor: User | None = None, thread_id: int | None = None,
+                post_id: int | None = None, idea_id: int | None = None) -> None:
+    """Several groups told of the same thing in different words (a new answer: its asker, the thread's
+    watchers) for the statements of one: the accounts, the email choices and the rows are read and written
+    once for all the groups. A person in several groups hears only the first group's message."""
+    kinds_of: dict[int, Message] = {}
+    for message in messages:
+        for user_id in message.user_ids:
+            if user_id is not None and (actor is None or actor.id != user_id):
+                kinds_of.setdefault(user_id, message)
+    if not kinds_of:
         return
     post = db.session.get(Post, post_id) if post_id else None
     thread_id = thread_id or (post.thread_id if post is not None else None)
     thread = db.session.get(Thread, thread_id) if thread_id else None
     idea = db.session.get(Idea, idea_id) if idea_id else None
+    wanted = sorted(kinds_of)
     for start in range(0, len(wanted), MAX_IDS):  # a shipped idea may have thousands of followers
-        _notify_batch(wanted[start:start + MAX_IDS], kind=kind, text=text, url=url, actor=actor,
-                      thread_id=thread_id, post_id=post_id, idea_id=idea_id, post=post, thread=thread, idea=idea)
+        batch = {user_id: kinds_of[user_id] for user_id in wanted[start:start + MAX_IDS]}
+        _notify_batch(batch, url=url, actor=actor, thread_id=thread_id, post_id=post_id, idea_id=idea_id,
+                      post=post, thread=thread, idea=idea)
 
 
-def _notify_batch(user_ids: list[int], *, kind: str, text: Text, url: str, actor: User | None,
-                  thread_id: int | None, post_id: int | None, idea_id: int | None, post: Post | None,
-                  thread: Thread | None, idea: Idea | None) -> None:
-    recipients = [user for user in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))
+def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None, thread_id: int | None,
+                  post_id: int | None, idea_id: int | None, post: Post | None, thread: Thread | None,
+                  idea: Idea | None) -> None:
+    recipients = [user for user in db.session.scalars(sa.select(User).where(User.id.in_(messages)))
                   if not user.is_deleted
-                  and Policy(user).can_be_told_about(kind=kind, post=post, thread=thread, idea=idea)]
+                  and Policy(user).can_be_told_about(kind=messages[user.id].kind, post=post, thread=thread, idea=idea)]
     if not recipients:
         return
     now = utcnow()
-    deliveries = _deliveries([user.id for user in recipients], kind)
+    deliveries = _deliveries({user.id: messages[user.id].kind for user in recipients})
     for user in recipients:
-        delivery = deliveries[user.id]
-        notification = Notification(user_id=user.id, kind=kind, text=in_language_of(user, text)[:300], url=url[:300],
-                                    created_at=now,
+        message, delivery = messages[user.id], deliveries[user.id]
+        notification = Notification(user_id=user.id, kind=message.kind, text=in_language_of(user, message.text)[:300],
+                                    url=url[:300], created_at=now,
                                     actor_id=actor.id if actor else None, thread_id=thread_id, post_id=post_id,
                                     idea_id=idea_id, mailed_at=None if delivery == Delivery.DAILY else now)
         db.session.add(notification)
         if delivery == Delivery.IMMEDIATELY and user.email:
-            db.session.add(OutboxMail(user_id=user.id, kind=kind, notification=notification, next_attempt_at=now))
+            db.session.add(OutboxMail(user_id=user.id, kind=message.kind, notification=notification,
+                                      next_attempt_at=now))
 
 
-def _deliveries(user_ids: list[int], kind: str) -> dict[int, str]:
-    if kind in kinds.ALWAYS_IMMEDIATE:
-        return {user_id: Delivery.IMMEDIATELY for user_id in user_ids}
-    group = kinds.group_of(kind)
-    chosen = dict(db.session.execute(sa.select(NotificationPreference.user_id, NotificationPreference.delivery).where(
-        NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == group.key)).tuples().all())
-    return {user_id: chosen.get(user_id) or group.default for user_id in user_ids}
+def _deliveries(kind_of: dict[int, str]) -> dict[int, str]:
+    """Each recipient's email choice for the kind they are told of, in one statement whatever the kinds."""
+    groups = {user_id: kinds.group_of(kind) for user_id, kind in kind_of.items()
+              if kind not in kinds.ALWAYS_IMMEDIATE}
+    chosen: dict[tuple[int, str], str] = {}
+    if groups:
+        rows = db.session.execute(sa.select(
+            NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.delivery).where(
+            NotificationPreference.user_id.in_(groups),
+            NotificationPreference.kind.in_({group.key for group in groups.values()})))
+        chosen = {(user_id, key): delivery for user_id, key, delivery in rows}
+    return {user_id: (chosen.get((user_id, groups[user_id].key)) or groups[user_id].default
+                      if user_id in groups else Delivery.IMMEDIATELY) for user_id in kind_of}
 
 
-def watch_thread(*, user: User, thread: Thread) -> None:
-    """Idempotent: asking or answering watches the thread once."""
-    exists = db.session.scalar(sa.select(Subscription.id).where(
-        Subscription.user_id == user.id, Subscription.thread_id == thread.id))
+def watch_thread(*, user: User, thread: Thread, watchers: Collection[int] | None = None) -> None:
+    """Idempotent: asking or answering watches the thread once. `watchers`, when the caller has just read them
+    (posting an answer tells them), spares the look-up."""
+    if watchers is not None:
+        exists = user.id in watchers or None
+    else:
+        exists = db.session.scalar(sa.select(Subscription.id).where(
+            Subscription.user_id == user.id, Subscription.thread_id == thread.id))
     if exists is None:
         db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
 

@@ -34,7 +34,7 @@ from forum.models import (
     User,
     Vote,
 )
-from forum.session_events import attach_once
+from forum.session_events import attach_once, ids_named
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +182,13 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         if entity not in _BULK:
             return
         column, scope, list_scope = _BULK[entity]
-        select = sa.select(column).distinct()
-        if statement.whereclause is not None:
-            select = select.where(statement.whereclause)
-        pending.update(scope(i) for i in state.session.execute(select).scalars() if i is not None)
+        named = ids_named(statement.whereclause, column)  # one row by its key: no SELECT to find it
+        if named is None:
+            select = sa.select(column).distinct()
+            if statement.whereclause is not None:
+                select = select.where(statement.whereclause)
+            named = set(state.session.execute(select).scalars())
+        pending.update(scope(i) for i in named if i is not None)
         pending.add(list_scope)
     except Exception:
         log.exception("pagecache: could not read the rows a bulk statement changes")

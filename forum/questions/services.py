@@ -8,6 +8,7 @@ from slugify import slugify as transliterated_slug  # python-slugify, with text-
 from forum import content_language, links, trust, viewcounts
 from forum.categories import chosen_category
 from forum.clock import utcnow
+from forum.database import commit_keeping_loaded
 from forum.errors import Conflict, Invalid
 from forum.escalations.hooks import record_staff_reply
 from forum.extensions import db
@@ -141,14 +142,15 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     db.session.add(PostRevision(post_id=answer.id, editor_id=actor.id, body_md=body))
     if screened.private_note:
         attach_private_note(actor=actor, thread=thread, note=screened.private_note)
+    watchers = None
     if held:  # hidden, and nobody is told, until a moderator approves it (forum/moderation/pending.py)
         trust.hold(answer)
     else:
         record_staff_reply(thread, answer, now)
-        tell_about_answer(actor, thread, answer)
+        watchers = tell_about_answer(actor, thread, answer)
         notify_mentions(actor=actor, resolver=mentions, thread=thread, post=answer)
-    watch_thread(user=actor, thread=thread)
-    db.session.commit()
+    watch_thread(user=actor, thread=thread, watchers=watchers)
+    commit_keeping_loaded(db.session())  # the API answers with the post, its thread and author: no reload
     return answer
 
 

@@ -171,6 +171,26 @@ def test_a_bulk_statement_marks_the_days_it_changes(seeded):
     assert_same()
 
 
+def test_a_transactions_marked_days_are_inserted_once_at_commit(seeded):
+    """Issue 21: every statement of a write is a round trip on PostgreSQL. A thread already loaded names its own
+    day (no SELECT), and the days of every flush and bulk statement go in one INSERT when the transaction
+    commits."""
+    rollups.refresh_stats()
+    thread = db.session.get(Thread, seeded["q3"])
+    with count_queries(db.engine) as statements:
+        db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(first_answer_at=None))
+        db.session.flush()
+        db.session.get(Idea, seeded["i1"]).is_hidden = True
+        db.session.flush()
+        db.session.commit()
+    marks = [text for text in statements if text.startswith("INSERT INTO dashboard_dirty_days")]
+    assert len(marks) == 1, statements
+    assert not [text for text in statements if "created_at" in text and text.startswith("SELECT DISTINCT")
+                and "FROM threads" in text], statements
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(DashboardDirtyDay.day)))) >= 2
+    assert_same()
+
+
 def test_a_rolled_back_write_marks_nothing(seeded):
     rollups.refresh_stats()
     db.session.get(Thread, seeded["q3"]).is_hidden = True

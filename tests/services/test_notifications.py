@@ -142,6 +142,34 @@ def test_email_choice_decides_what_is_queued(ctx, delivery, rows, mailed):
     assert (note.mailed_at is not None) is mailed
 
 
+def test_asker_and_watchers_each_get_their_own_email_choice_in_one_pass(ctx):
+    """tell_about_answer tells both groups in one notify_each(): each person's choice for their own kind."""
+    asker, mailed_watcher, digest_watcher = make_user(), make_user(), make_user()
+    services.update_email_preferences(actor=asker, choices={"answers": Delivery.NEVER})
+    services.update_email_preferences(actor=mailed_watcher, choices={"watched": Delivery.IMMEDIATELY})
+    thread = make_thread(asker)
+    for watcher in (mailed_watcher, digest_watcher):
+        services.start_watching(actor=watcher, thread=thread)
+    answer = make_answer(thread)
+    told = dict(db.session.execute(sa.select(Notification.user_id, Notification.kind).where(
+        Notification.post_id == answer.id)).tuples().all())
+    assert told == {asker.id: "answer", mailed_watcher.id: "watched_answer", digest_watcher.id: "watched_answer"}
+    mailed = set(db.session.scalars(sa.select(OutboxMail.user_id)))
+    assert mailed == {mailed_watcher.id}  # the asker chose never, the other watcher the daily digest
+    pending = db.session.scalar(sa.select(Notification.mailed_at).where(Notification.user_id == digest_watcher.id))
+    assert pending is None  # waits for the digest
+
+
+def test_one_person_in_two_groups_is_told_once_in_the_first_groups_words(ctx):
+    actor, both = make_user(), make_user()
+    services.notify_each([services.Message([both.id, actor.id], "answer", "first"),
+                          services.Message([both.id, None], "watched_answer", "second")],
+                         url="/questions/1", actor=actor)
+    db.session.commit()
+    assert [(n.kind, n.text) for n in queries.list_notifications(both).items] == [("answer", "first")]
+    assert kinds_for(actor) == []  # nobody is told of their own action
+
+
 def test_bad_email_choices_are_refused_with_field_messages(ctx):
     user = make_user()
     with pytest.raises(Invalid) as error:

@@ -43,7 +43,7 @@ TRUST_RATE_SETTINGS = ("REGISTER_LIMIT", "CONFIRM_RESEND_LIMIT", "LOGIN_LIMIT_PE
 class Config:
     """Shared defaults; subclasses read the environment in __init__ so imports stay side-effect free."""
 
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {}
     MAX_CONTENT_LENGTH = 1024 * 1024  # bounds ordinary form fields too, which Flask's form limits do not
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -99,6 +99,10 @@ class Config:
         # Seconds between each worker's background drains of the search queue; 0 runs none (tests drain it
         # themselves; every search drains first anyway, so readers never see a stale index).
         self.SEARCH_DRAIN_INTERVAL = 0 if self.TESTING else _env_int("SEARCH_DRAIN_INTERVAL", 1)
+        # PostgreSQL: a pooled connection idle this many seconds is pinged before use (a restart or a firewall may
+        # have dropped it); 0 pings on every checkout, a round trip on every request (forum/database.py).
+        ping = env.get("DATABASE_PING_AFTER_IDLE", "").strip()
+        self.DATABASE_PING_AFTER_IDLE = 0.0 if ping in ("0", "0.0") else _env_float("DATABASE_PING_AFTER_IDLE", 10.0)
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         if self.REDIS_URL:  # short timeouts: an unreachable Redis costs a login half a second once, not a hang

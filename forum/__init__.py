@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
 from forum import cli, errors, i18n, memory, pagecache, requestlog, search, staticfiles, web
-from forum.database import configure_engine, engine_options
+from forum.database import configure_engine, engine_options, install_autocommit_reads
 from forum.extensions import csrf, db, limiter, login_manager, mail
 
 
@@ -24,7 +24,8 @@ def create_app(config: object | str | None = None) -> Flask:
     if not _serving_only():
         init_migrations(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config)
+        install_autocommit_reads(app, db.session, db.engine)
     i18n.init_app(app)
     pagecache.init_app(app)
     search.init_app(app)

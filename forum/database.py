@@ -1,32 +1,127 @@
-"""Engine set-up per dialect: SQLite needs WAL, a busy timeout and IMMEDIATE write transactions."""
+"""Engine set-up per dialect: SQLite needs WAL, a busy timeout and IMMEDIATE write transactions; on PostgreSQL
+page views run in autocommit and idle pooled connections are pinged before use."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import time
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from flask import has_request_context, request
+from flask import Flask, has_request_context, request
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import scoped_session
 
+F = TypeVar("F", bound=Callable[..., Any])
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A network database's pooled connection may have been dropped: ping it on checkout. A SQLite file
-    cannot drop, and the ping would be a second statement on every cached page."""
+    """A SQLite file cannot drop, so it is never pinged. A network database's pooled connection can (a restart, a
+    firewall's idle timeout): with DATABASE_PING_AFTER_IDLE = 0 it is pinged on every checkout (SQLAlchemy's
+    pre-ping), otherwise only after sitting idle that long (`configure_engine`)."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         options["pool_pre_ping"] = False
+    elif not config.get("DATABASE_PING_AFTER_IDLE"):
+        options["pool_pre_ping"] = True
     return options
 
 
-def configure_engine(engine: Engine) -> None:
-    """Attach the SQLite listeners once per engine (tests build many apps and engines)."""
-    if engine.dialect.name != "sqlite" or event.contains(engine, "connect", _sqlite_connect):
+def configure_engine(engine: Engine, config: Mapping[str, Any]) -> None:
+    """Attach the listeners once per engine (tests build many apps and engines): SQLite's pragmas and
+    transactions; for a network database, the ping of a connection that sat idle in the pool."""
+    if engine.dialect.name == "sqlite":
+        if not event.contains(engine, "connect", _sqlite_connect):
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
         return
-    event.listen(engine, "connect", _sqlite_connect)
-    event.listen(engine, "begin", _sqlite_begin)
+    ping_after_idle = float(config.get("DATABASE_PING_AFTER_IDLE") or 0)
+    pre_ping = (config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("pool_pre_ping")
+    if ping_after_idle > 0 and not pre_ping and not event.contains(engine.pool, "checkin", _checked_in):
+        event.listen(engine.pool, "checkin", _checked_in)
+        event.listen(engine.pool, "checkout", _idle_ping(engine.dialect, ping_after_idle))
+
+
+def writes_on_get(view: F) -> F:
+    """Marks the rare GET view that writes (an audited look at private details): it keeps a transaction, so its
+    writes commit together. tests/test_no_write_on_get.py checks every other GET page writes nothing."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+class ForumSession(Session):
+    """The request's session. A page view on PostgreSQL runs in autocommit: no BEGIN and ROLLBACK around its
+    statements, two round trips of a cached page's three. Nothing is lost: at READ COMMITTED every statement
+    takes its own snapshot inside a transaction too, and a GET writes nothing (but the views marked
+    `writes_on_get`). Only this session's statements: a connection of its own (the search queue's drain, the
+    health check) keeps its transactions, and the pool puts the isolation level back on return."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if bind is None and self.info.get(_AUTOCOMMIT_READS) and isinstance(engine, Engine):
+            return _autocommit_engine(engine)
+        return engine
+
+
+_AUTOCOMMIT_READS = "forum_autocommit_reads"
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit_engine(engine: Engine) -> Engine:
+    """The same pool and listeners, its connections in autocommit."""
+    found = _autocommit_engines.get(engine)
+    if found is None:
+        found = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
+def install_autocommit_reads(app: Flask, session: scoped_session, engine: Engine) -> None:
+    """First among the request hooks, before anything reads: a page view on PostgreSQL reads in autocommit
+    (ForumSession). Not when the session already holds a transaction (a test's app context around a request)."""
+    def begin() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        current = session()
+        if (request.method in _READ_METHODS and not getattr(view, "writes_on_get", False)
+                and not current.in_transaction()):
+            current.info[_AUTOCOMMIT_READS] = True
+
+    def end(_error: BaseException | None) -> None:
+        session().info.pop(_AUTOCOMMIT_READS, None)
+
+    if engine.dialect.name != "postgresql":
+        return
+    app.before_request_funcs.setdefault(None, []).insert(0, begin)
+    app.teardown_request(end)
+
+
+_IDLE_SINCE = "forum_idle_since"
+
+
+def _checked_in(_dbapi_connection, record) -> None:
+    if record is not None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _idle_ping(dialect: Dialect, after: float) -> Callable[..., None]:
+    """A connection back in use within `after` seconds is not pinged: under load that is every checkout, and on
+    PostgreSQL the ping was a round trip on every request (12% of a cached page's time). One that sat idle
+    longer, the kind a restart or a firewall drops, is pinged; a failed ping makes the pool discard it and
+    connect afresh (DisconnectionError), so the request never sees it. A restart in the middle of traffic
+    can still fail the one request per worker that finds the dead connection; SQLAlchemy then discards the
+    whole pool."""
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure: this connection cannot be trusted with the request
+            raise DisconnectionError(f"an idle pooled connection failed its ping: {error}") from error
+    return checkout
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -57,7 +152,7 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def commit_keeping_loaded(session: Session) -> None:
+def commit_keeping_loaded(session: OrmSession) -> None:
     """Commit without expiring the objects the session holds. A write whose caller answers with what it just
     wrote (the API's 201 for a new answer: the post, its thread, its author) would otherwise read each back in a
     statement of its own; they hold what was committed, as written in Python or returned by the database."""

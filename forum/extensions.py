@@ -13,6 +13,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from forum.database import ForumSession
+
 # Named constraints, because SQLite can only ALTER them in batch mode when they have names.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,7 +29,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": ForumSession})  # page views: forum/database.py
 
 # Models subclass `Model`. At run time it is db.Model, a subclass of Base that Flask-SQLAlchemy builds (adding its
 # bind and table-name mixins); the type checker cannot see through that attribute, so it is told Base.

@@ -162,6 +162,13 @@ def test_private_details_exception_is_still_audited(app, seeded):
     assert all(any(s.startswith(prefix) for prefix in allowed) for s in seen), seen
 
 
+def test_every_listed_exception_keeps_its_transaction(app):
+    """On PostgreSQL a GET reads in autocommit (forum/database.py) unless its view is marked `writes_on_get`:
+    each exception here must be, so its rows commit together; and no unlisted view may be."""
+    marked = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "writes_on_get", False)}
+    assert marked == set(EXCEPTIONS)
+
+
 def test_a_thread_view_buffers_its_count_without_sql(app, seeded):
     from forum import viewcounts
     url = f"/questions/{seeded['thread_id']}/{seeded['slug']}"

@@ -13,6 +13,7 @@ from forum.api import bp
 from forum.api.helpers import json_body, require_user, user_json, viewer
 from forum.api.openapi import SCHEMAS, op
 from forum.clock import isoformat
+from forum.database import writes_on_get
 from forum.extensions import limiter
 from forum.ideas import api as ideas_api
 from forum.models import User
@@ -74,6 +75,7 @@ def delete_user(username: str) -> ResponseReturnValue:
 
 
 @bp.get("/escalations/<int:escalation_id>/private")
+@writes_on_get  # the look is the audited event: its rows commit together
 def private_details(escalation_id: int) -> ResponseReturnValue:
     details = services.read_private_details(actor=require_user(), escalation_id=escalation_id)
     escalation = details["escalation"]

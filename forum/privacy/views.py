@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
 from forum import links, lookup
+from forum.database import writes_on_get
 from forum.errors import Invalid
 from forum.extensions import limiter
 from forum.i18n import _
@@ -90,6 +91,7 @@ def admin_delete(username: str) -> ResponseReturnValue:
 
 
 @bp.get("/staff/escalations/<int:escalation_id>/private")
+@writes_on_get  # the look is the audited event: its rows commit together
 @login_required
 def private_details(escalation_id: int) -> ResponseReturnValue:
     details = services.read_private_details(actor=current_user, escalation_id=escalation_id)

@@ -1,6 +1,7 @@
 """Read side of questions: lists and thread pages in a fixed, small number of queries."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,23 +229,31 @@ def member_view(thread: Thread, viewer: Any) -> MemberView | None:
     policy = Policy(viewer)
     if not policy.is_contributor or viewer.role != Role.MEMBER:  # an unconfirmed account: no vote or flag buttons
         return None
-    asked_staff = (sa.select(Escalation.id).where(Escalation.thread_id == thread.id,
-                                                  Escalation.requested_by_id == viewer.id,
-                                                  Escalation.status != EscalationStatus.RESOLVED).exists())
-    watching = (sa.select(Subscription.id).where(Subscription.user_id == viewer.id,
-                                                 Subscription.thread_id == thread.id).exists())
-    rows = db.session.execute(  # the question's row is always there, so the two flags always come back
-        sa.select(Post.id, Post.author_id == viewer.id, Vote.value, asked_staff, watching,
-                  sa.and_(Post.position == 0, Post.held_at.is_not(None)))
-        .outerjoin(Vote, sa.and_(Vote.post_id == Post.id, Vote.user_id == viewer.id))
-        .where(Post.thread_id == thread.id,
-               sa.or_(Post.position == 0, Post.author_id == viewer.id, Vote.value.is_not(None)))
-        .order_by(Post.id)).all()
+    rows = db.session.execute(_member_view_statement(), {"thread_id": thread.id, "viewer_id": viewer.id}).all()
     if any(row[5] for row in rows):  # a held question: only its author sees the thread, on a page of their own
         return None
     return MemberView(is_asker=thread.author_id == viewer.id, may_ask_staff=policy.can_escalate(thread),
                       asked_staff=any(bool(row[3]) for row in rows), watching=any(bool(row[4]) for row in rows),
                       mine=tuple((row[0], bool(row[1]), row[2]) for row in rows if row[1] or row[2]))
+
+
+@functools.cache
+def _member_view_statement() -> sa.Select:
+    """Built once per process, bound per request: every member's thread page runs it, and building its
+    seventeen comparisons anew cost more Python than the database spends answering it."""
+    thread_id, viewer_id = sa.bindparam("thread_id", type_=sa.Integer), sa.bindparam("viewer_id", type_=sa.Integer)
+    asked_staff = (sa.select(Escalation.id).where(Escalation.thread_id == thread_id,
+                                                  Escalation.requested_by_id == viewer_id,
+                                                  Escalation.status != EscalationStatus.RESOLVED).exists())
+    watching = (sa.select(Subscription.id).where(Subscription.user_id == viewer_id,
+                                                 Subscription.thread_id == thread_id).exists())
+    # the question's row is always there, so the two flags always come back
+    return (sa.select(Post.id, Post.author_id == viewer_id, Vote.value, asked_staff, watching,
+                      sa.and_(Post.position == 0, Post.held_at.is_not(None)))
+            .outerjoin(Vote, sa.and_(Vote.post_id == Post.id, Vote.user_id == viewer_id))
+            .where(Post.thread_id == thread_id,
+                   sa.or_(Post.position == 0, Post.author_id == viewer_id, Vote.value.is_not(None)))
+            .order_by(Post.id))
 
 
 def _thread_with_escalation(thread: Thread) -> tuple[Thread, Escalation | None, IdeaQuestion | None]:

@@ -32,7 +32,8 @@ def test_the_setting_reads_the_environment(monkeypatch):
     assert DevelopmentConfig().DATABASE_PING_AFTER_IDLE == 10.0
     for raw, seconds in (("0", 0.0), ("2.5", 2.5), ("soon", 10.0), ("-3", 10.0)):
         monkeypatch.setenv("DATABASE_PING_AFTER_IDLE", raw)
-        assert DevelopmentConfig().DATABASE_PING_AFTER_IDLE == seconds, raw
+        configured = DevelopmentConfig().DATABASE_PING_AFTER_IDLE
+        assert configured == seconds, raw
 
 
 def _drop_the_apps_connections(app) -> int:

@@ -3,16 +3,16 @@ page views run in autocommit and idle pooled connections are pinged before use."
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, has_request_context, request
-from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session as OrmSession
+
+from forum.extensions import AUTOCOMMIT_READS
 from sqlalchemy.orm import scoped_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,44 +53,18 @@ def writes_on_get(view: F) -> F:
     return view
 
 
-class ForumSession(Session):
-    """The request's session. A page view on PostgreSQL runs in autocommit: no BEGIN and ROLLBACK around its
-    statements, two round trips of a cached page's three. Nothing is lost: at READ COMMITTED every statement
-    takes its own snapshot inside a transaction too, and a GET writes nothing (but the views marked
-    `writes_on_get`). Only this session's statements: a connection of its own (the search queue's drain, the
-    health check) keeps its transactions, and the pool puts the isolation level back on return."""
-
-    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
-        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-        if bind is None and self.info.get(_AUTOCOMMIT_READS) and isinstance(engine, Engine):
-            return _autocommit_engine(engine)
-        return engine
-
-
-_AUTOCOMMIT_READS = "forum_autocommit_reads"
-_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-
-
-def _autocommit_engine(engine: Engine) -> Engine:
-    """The same pool and listeners, its connections in autocommit."""
-    found = _autocommit_engines.get(engine)
-    if found is None:
-        found = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return found
-
-
 def install_autocommit_reads(app: Flask, session: scoped_session, engine: Engine) -> None:
     """First among the request hooks, before anything reads: a page view on PostgreSQL reads in autocommit
-    (ForumSession). Not when the session already holds a transaction (a test's app context around a request)."""
+    (forum/extensions.py ForumSession). Not when the session already holds a transaction (a test's app context around a request)."""
     def begin() -> None:
         view = app.view_functions.get(request.endpoint or "")
         current = session()
         if (request.method in _READ_METHODS and not getattr(view, "writes_on_get", False)
                 and not current.in_transaction()):
-            current.info[_AUTOCOMMIT_READS] = True
+            current.info[AUTOCOMMIT_READS] = True
 
     def end(_error: BaseException | None) -> None:
-        session().info.pop(_AUTOCOMMIT_READS, None)
+        session().info.pop(AUTOCOMMIT_READS, None)
 
     if engine.dialect.name != "postgresql":
         return

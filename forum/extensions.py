@@ -1,7 +1,8 @@
 """Unbound extension singletons; create_app binds them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_limiter import Limiter
@@ -9,11 +10,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-
-from forum.database import ForumSession
 
 # Named constraints, because SQLite can only ALTER them in batch mode when they have names.
 NAMING_CONVENTION = {
@@ -29,7 +30,36 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": ForumSession})  # page views: forum/database.py
+AUTOCOMMIT_READS = "forum_autocommit_reads"  # set on the session for a page view (forum/database.py)
+
+
+class ForumSession(Session):
+    """The request's session. A page view on PostgreSQL runs in autocommit: no BEGIN and ROLLBACK around its
+    statements, two round trips of a cached page's three. Nothing is lost: at READ COMMITTED every statement
+    takes its own snapshot inside a transaction too, and a GET writes nothing (but the views marked
+    `writes_on_get` in forum/database.py). Only this session's statements: a connection of its own (the search
+    queue's drain, the health check) keeps its transactions, and the pool puts the isolation level back on
+    return."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if bind is None and self.info.get(AUTOCOMMIT_READS) and isinstance(engine, Engine):
+            return _autocommit_engine(engine)
+        return engine
+
+
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit_engine(engine: Engine) -> Engine:
+    """The same pool and listeners, its connections in autocommit."""
+    found = _autocommit_engines.get(engine)
+    if found is None:
+        found = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": ForumSession})
 
 # Models subclass `Model`. At run time it is db.Model, a subclass of Base that Flask-SQLAlchemy builds (adding its
 # bind and table-name mixins); the type checker cannot see through that attribute, so it is told Base.

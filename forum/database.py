@@ -11,9 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import scoped_session
 
 from forum.extensions import AUTOCOMMIT_READS
-from sqlalchemy.orm import scoped_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -55,7 +55,8 @@ def writes_on_get(view: F) -> F:
 
 def install_autocommit_reads(app: Flask, session: scoped_session, engine: Engine) -> None:
     """First among the request hooks, before anything reads: a page view on PostgreSQL reads in autocommit
-    (forum/extensions.py ForumSession). Not when the session already holds a transaction (a test's app context around a request)."""
+    (forum/extensions.py ForumSession). Not when the session already holds a transaction (a test's app context
+    around a request)."""
     def begin() -> None:
         view = app.view_functions.get(request.endpoint or "")
         current = session()

@@ -55,6 +55,13 @@ def notify(*, user_id: int | None, kind: str, text: Text, url: str, actor: User 
                post_id=post_id, idea_id=idea_id)
 
 
+class Message(NamedTuple):
+    """Who is told what, in one notify_each() call: each group its own kind and text."""
+    user_ids: Iterable[int | None]
+    kind: str
+    text: Text
+
+
 def notify_all(*, user_ids: Iterable[int | None], kind: str, text: Text, url: str, actor: User | None = None,
                thread_id: int | None = None, post_id: int | None = None, idea_id: int | None = None) -> None:
     """notify() for many people about one thing (a thread's watchers): their accounts and email choices are read
@@ -64,32 +71,25 @@ def notify_all(*, user_ids: Iterable[int | None], kind: str, text: Text, url: st
                 idea_id=idea_id)
 
 
-class Message(NamedTuple):
-    """Who is told what, in one notify_each() call: each group its own kind and text."""
-    user_ids: Iterable[int | None]
-    kind: str
-    text: Text
-
-
 def notify_each(messages: Iterable[Message], *, url: str, actor: User | None = None, thread_id: int | None = None,
                 post_id: int | None = None, idea_id: int | None = None) -> None:
     """Several groups told of the same thing in different words (a new answer: its asker, the thread's
     watchers) for the statements of one: the accounts, the email choices and the rows are read and written
     once for all the groups. A person in several groups hears only the first group's message."""
-    kinds_of: dict[int, Message] = {}
+    message_of: dict[int, Message] = {}
     for message in messages:
         for user_id in message.user_ids:
             if user_id is not None and (actor is None or actor.id != user_id):
-                kinds_of.setdefault(user_id, message)
-    if not kinds_of:
+                message_of.setdefault(user_id, message)
+    if not message_of:
         return
     post = db.session.get(Post, post_id) if post_id else None
     thread_id = thread_id or (post.thread_id if post is not None else None)
     thread = db.session.get(Thread, thread_id) if thread_id else None
     idea = db.session.get(Idea, idea_id) if idea_id else None
-    wanted = sorted(kinds_of)
+    wanted = sorted(message_of)
     for start in range(0, len(wanted), MAX_IDS):  # a shipped idea may have thousands of followers
-        batch = {user_id: kinds_of[user_id] for user_id in wanted[start:start + MAX_IDS]}
+        batch = {user_id: message_of[user_id] for user_id in wanted[start:start + MAX_IDS]}
         _notify_batch(batch, url=url, actor=actor, thread_id=thread_id, post_id=post_id, idea_id=idea_id,
                       post=post, thread=thread, idea=idea)
 
@@ -135,11 +135,11 @@ def watch_thread(*, user: User, thread: Thread, watchers: Collection[int] | None
     """Idempotent: asking or answering watches the thread once. `watchers`, when the caller has just read them
     (posting an answer tells them), spares the look-up."""
     if watchers is not None:
-        exists = user.id in watchers or None
+        watching = user.id in watchers
     else:
-        exists = db.session.scalar(sa.select(Subscription.id).where(
-            Subscription.user_id == user.id, Subscription.thread_id == thread.id))
-    if exists is None:
+        watching = db.session.scalar(sa.select(Subscription.id).where(
+            Subscription.user_id == user.id, Subscription.thread_id == thread.id)) is not None
+    if not watching:
         db.session.add(Subscription(user_id=user.id, thread_id=thread.id))
 
 

@@ -6,7 +6,8 @@ escalations happened. So the listeners map each changed row to all the days it c
 and insert one DashboardDirtyDay per day; the dashboard computes marked days from the source tables until
 `flask forum refresh-stats` stores them again. ORM flushes are read in `before_flush` (deleted rows and the
 old values are still there); bulk UPDATE/DELETE/INSERT ... SELECT statements in `do_orm_execute`, before they
-run; the markers are inserted in `before_commit`, one statement a transaction. Listeners attach once to Flask-SQLAlchemy's Session class (tests build many apps).
+run; the markers are inserted in `before_commit`, one statement a transaction. Listeners attach once to
+Flask-SQLAlchemy's Session class (tests build many apps).
 """
 from __future__ import annotations
 

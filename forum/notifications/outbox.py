@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Delivery, Notification, OutboxMail, OutboxStatus, User
+from forum.models import Delivery, Idea, Notification, OutboxMail, OutboxStatus, Post, Thread, User
 from forum.notifications import emails, kinds
 from forum.notifications.mail import mail_configured, send_mail
 from forum.notifications.queries import preferences_of
@@ -148,13 +148,31 @@ def _compose(outbox_id: int) -> tuple[emails.Message | None, str, bool]:
     its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
     db.session.connection(execution_options={"deferred_begin": True})
     try:
-        message, reason = emails.compose(db.session.get_one(OutboxMail, outbox_id))
+        loaded = _load(outbox_id)  # held while composing: the session keeps only weak references
+        message, reason = emails.compose(loaded[0])
     except Exception:  # a template or data problem must not stop the other mails
         log.exception("Composing outbox mail %s failed", outbox_id)
         return None, "could not be composed (see the log)", True
     finally:
         db.session.rollback()
     return message, reason or "", False
+
+
+def _load(outbox_id: int) -> sa.Row[tuple[OutboxMail, User, Notification, Post, Thread, Idea]]:
+    """The row with everything composing it reads (the member, the notification, its post, thread or idea) in one
+    statement: the session then finds each by its key without another. The sender runs beside the requests of
+    its worker, and each statement it saves is CPU they get back."""
+    row = db.session.execute(
+        sa.select(OutboxMail, User, Notification, Post, Thread, Idea)
+        .outerjoin(User, User.id == OutboxMail.user_id)
+        .outerjoin(Notification, Notification.id == OutboxMail.notification_id)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .outerjoin(Thread, Thread.id == Notification.thread_id)
+        .outerjoin(Idea, Idea.id == Notification.idea_id)
+        .where(OutboxMail.id == outbox_id)).first()
+    if row is None:
+        raise LookupError(f"outbox row {outbox_id} does not exist")
+    return row
 
 
 def send_due(now: datetime | None = None, limit: int = 1000) -> Counter:

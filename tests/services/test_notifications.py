@@ -170,6 +170,19 @@ def test_one_person_in_two_groups_is_told_once_in_the_first_groups_words(ctx):
     assert kinds_for(actor) == []  # nobody is told of their own action
 
 
+def test_composing_a_mail_reads_its_row_and_everything_it_shows_in_one_statement(ctx, app):
+    """The sender runs beside its worker's requests: the row, the member, the notification and its post and
+    thread come in one statement (the second is the site settings' version, for the site's name)."""
+    from tests.conftest import count_queries
+    make_answer(make_thread(make_user()))
+    row_id = db.session.scalar(sa.select(OutboxMail.id))
+    db.session.remove()
+    with count_queries(db.engine) as statements:
+        message, reason, broken = outbox._compose(row_id)
+    assert message is not None and not broken and "answered your question" in message.subject, reason
+    assert len(statements) <= 2, statements
+
+
 def test_bad_email_choices_are_refused_with_field_messages(ctx):
     user = make_user()
     with pytest.raises(Invalid) as error:

@@ -1,12 +1,15 @@
-"""Query budgets: the thread page and the list pages run a fixed number of SQL statements, whatever their size."""
+"""Query budgets: the thread page, the list pages and posting an answer run a fixed number of SQL statements,
+whatever their size."""
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from forum.auth import services as auth_services
 from forum.extensions import db
-from forum.models import User
+from forum.models import Delivery, Notification, NotificationPreference, OutboxMail, User
+from forum.notifications.services import watch_thread
 from forum.questions import services
 from tests.conftest import count_queries, login_as
 from tests.factories import make_answer, make_category, make_thread, make_user
@@ -115,10 +118,6 @@ def test_posting_an_answer_costs_the_same_whatever_the_watchers(app):
     thread has one watcher or twenty with email choices of their own, and the API's 201 reads nothing back.
     SQLite inserts rows whose ids the ORM needs one statement each (it cannot match a batch's RETURNING to its
     rows), in process and without a round trip: a run of the same INSERT counts once there."""
-    from forum.auth import services as auth_services
-    from forum.models import Delivery, Notification, NotificationPreference, OutboxMail
-    from forum.notifications.services import watch_thread
-
     counts = {}
     with app.app_context():
         warm_up = make_thread(make_user())

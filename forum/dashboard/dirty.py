@@ -113,10 +113,6 @@ def _post_days(connection: sa.Connection, post_ids: set[int]) -> set[date]:
     return _select_days(connection, _distinct_days(Post.created_at, Post.id.in_(ids))) if ids else set()
 
 
-def _thread_days(connection: sa.Connection, thread_ids: set[int], session: Any = None) -> set[date]:
-    return _created_days(connection, Thread, thread_ids, session)
-
-
 def _created_days(connection: sa.Connection, entity: type[Thread | Idea], ids: set[int],
                   session: Any = None) -> set[date]:
     """The days these threads or ideas were created on; those already in the session (an answer's thread
@@ -154,7 +150,7 @@ def _object_days(session: Any, obj: Any, connection: sa.Connection) -> set[date]
         threads = set(_history(obj, "thread_id"))
         if obj.thread_id is None and "thread" in sa.inspect(obj).dict and obj.thread is not None:
             days |= _days([obj.thread.created_at]) or {today}  # a new question's own post
-        days |= _thread_days(connection, threads, session)
+        days |= _created_days(connection, Thread, threads, session)
         if deleted:
             days |= _select_days(connection, _distinct_days(Flag.created_at, Flag.post_id == obj.id),
                                  _distinct_days(AuditEntry.created_at, AuditEntry.target_id == obj.id))
@@ -220,7 +216,7 @@ def _statement_days(state: ORMExecuteState, entity: type[Any]) -> set[date]:
     elif entity is Idea:
         days |= _idea_rows_days(connection, found)
     elif entity is Post:
-        days |= _thread_days(connection, set(connection.execute(
+        days |= _created_days(connection, Thread, set(connection.execute(
             sa.select(Post.thread_id).where(Post.id.in_(found))).scalars()))
     elif entity is Escalation:
         days |= _select_days(connection, _distinct_days(Escalation.resolved_at, Escalation.id.in_(found)))

@@ -4,6 +4,10 @@ post's, idea's or comment's text) are noted at flush, forgotten on rollback, and
 committed, in an app context (and so a database session) of their own. An edit is matched like a new post, and
 records only the watches that had not matched that post yet (forum/listening/matches.py). A failure is logged
 and never reaches the member who posted.
+
+The watches' version is read in the write's own transaction, just before it commits: when this process's
+matcher is current and has no terms (a community that listens for nothing), nothing is opened after the
+commit. That second session was a transaction of its own for one read on every post.
 """
 from __future__ import annotations
 
@@ -13,17 +17,18 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from forum.extensions import db
-from forum.listening import matches
+from forum.listening import matches, matching
 from forum.models import Idea, IdeaComment, Post, Thread
 from forum.session_events import attach_once
 
 log = logging.getLogger(__name__)
 
 PENDING = "listening_pending"
+VERSION = "listening_watches_version"
 
 
 def register() -> None:
-    attach_once({"after_flush": _after_flush, "after_commit": _after_commit,
+    attach_once({"after_flush": _after_flush, "before_commit": _before_commit, "after_commit": _after_commit,
                  "after_soft_rollback": _after_soft_rollback})
 
 
@@ -66,11 +71,22 @@ def _after_flush(session, _context) -> None:
         log.exception("listening: could not note new posts for matching")
 
 
+def _before_commit(session) -> None:
+    if session.in_nested_transaction() or not has_app_context():
+        return
+    session.flush()  # what the commit would flush (its failure is the commit's): new posts are noted at flush
+    if session.info.get(PENDING):
+        session.info[VERSION] = matching.watches_version(session)  # a primary-key read, like the version bumps'
+
+
 def _after_commit(session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint's release: the posts are not committed yet (SQLAlchemy fires after_commit for it)
     items = session.info.pop(PENDING, None)
+    version = session.info.pop(VERSION, None)
     if not items or not has_app_context():
+        return
+    if version is not None and matching.matches_nothing(version):
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     try:
@@ -88,3 +104,4 @@ def _after_commit(session) -> None:
 def _after_soft_rollback(session, previous_transaction) -> None:
     if not previous_transaction.nested:
         session.info.pop(PENDING, None)
+        session.info.pop(VERSION, None)

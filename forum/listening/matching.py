@@ -101,9 +101,21 @@ def build(session) -> Matcher:
     return matcher
 
 
+def watches_version(session) -> int:
+    (version,) = scopes.current(session, [WATCHES])
+    return version
+
+
+def matches_nothing(version: int) -> bool:
+    """Whether this process's matcher is up to date at `version` and has no terms: then no post can match, and
+    the caller need not open a session to look (forum/listening/hooks.py)."""
+    cached = current_app.extensions.get("listening_matcher")
+    return cached is not None and cached[0] == version and not cached[1].index
+
+
 def current_matcher(session) -> Matcher:
     """This process's matcher, rebuilt when the watches' version moved on (one primary-key read per call)."""
-    (version,) = scopes.current(session, [WATCHES])
+    version = watches_version(session)
     cached = current_app.extensions.get("listening_matcher")
     if cached is not None and cached[0] == version:
         matcher: Matcher = cached[1]

@@ -22,11 +22,13 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from forum.clock import utcnow
+from forum.database import end_reading
 from forum.extensions import db
 from forum.models import Delivery, Idea, Notification, OutboxMail, OutboxStatus, Post, Thread, User
 from forum.notifications import emails, kinds
 from forum.notifications.mail import mail_configured, send_mail
 from forum.notifications.queries import preferences_of
+from forum.site import Site
 
 log = logging.getLogger("forum.mail")
 
@@ -70,7 +72,7 @@ def _deliver_after_response(response: Response) -> Response:
     ids = g.pop("outbox_ids", None)
     if ids and current_app.config.get("MAIL_DELIVERY", "after_commit") == "after_commit":
         app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
-        worker = threading.Thread(target=deliver, args=(app, ids),
+        worker = threading.Thread(target=deliver, args=(app, ids, g.get("site_settings")),
                                   name="outbox", daemon=True)
         _workers[:] = [alive for alive in _workers if alive.is_alive()]  # a long-running worker keeps no dead threads
         _workers.append(worker)
@@ -78,9 +80,12 @@ def _deliver_after_response(response: Response) -> Response:
     return response
 
 
-def deliver(app: Flask, ids: list[int]) -> None:
-    """Send these rows now, in a context of their own; never raises (a failure stays for the retry)."""
+def deliver(app: Flask, ids: list[int], site: Site | None = None) -> None:
+    """Send these rows now, in a context of their own; never raises (a failure stays for the retry). `site` is
+    the settings its request read (forum/site.py): the mail shows the same name without reading them again."""
     with app.app_context():
+        if site is not None:
+            g.site_settings = site
         try:
             for outbox_id in ids:
                 _send_one(outbox_id, utcnow())
@@ -133,8 +138,9 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
         row.next_attempt_at = now + _backoff(row.attempts)
         log.warning("Mail %s to user %s failed (attempt %s of %s); send-mail retries it", outbox_id,
                     row.user_id, row.attempts, MAX_ATTEMPTS)
+    status = row.status  # read after the commit, it would be read again, in a transaction left to roll back
     db.session.commit()
-    return row.status
+    return status
 
 
 def count_unsent() -> int:
@@ -151,10 +157,10 @@ def _compose(outbox_id: int) -> tuple[emails.Message | None, str, bool]:
         loaded = _load(outbox_id)  # held while composing: the session keeps only weak references
         message, reason = emails.compose(loaded[0])
     except Exception:  # a template or data problem must not stop the other mails
+        db.session.rollback()
         log.exception("Composing outbox mail %s failed", outbox_id)
         return None, "could not be composed (see the log)", True
-    finally:
-        db.session.rollback()
+    end_reading(db.session())
     return message, reason or "", False
 
 

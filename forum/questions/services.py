@@ -112,7 +112,6 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
                 private_to_staff: object = False) -> Post:
     policy = Policy(actor)
     policy.ensure_contributor()
-    _ensure_not_moved_to_idea(thread)
     policy.ensure(policy.check_answer(thread))
     errors = FieldErrors()
     body = errors.text("body", body, label=_("Answer"), min_len=ANSWER_MIN, max_len=BODY_MAX, multiline=True,
@@ -125,13 +124,19 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     now = utcnow()
     # The thread's row is updated (and so locked) before the position is read: concurrent answers on
     # PostgreSQL then take max+1 one after another and never share a position (posts(thread_id, position) is
-    # unique as a last guard); SQLite's BEGIN IMMEDIATE serialises them already.
+    # unique as a last guard); SQLite's BEGIN IMMEDIATE serialises them already. The same statement says
+    # whether the question moved to the idea board (a statement of its own before).
+    moved_to = _idea_it_moved_to(thread)
     if held:  # the row lock alone: a held answer is counted and dated when a moderator approves it
-        db.session.execute(sa.select(Thread.id).where(Thread.id == thread.id).with_for_update())
+        idea_id = db.session.scalar(sa.select(moved_to).where(Thread.id == thread.id).with_for_update(of=Thread))
     else:
-        db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(
+        idea_id = db.session.scalar(sa.update(Thread).where(Thread.id == thread.id).values(
             answer_count=Thread.answer_count + 1, last_activity_at=now,
-            first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)))
+            first_answer_at=sa.func.coalesce(Thread.first_answer_at, now)).returning(moved_to))
+    if idea_id is not None:
+        db.session.rollback()  # the count and date just set: nothing else is written before this point
+        raise Conflict(_("This question moved to the idea board and takes no new answers: vote for or comment on "
+                         "idea #%(id)d at /ideas/%(id)d instead.", id=idea_id))
     position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
     mentions = MentionResolver()
     answer = Post(thread_id=thread.id, author_id=actor.id, position=position, body_md=body,
@@ -154,14 +159,11 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     return answer
 
 
-def _ensure_not_moved_to_idea(thread: Thread) -> None:
+def _idea_it_moved_to(thread: Thread) -> sa.ScalarSelect[int]:
     """A question turned into an idea (forum/ideas/requests.py) is closed to answers: its demand lives on the
     idea board now, where votes and the team's decisions are counted."""
-    idea_id = db.session.scalar(sa.select(IdeaQuestion.idea_id).where(
-        IdeaQuestion.thread_id == thread.id, IdeaQuestion.kind == IdeaQuestionKind.CONVERTED))
-    if idea_id is not None:
-        raise Conflict(_("This question moved to the idea board and takes no new answers: vote for or comment on "
-                         "idea #%(id)d at /ideas/%(id)d instead.", id=idea_id))
+    return sa.select(IdeaQuestion.idea_id).where(
+        IdeaQuestion.thread_id == thread.id, IdeaQuestion.kind == IdeaQuestionKind.CONVERTED).scalar_subquery()
 
 
 def edit_post(*, actor: User, post: Post, body: object, title: object = None, confirm_public: object = False,

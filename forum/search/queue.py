@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from forum.clock import utcnow
+from forum.database import end_reading
 from forum.extensions import db
 from forum.models import Idea, SearchQueueEntry, Thread
 from forum.search import documents
@@ -92,9 +93,9 @@ def drain(*, wait: float = 0.0, budget: float = float("inf"), patient: bool = Tr
     done, deadline = 0, time.monotonic() + budget
     with connect() as conn:
         if not pending(conn):
-            conn.rollback()
+            end_reading(conn)
             return 0
-        conn.rollback()
+        end_reading(conn)
         with backend.exclusive(conn, wait) as held:
             if not held:
                 return 0
@@ -110,11 +111,11 @@ def _drain_batch(conn, backend, patient: bool) -> int:
     rows = conn.execute(sa.select(_table.c.id, _table.c.kind, _table.c.object_id)
                         .order_by(_table.c.id).limit(BATCH)).all()
     if not rows:
-        conn.rollback()
+        end_reading(conn)
         return 0
     docs = documents.build(conn, thread_ids={r.object_id for r in rows if r.kind == THREAD},
                            idea_ids={r.object_id for r in rows if r.kind == IDEA})
-    conn.rollback()  # end the read: SQLite must never turn a read transaction into a write (BUSY_SNAPSHOT)
+    end_reading(conn)  # SQLite must never turn a read transaction into a write (BUSY_SNAPSHOT)
     backend.apply(conn, docs)  # PostgreSQL writes on conn: its upserts commit with the delete below
     _delete(conn, [r.id for r in rows], patient)
     return len(rows)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from forum.errors import Conflict, Invalid, PermissionDenied
 from forum.extensions import db
 from forum.ideas import export, queries, requests, services
-from forum.models import (AuditEntry, Idea, IdeaQuestion, IdeaVote, Notification, Role, Subscription, Thread,
+from forum.models import (AuditEntry, Idea, IdeaQuestion, IdeaVote, Notification, Post, Role, Subscription, Thread,
                           ThreadStatus)
 from forum.notifications.services import start_watching
 from forum.questions import services as questions
@@ -85,6 +85,21 @@ def test_staff_turn_a_question_into_an_idea_with_its_demand(request_thread):
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.target_type == "thread",
                                                                 AuditEntry.target_id == thread.id)) == \
         "thread.to_idea"
+
+
+def test_a_held_answer_to_a_moved_question_is_refused_too_and_nothing_is_locked_or_counted(request_thread,
+                                                                                            monkeypatch):
+    """Whether the question moved is asked in the statement that locks the thread (an answer held for a
+    moderator takes the lock alone): refused either way, with the thread as it was."""
+    from forum import trust
+    thread, p = request_thread
+    idea = requests.question_to_idea(actor=p["asker"], thread=thread)
+    monkeypatch.setattr(trust, "check_post", lambda **kwargs: True)  # a new account's answer is held
+    with pytest.raises(Conflict, match=f"#{idea.id}"):
+        questions.post_answer(actor=make_user(), thread=thread, body="One more answer, held")
+    assert not db.session().in_transaction()  # rolled back: the lock is released
+    assert db.session.get(Thread, thread.id).answer_count == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.thread_id == thread.id)) == 2
 
 
 def test_the_asker_edits_title_body_and_category_before_creating(request_thread):

@@ -267,3 +267,18 @@ def test_an_edit_inside_a_savepoint_is_matched_when_the_transaction_commits(ctx)
     db.session.commit()
     assert [(m.thread_id, m.terms) for m in _matches()] == [(thread.id, ["walrus"])]
     assert time.perf_counter() - started < 5
+
+
+def test_a_community_that_listens_for_nothing_opens_nothing_after_a_post(ctx, monkeypatch):
+    """The watches' version is read in the post's own transaction: while this process's matcher is current and
+    has no terms, the commit is the end of it. A watch created since (by any worker) is matched at once."""
+    from forum.listening import matches
+    make_thread(title="The first post builds this process's matcher")  # no watches yet: an empty one, kept
+    calls = []
+    record = matches.record_matches
+    monkeypatch.setattr(matches, "record_matches", lambda items: calls.append(set(items)) or record(items))
+    make_thread(title="It crashes all the time")
+    assert calls == [] and _matches() == []
+    _staff_watch(["crash"])
+    thread = make_thread(title="It crashes again")
+    assert len(calls) == 1 and [m.thread_id for m in _matches()] == [thread.id]

@@ -120,3 +120,11 @@ def test_the_pool_hands_back_transactional_connections_after_a_page_view(app, ba
         assert client.get("/_probe").get_json() == {"autocommit": True}
     with app.app_context(), db.engine.connect() as conn:
         assert not conn.connection.dbapi_connection.autocommit  # the isolation level went back with it
+
+
+def test_a_network_databases_pool_hands_out_the_connection_returned_last():
+    """LIFO: a worker's requests reuse one warm connection, whose statements psycopg has prepared; the others
+    sit idle (and are pinged when they next serve)."""
+    assert engine_options({"SQLALCHEMY_DATABASE_URI": PG, "DATABASE_PING_AFTER_IDLE": 10.0})["pool_use_lifo"] is True
+    assert engine_options({"SQLALCHEMY_DATABASE_URI": PG, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_use_lifo": False},
+                           "DATABASE_PING_AFTER_IDLE": 10.0})["pool_use_lifo"] is False  # a deployment's choice wins

@@ -232,3 +232,21 @@ def test_the_first_request_starts_the_drainer(app, client, request):
     assert drainer.is_alive()
     client.get("/healthz")
     assert app.extensions["search_drainer"] is drainer
+
+
+def test_a_drain_ends_its_reads_without_a_rollback(ctx):
+    """A drain's reads end with COMMIT, the same for the database: psycopg forgets every statement it prepared on
+    a connection that rolls back, and the drainer runs every second in every worker, on the requests' pool."""
+    _bulk_threads(3, "drained")
+    rollbacks: list[object] = []
+
+    def rolled_back(conn) -> None:
+        rollbacks.append(conn)
+
+    sa.event.listen(db.engine, "rollback", rolled_back)
+    try:
+        assert _drain() >= 3
+        assert _drain() == 0  # and with nothing queued
+    finally:
+        sa.event.remove(db.engine, "rollback", rolled_back)
+    assert rollbacks == []

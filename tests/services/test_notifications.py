@@ -345,3 +345,30 @@ def test_only_those_who_may_see_a_hidden_idea_are_told_about_it(ctx, role, told)
     services.notify(user_id=reader.id, kind="idea_status", actor=staff, idea_id=idea.id, url="/ideas/1", text="x")
     db.session.commit()
     assert (kinds_for(reader) == ["idea_status"]) is told
+
+
+def test_a_mail_sent_after_the_response_takes_its_requests_settings_and_never_rolls_back(ctx, app):
+    """The sender gets the site settings its request read (no statement for the site's name), and ends its reads
+    with COMMIT: psycopg forgets the statements it prepared on a connection that rolls back, and the requests
+    that use that pooled connection next would pay to prepare them again."""
+    from forum.site import settings as site_settings
+    from tests.conftest import count_queries
+    make_answer(make_thread(make_user()))
+    row_id = db.session.scalar(sa.select(OutboxMail.id))
+    site = site_settings()
+    db.session.commit()
+    rollbacks: list[object] = []
+
+    def rolled_back(conn) -> None:
+        rollbacks.append(conn)
+
+    sa.event.listen(db.engine, "rollback", rolled_back)
+    try:
+        with count_queries(db.engine) as statements:
+            outbox.deliver(app, [row_id], site)
+    finally:
+        sa.event.remove(db.engine, "rollback", rolled_back)
+    db.session.expire_all()
+    assert db.session.get(OutboxMail, row_id).status in (OutboxStatus.SENT, OutboxStatus.PENDING)
+    assert not [s for s in statements if "page_versions" in s], statements
+    assert rollbacks == []

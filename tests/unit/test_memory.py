@@ -65,3 +65,40 @@ def test_minute_memos_live_a_minute(app):
         (expires, _value), = [v for k, v in store._cache.items() if "figures:" in k]
     import time
     assert expires - time.time() <= 61
+
+
+@pytest.fixture
+def freezes(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    monkeypatch.setattr(memory, "_freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(memory, "FREEZE_LATER", 4)
+    return calls
+
+
+@pytest.mark.config(MEMORY_FREEZE=True)
+def test_a_worker_freezes_after_its_first_request_and_once_more_later(freezes, app):
+    client = app.test_client()
+    client.get("/healthz").close()
+    assert freezes == ["freeze"]  # once the first response is sent: what the worker built at start
+    for _ in range(5):
+        client.get("/healthz").close()
+    assert freezes == ["freeze", "freeze"]  # the FREEZE_LATER-th: what its pages loaded lazily; then never again
+
+
+def test_tests_never_freeze(freezes, app):
+    """Frozen objects outlive the app: a test process that builds hundreds of apps must not keep them."""
+    assert app.config["MEMORY_FREEZE"] is False
+    client = app.test_client()
+    for _ in range(5):
+        client.get("/healthz").close()
+    assert freezes == []
+
+
+def test_a_freeze_collects_first_and_leaves_the_collector_little_to_walk():
+    import gc
+    try:
+        memory._freeze()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_count()[0] < 50  # it collected: the young generation was emptied before the freeze
+    finally:
+        gc.unfreeze()

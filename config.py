@@ -117,7 +117,7 @@ class Config:
         self.PAGE_CACHE_ITEMS = _env_int("PAGE_CACHE_ITEMS", 500)  # in-process store only: ~25 MB of pages a worker
         # forum/memory.py: hand freed heap memory back to the system every this many requests (0: never)
         self.MEMORY_TRIM_EVERY = _env_int("MEMORY_TRIM_EVERY", 4)
-        # forum/memory.py: freeze what a worker holds after its first and its 500th request (gc.freeze; 0: never)
+        # forum/memory.py: freeze what a worker holds once its first response is sent (gc.freeze; 0: never)
         self.MEMORY_FREEZE = False if self.TESTING else _env_int("MEMORY_FREEZE", 1) != 0
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = _env_int("MAIL_PORT", 25)

@@ -7,12 +7,14 @@ the free pages back: about 1.5 MB a worker at 1M posts, for 0.01-0.2 ms. Before 
 cache drops its expired entries, which cachelib keeps until PAGE_CACHE_ITEMS is exceeded. Without glibc (macOS,
 musl) only that happens.
 
-A worker also freezes what it holds after its first request and again after its FREEZE_LATER-th (gc.freeze;
-MEMORY_FREEZE=0 turns it off, and tests do). Its modules, mappers, templates and caches live as long as it does,
-yet every full collection walked them: 145,000 objects, 105 ms a pass, paid by whichever request was running.
-That pause was the slowest answer posted at 1M posts after each worker's first. Once frozen, a pass walks only
-what came later. A frozen object still dies when its last reference goes; only a frozen cycle is never
-collected, which is why each freeze collects first.
+A worker also freezes what it holds once its first response is sent (gc.freeze; MEMORY_FREEZE=0 turns it off,
+and tests do). Its modules, mappers and templates live as long as it does, yet every full collection walked
+them: 145,000 objects, 105 ms a pass, paid by whichever request was running. That pause was the slowest answer
+posted at 1M posts after each worker's first. Once frozen, a pass walks only what came later. A frozen object
+still dies when its last reference goes; only a frozen cycle is never collected, which is why the freeze
+collects first. Freezing a second time, after the 500th request, cost the pages at 1M posts a quarter of their
+throughput (a short run on SQLite: the visitor's thread page at 0.243 of the ceiling, 0.344 with the one
+freeze), so a worker freezes once.
 """
 from __future__ import annotations
 
@@ -35,9 +37,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-FREEZE_LATER = 500  # requests: by then a worker has loaded what its pages load lazily (templates, statements)
-
-
 def _freeze() -> None:
     gc.collect()
     gc.freeze()
@@ -51,10 +50,11 @@ def init_app(app: Flask) -> None:
 def _install_freeze(app: Flask) -> None:
     if not app.config.get("MEMORY_FREEZE"):
         return
-    served = itertools.count(1)
+    first = [True]
 
     def after(response: Response) -> Response:
-        if next(served) in (1, FREEZE_LATER):
+        if first:
+            first.clear()
             response.call_on_close(_freeze)
         return response
 

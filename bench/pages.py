@@ -10,7 +10,9 @@ For each size the cached dataset (bench/dataset.py) is copied, served by `gunico
 page is driven by `wrk -t2 -c16 -d10s` on 127.0.0.1 in every round, together with two ceiling apps
 (bench/ceiling.py: a bare Flask page, and one rendering one SQLite query). Figures are medians of the rounds.
 Then, on the same server: the workers' anonymous memory after every page, and 200 answers posted through the
-API with a bearer token from `flask forum create-token` (on the copy, so the cache stays clean). The Whoosh
+API with a bearer token from `flask forum create-token` (on the copy, so the cache stays clean), after 10
+untimed ones as each page gets its untimed run; each is timed on the client and, from the access log, on the
+server. The Whoosh
 index of a size in --index-sizes is built once with `flask forum reindex`, whose speed is reported.
 It is a benchmark, not a test: CI does not run it, and the machine's other load shows in its figures.
 """
@@ -180,7 +182,7 @@ def measure_size(size: str, backend: str, database_url: str, manifest: dataset.M
         result.bare_memory = servers["ceiling-bare"].memory()
         result.load = os.getloadavg()[0]
         if not args.no_post:
-            result.posting = post_answers(app.port, env, database_url, manifest, args.posts)
+            result.posting = post_answers(app.port, env, database_url, manifest, args.posts, app.log)
             if result.posting.get("created", 0) < result.posting.get("posts", 0):
                 result.posting["error_line"] = last_error(app.log)
     finally:
@@ -216,32 +218,59 @@ def _logins(port: int, manifest: dataset.Manifest) -> dict[str, dict[str, str]]:
 # ---------------------------------------------------------------- the write path
 
 
+WARM_POSTS = 10  # untimed first answers, as each page gets an untimed run: a worker's first post imports
+                 # markdown-it (which a worker that only serves pages never holds) and compiles its statements
+
+
 def post_answers(port: int, env: dict[str, str], database_url: str, manifest: dataset.Manifest,
-                 count: int) -> dict:
-    """`count` answers through POST /api/v1/questions/<id>/answers, one after another, on open threads."""
+                 count: int, log: Path | None = None, warm: int = WARM_POSTS) -> dict:
+    """`count` answers through POST /api/v1/questions/<id>/answers, one after another, on open threads, after
+    `warm` untimed ones. Timed on the client and, from gunicorn's access log, on the server (the target's
+    figure: the server's time from the request's arrival to its response)."""
     token = create_token(env, manifest.member)
     if not token:
         return {"error": "flask forum create-token gave no token"}
-    threads = _open_threads(database_url, count)
+    threads = _open_threads(database_url, count + warm)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "User-Agent": USER_AGENT}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    timings, statuses = [], {}
+    timings, statuses, warm_timings = [], {}, []
+    log_start = log.stat().st_size if log is not None else 0
     try:
         for n, thread_id in enumerate(threads):
+            if n == warm and log is not None:
+                log_start = log.stat().st_size
             body = json.dumps({"body": f"Benchmark answer {n}: switching the router to channel 6 and "
                                        f"re-pairing the hub fixed it for me. Try **that** first."})
             started = time.perf_counter()
             conn.request("POST", f"/api/v1/questions/{thread_id}/answers", body=body, headers=headers)
             response = conn.getresponse()
             response.read()
-            timings.append((time.perf_counter() - started) * 1000)
+            took = (time.perf_counter() - started) * 1000
+            if n < warm:
+                warm_timings.append(took)
+                continue
+            timings.append(took)
             statuses[response.status] = statuses.get(response.status, 0) + 1
     finally:
         conn.close()
     ok = statuses.get(201, 0)
+    server = _server_times(log, log_start) if log is not None else []
     return {"posts": len(timings), "created": ok, "statuses": statuses,
             "median_ms": statistics.median(timings) if timings else None, "p90_ms": _percentile(timings, 90),
-            "p99_ms": _percentile(timings, 99)}
+            "p99_ms": _percentile(timings, 99), "warm_posts": len(warm_timings),
+            "warm_max_ms": max(warm_timings) if warm_timings else None,
+            "server_median_ms": statistics.median(server) if server else None,
+            "server_p90_ms": _percentile(server, 90), "server_p99_ms": _percentile(server, 99),
+            "server_max_ms": max(server) if server else None}
+
+
+def _server_times(log: Path, start: int) -> list[float]:
+    """The timed answers' duration_ms as forum/requestlog.py logged them (gunicorn writes the app's log)."""
+    time.sleep(0.5)  # the last line may still be in the worker's buffer
+    with log.open("rb") as handle:
+        handle.seek(start)
+        text = handle.read().decode("utf-8", "replace")
+    return [float(ms) for ms in re.findall(r"/answers status=201 duration_ms=([\d.]+)", text)]
 
 
 def create_token(env: dict[str, str], username: str) -> str:

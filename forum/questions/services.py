@@ -122,9 +122,9 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     body = screened.values["body"]
     held = trust.check_post(actor=actor, kind=trust.ANSWER, text=body)
     now = utcnow()
-    # The thread's row is updated (and so locked) before the position is read: concurrent answers on
-    # PostgreSQL then take max+1 one after another and never share a position (posts(thread_id, position) is
-    # unique as a last guard); SQLite's BEGIN IMMEDIATE serialises them already. The same statement says
+    # The thread's row is updated (and so locked) before the answer's INSERT reads its position: concurrent
+    # answers on PostgreSQL then take max+1 one after another and never share a position (posts(thread_id,
+    # position) is unique as a last guard); SQLite's BEGIN IMMEDIATE serialises them already. The same statement says
     # whether the question moved to the idea board (a statement of its own before).
     moved_to = _idea_it_moved_to(thread)
     if held:  # the row lock alone: a held answer is counted and dated when a moderator approves it
@@ -137,9 +137,8 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
         db.session.rollback()  # the count and date just set: nothing else is written before this point
         raise Conflict(_("This question moved to the idea board and takes no new answers: vote for or comment on "
                          "idea #%(id)d at /ideas/%(id)d instead.", id=idea_id))
-    position = (db.session.scalar(sa.select(sa.func.max(Post.position)).where(Post.thread_id == thread.id)) or 0) + 1
     mentions = MentionResolver()
-    answer = Post(thread_id=thread.id, author_id=actor.id, position=position, body_md=body,
+    answer = Post(thread_id=thread.id, author_id=actor.id, position=_next_position(thread), body_md=body,
                   body_html=render_markdown(body, mention_resolver=mentions),
                   is_staff_reply=actor.is_staff, created_at=now)
     db.session.add(answer)
@@ -157,6 +156,13 @@ def post_answer(*, actor: User, thread: Thread, body: object, confirm_public: ob
     watch_thread(user=actor, thread=thread, watchers=watchers)
     commit_keeping_loaded(db.session())  # the API answers with the post, its thread and author: no reload
     return answer
+
+
+def _next_position(thread: Thread) -> sa.ScalarSelect[int]:
+    """Computed by the answer's INSERT itself (a statement of its own before): after the thread's UPDATE, so
+    on PostgreSQL it runs once the row lock is ours and its snapshot sees the answer committed before it."""
+    return sa.select(sa.func.coalesce(sa.func.max(Post.position), 0) + 1).where(
+        Post.thread_id == thread.id).scalar_subquery()
 
 
 def _idea_it_moved_to(thread: Thread) -> sa.ScalarSelect[int]:

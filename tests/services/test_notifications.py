@@ -160,6 +160,19 @@ def test_asker_and_watchers_each_get_their_own_email_choice_in_one_pass(ctx):
     assert pending is None  # waits for the digest
 
 
+def test_a_person_with_a_choice_for_every_kind_gets_the_one_for_what_they_are_told(ctx):
+    """Their account comes with every choice joined to it (one row per choice): the other kind's choice, read
+    in the same statement, must not decide this mail."""
+    asker = make_user()
+    services.update_email_preferences(actor=asker, choices={"answers": Delivery.IMMEDIATELY,
+                                                            "watched": Delivery.NEVER})
+    thread = make_thread(asker)  # asking watches the thread: the asker is in both groups, told as the asker
+    answer = make_answer(thread)
+    told = db.session.scalars(sa.select(Notification.kind).where(Notification.post_id == answer.id)).all()
+    assert told == ["answer"]
+    assert set(db.session.scalars(sa.select(OutboxMail.user_id))) == {asker.id}
+
+
 def test_one_person_in_two_groups_is_told_once_in_the_first_groups_words(ctx):
     actor, both = make_user(), make_user()
     services.notify_each([services.Message([both.id, actor.id], "answer", "first"),

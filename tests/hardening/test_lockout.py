@@ -70,6 +70,28 @@ def test_the_limits_are_settings(app):
     assert _login(client, "carol", PASSWORD, ATTACKER).status_code == 429
 
 
+def test_a_locked_out_address_still_reads_the_login_page_and_every_read_skips_the_limiter(app):
+    """Every limit guards a write, so reads skip the limiter (forum/extensions.py): the login form still shows
+    after the lockout, and no limited route answers a GET."""
+    _make(app)
+    client = app.test_client()
+    _hammer(client, times=8)
+    assert _login(client, "carol", "wrong-guess", ATTACKER).status_code == 429
+    assert client.get("/login", environ_base={"REMOTE_ADDR": ATTACKER}).status_code == 200
+    from forum.extensions import limiter
+    def limits_of(view) -> list:  # flask-limiter keys a decorated view by its qualified name and its name
+        name = f"{view.__module__}.{view.__qualname__}"
+        return limiter.limit_manager.decorated_limits(f"{name}.{view.__name__}") or \
+            limiter.limit_manager.decorated_limits(name)
+    with app.app_context():  # a limit's text is a setting, read from the app
+        limits = {name: limits_of(view) for name, view in app.view_functions.items() if limits_of(view)}
+    assert {"auth.login", "auth.register"} <= set(limits), "the limited routes are found by the limiter's names"
+    for rule in app.url_map.iter_rules():
+        for limit in limits.get(rule.endpoint, []):
+            methods = {method.upper() for method in limit.methods} if limit.methods else rule.methods
+            assert not methods & {"GET", "HEAD"}, f"{rule} counts reads against a limit, and reads skip limits"
+
+
 def test_an_admin_clears_a_lockout_from_the_people_page(app):
     user_id = _make(app)
     admin_id = _make(app, "boss", role=Role.ADMIN)

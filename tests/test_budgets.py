@@ -109,7 +109,8 @@ def test_api_question_endpoints_query_count_is_fixed(app):
     assert len(statements) <= LIST_BUDGET
 
 
-POST_ANSWER_BUDGET = 14  # token and author, thread, watchers, their accounts with their choices, the rows, versions (was 26)
+# token and author, thread, watchers, their accounts with their choices, the rows, versions (was 26)
+POST_ANSWER_BUDGET = 14
 
 
 @pytest.mark.config(MAIL_DELIVERY="cron")  # the mail sender's own statements run after the response, in a thread

@@ -7,8 +7,8 @@ from bench.report import _server_text
 
 def test_the_timed_answers_server_times_come_from_the_access_log_after_the_warm_up(tmp_path) -> None:
     log = tmp_path / "gunicorn.log"
-    warm = "x INFO forum.access: request_id=a method=POST path=/api/v1/questions/1/answers status=201 duration_ms=120.5\n"
-    log.write_text(warm)
+    log.write_text("x INFO forum.access: request_id=a method=POST path=/api/v1/questions/1/answers status=201 "
+                   "duration_ms=120.5\n")  # a warm-up post, before the timed ones start
     start = log.stat().st_size
     with log.open("a") as handle:
         handle.write("x INFO forum.access: request_id=b method=POST path=/api/v1/questions/2/answers status=201 "

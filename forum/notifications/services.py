@@ -124,18 +124,15 @@ def _recipients(kind_of: dict[int, str]) -> tuple[list[User], dict[int, str]]:
     keys = sorted({group.key for group in groups.values()})
     users: dict[int, User] = {}
     chosen: dict[tuple[int, str], str] = {}
-    if keys:
-        rows = db.session.execute(sa.select(User, NotificationPreference.kind, NotificationPreference.delivery)
-                                  .outerjoin(NotificationPreference, sa.and_(
-                                      NotificationPreference.user_id == User.id,
-                                      NotificationPreference.kind.in_(keys)))
-                                  .where(User.id.in_(kind_of)))
-        for user, key, delivery in rows:
-            users.setdefault(user.id, user)
-            if key is not None:
-                chosen[user.id, key] = delivery
-    else:
-        users = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(kind_of)))}
+    rows = db.session.execute(sa.select(User, NotificationPreference.kind, NotificationPreference.delivery)
+                              .outerjoin(NotificationPreference, sa.and_(
+                                  NotificationPreference.user_id == User.id,
+                                  NotificationPreference.kind.in_(keys)))  # no keys: joins nothing
+                              .where(User.id.in_(kind_of)))
+    for user, key, delivery in rows:
+        users.setdefault(user.id, user)
+        if key is not None:
+            chosen[user.id, key] = delivery
     deliveries = {user_id: (chosen.get((user_id, groups[user_id].key)) or groups[user_id].default
                             if user_id in groups else Delivery.IMMEDIATELY) for user_id in users}
     return list(users.values()), deliveries

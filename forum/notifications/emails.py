@@ -48,18 +48,20 @@ def may_see(user: User, notification: Notification) -> bool:
     return Policy(user).can_be_told_about(kind=notification.kind, post=post, thread=thread, idea=idea)
 
 
-def compose(row: OutboxMail) -> tuple[Message | None, str]:
-    """The message for a row, or (None, why not): no address, already read, or no longer visible."""
+def compose(row: OutboxMail, *, html: bool = True) -> tuple[Message | None, str]:
+    """The message for a row, or (None, why not): no address, already read, or no longer visible. `html=False`
+    leaves the HTML part empty: a mail only written to the log (no MAIL_SERVER) shows its text, and rendering
+    the other template cost the worker's requests CPU for nothing."""
     user = db.session.get(User, row.user_id)
     if user is None or user.is_deleted or not user.email:
         return None, "the member has no email address"
     with as_member(user):  # their language and time zone, not those of whoever's request sends the mail
-        return _compose_for(row, user)
+        return _compose_for(row, user, html)
 
 
-def _compose_for(row: OutboxMail, user: User) -> tuple[Message | None, str]:
+def _compose_for(row: OutboxMail, user: User, html: bool) -> tuple[Message | None, str]:
     if row.kind == "digest":
-        return _digest(row, user)
+        return _digest(row, user, html)
     notification = row.notification
     if notification is None or notification.read_at is not None:
         return None, "already read on the site"
@@ -70,10 +72,10 @@ def _compose_for(row: OutboxMail, user: User) -> tuple[Message | None, str]:
     context = _context(user, unsubscribe, group_label=group.label, notification=notification,
                        link=site_url() + notification.url)
     subject = " ".join(notification.text.split())
-    return _message(user, subject, "notification", context, unsubscribe), ""
+    return _message(user, subject, "notification", context, unsubscribe, html), ""
 
 
-def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
+def _digest(row: OutboxMail, user: User, html: bool) -> tuple[Message | None, str]:
     ids = (row.payload or {}).get("ids", [])[:500]
     found = db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids), Notification.user_id == user.id)
                                .order_by(Notification.created_at, Notification.id))
@@ -91,7 +93,7 @@ def _digest(row: OutboxMail, user: User) -> tuple[Message | None, str]:
     subject = ngettext("Your daily summary: %(num)d new notification on %(site)s",
                        "Your daily summary: %(num)d new notifications on %(site)s", len(items),
                        site=site_settings().community_name)
-    return _message(user, subject, "digest", context, unsubscribe), ""
+    return _message(user, subject, "digest", context, unsubscribe, html), ""
 
 
 def _context(user: User, unsubscribe: str, **extra: object) -> dict:
@@ -99,11 +101,11 @@ def _context(user: User, unsubscribe: str, **extra: object) -> dict:
             "unsubscribe_url": unsubscribe, "settings_url": f"{site_url()}/settings#notifications", **extra}
 
 
-def _message(user: User, subject: str, template: str, context: dict, unsubscribe: str) -> Message:
+def _message(user: User, subject: str, template: str, context: dict, unsubscribe: str, html: bool) -> Message:
     env = current_app.jinja_env
     text = env.get_template(f"emails/{template}.txt").render(**context)
-    html = env.get_template(f"emails/{template}.html").render(**context)
+    markup = env.get_template(f"emails/{template}.html").render(**context) if html else ""
     headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                "Auto-Submitted": "auto-generated"}
     assert user.email, "callers return early for a member without an address"
-    return Message(to=user.email, subject=subject[:200], text=text, html=html, headers=headers)
+    return Message(to=user.email, subject=subject[:200], text=text, html=markup, headers=headers)

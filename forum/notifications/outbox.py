@@ -53,6 +53,15 @@ def _collect(session: Session, _context: object) -> None:
         session.info.setdefault(_NEW_IDS, []).extend(ids)
 
 
+def queue(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Outbox rows in one INSERT, without ORM objects (notifying a thread's watchers): sent after the commit as
+    the ORM's are, their ids joining those `_collect` finds."""
+    if rows:
+        ids = session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows,
+                              execution_options={"render_nulls": True}).scalars().all()
+        session.info.setdefault(_NEW_IDS, []).extend(ids)
+
+
 def _committed(session: Session) -> None:
     """No SQL here: just remember the ids for after the response (outside requests, cron sends them). A
     savepoint's release is not the commit: its mail may still be rolled back with the transaction."""
@@ -114,7 +123,7 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
     Without MAIL_SERVER the mail is only written to the log and its row is not touched: it stays pending for
     the first `send-mail` after a server is configured, and no write queues behind (or ahead of) a request's."""
     if not mail_configured():
-        message, _reason, _broken = _compose(outbox_id)
+        message, _reason, _broken = _compose(outbox_id, html=False)
         if message is not None:
             send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
         return OutboxStatus.PENDING
@@ -149,13 +158,13 @@ def count_unsent() -> int:
         OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)), OutboxMail.attempts < MAX_ATTEMPTS)) or 0
 
 
-def _compose(outbox_id: int) -> tuple[emails.Message | None, str, bool]:
+def _compose(outbox_id: int, *, html: bool = True) -> tuple[emails.Message | None, str, bool]:
     """(message or None, reason when None, whether composing itself broke). It only reads, in a transaction of
     its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
     db.session.connection(execution_options={"deferred_begin": True})
     try:
         loaded = _load(outbox_id)  # held while composing: the session keeps only weak references
-        message, reason = emails.compose(loaded[0])
+        message, reason = emails.compose(loaded[0], html=html)
     except Exception:  # a template or data problem must not stop the other mails
         db.session.rollback()
         log.exception("Composing outbox mail %s failed", outbox_id)

@@ -196,6 +196,50 @@ def test_composing_a_mail_reads_its_row_and_everything_it_shows_in_one_statement
     assert len(statements) <= 2, statements
 
 
+@pytest.mark.config(MAIL_SERVER="", MAIL_BACKEND="smtp")
+def test_a_mail_only_written_to_the_log_renders_its_text_and_not_its_html(ctx, app, monkeypatch, caplog):
+    """Without a mail server the sender only logs the text: the HTML template is not rendered for nobody, and
+    the row stays pending for the first send-mail after a server is set."""
+    make_answer(make_thread(make_user("asker3"), title="Hub keeps going offline at night"))
+    row_id = db.session.scalar(sa.select(OutboxMail.id))
+    db.session.remove()
+    rendered: list[str] = []
+    get_template = app.jinja_env.get_template
+    monkeypatch.setattr(app.jinja_env, "get_template", lambda name, *a, **k: rendered.append(name) or
+                        get_template(name, *a, **k))
+    assert outbox._send_one(row_id, clock.utcnow()) == OutboxStatus.PENDING
+    assert rendered == ["emails/notification.txt"]
+    assert "Hub keeps going offline at night" in caplog.text and "/unsubscribe/" in caplog.text
+    assert db.session.scalar(sa.select(OutboxMail.status)) == OutboxStatus.PENDING
+
+
+def test_a_thread_with_many_watchers_is_told_in_one_insert_and_each_mail_leaves_after_the_commit(ctx, app):
+    """The watchers' notifications and their mails are written without ORM objects: one INSERT each, whatever
+    their number (SQLite, in process, runs it once a row to match RETURNING to the rows: one run of the same
+    statement), and the mails' ids still reach the sender once the transaction commits."""
+    from tests.conftest import count_queries
+    asker = make_user()
+    thread = make_thread(asker)
+    watchers = [make_user() for _ in range(12)]
+    for watcher in watchers:
+        services.update_email_preferences(actor=watcher, choices={"watched": Delivery.IMMEDIATELY})
+        services.start_watching(actor=watcher, thread=thread)
+    db.session.commit()
+    answerer = make_user()
+    with count_queries(db.engine) as statements:
+        questions.post_answer(actor=answerer, thread=thread, body="Re-pair the hub after the update.")
+    runs = [text for n, text in enumerate(statements) if n == 0 or text != statements[n - 1]]
+    inserts = [text for text in runs if text.startswith(("INSERT INTO notifications", "INSERT INTO outbox"))]
+    assert len(inserts) == 2, inserts
+    told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "watched_answer")))
+    assert told == {watcher.id for watcher in watchers}
+    queued = db.session.execute(sa.select(OutboxMail.user_id, Notification.user_id).join(
+        Notification, Notification.id == OutboxMail.notification_id)).tuples().all()
+    assert sorted(queued) == sorted([(asker.id, asker.id)] + [(w.id, w.id) for w in watchers])
+    assert outbox.send_due()["sent"] == 13  # each row points at its own member's notification
+    assert sorted(mail.to[0] for mail in sent_mail(app)) == sorted(u.email for u in (asker, *watchers))
+
+
 def test_bad_email_choices_are_refused_with_field_messages(ctx):
     user = make_user()
     with pytest.raises(Invalid) as error:

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import import_string
 
-from forum import cli, errors, i18n, memory, pagecache, requestlog, search, staticfiles, web
+from forum import cli, errors, i18n, memory, pagecache, requestlog, search, staticfiles, web, workload
 from forum.database import configure_engine, engine_options, install_autocommit_reads
 from forum.extensions import csrf, db, limiter, login_manager, mail
 
@@ -26,6 +26,7 @@ def create_app(config: object | str | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine, app.config)
         install_autocommit_reads(app, db.session, db.engine)
+    workload.init_app(app)  # first: the requests it counts start before any other before_request
     i18n.init_app(app)
     pagecache.init_app(app)
     search.init_app(app)

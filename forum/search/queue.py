@@ -18,6 +18,7 @@ from typing import cast
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from forum import workload
 from forum.clock import utcnow
 from forum.database import end_reading
 from forum.extensions import db
@@ -35,6 +36,7 @@ CATCH_UP_BUDGET = 10.0  # seconds of draining a search does at most; a backlog b
 RETRY_AFTER = 10.0      # seconds searches stop trying to drain after a failed drain (the log says it once)
 INTERVAL = 1.0          # seconds between the background thread's drains (SEARCH_DRAIN_INTERVAL; 0 = no thread)
 QUIET_BUSY_MS = 200     # SQLite: a search's drain waits this long to delete its rows, then leaves them
+BUSY_ROUNDS = 4         # rounds a drainer leaves to the other workers while its own serves a request
 
 _table = cast(sa.Table, SearchQueueEntry.__table__)  # a mapped class's table (typed as any FromClause)
 RETRY_KEY = "search_queue_retry_at"  # in app.extensions: per app, as each app has its own index
@@ -155,17 +157,30 @@ def catch_up() -> None:
 
 
 class Drainer(threading.Thread):
-    """The per-process background drain: every `interval` seconds, skipping when another process drains."""
+    """The per-process background drain: every `interval` seconds, skipping when another process drains, and
+    up to BUSY_ROUNDS rounds in a row when its own worker is serving a request (forum/workload.py)."""
 
     def __init__(self, app: Flask, interval: float) -> None:
         super().__init__(name="search-queue-drainer", daemon=True)
         self.app, self.interval, self.pid = app, interval, os.getpid()
         self.stopping = threading.Event()
+        self.skipped = 0
+
+    def takes_round(self) -> bool:
+        """False while its worker serves a request, BUSY_ROUNDS times in a row at most: an idle worker's drainer
+        takes the round, or this one takes the next."""
+        if workload.busy() and self.skipped < BUSY_ROUNDS:
+            self.skipped += 1
+            return False
+        self.skipped = 0
+        return True
 
     def run(self) -> None:
         pause = 0.0  # the first pass runs at once: rows left by a crash are indexed when a worker starts
         while not self.stopping.wait(pause):
             pause = self.interval
+            if not self.takes_round():
+                continue
             with self.app.app_context():
                 try:
                     drain(wait=0.0)

@@ -250,3 +250,25 @@ def test_a_drain_ends_its_reads_without_a_rollback(ctx):
     finally:
         sa.event.remove(db.engine, "rollback", rolled_back)
     assert rollbacks == []
+
+
+def test_a_busy_workers_drainer_leaves_rounds_to_the_idle_ones_but_never_more_than_a_few(app, monkeypatch):
+    """While its worker serves a request the drainer skips the round (an idle worker's drainer takes it, and no
+    indexing competes with the request for the GIL); after BUSY_ROUNDS skipped rounds it drains anyway, so a
+    lone worker under constant load still keeps its index in step."""
+    drainer = queue.Drainer(app, interval=1.0)
+    monkeypatch.setattr(queue.workload, "busy", lambda: True)
+    rounds = [drainer.takes_round() for _ in range(2 * (queue.BUSY_ROUNDS + 1))]
+    assert rounds == ([False] * queue.BUSY_ROUNDS + [True]) * 2
+    monkeypatch.setattr(queue.workload, "busy", lambda: False)
+    assert [drainer.takes_round() for _ in range(3)] == [True, True, True]
+
+
+def test_a_request_counts_as_the_workers_work_from_its_first_hook_to_its_teardown(app, client):
+    from forum import workload
+    seen: list[bool] = []
+    app.add_url_rule("/_busy_probe", "busy_probe", lambda: (seen.append(workload.busy()), "ok")[1])
+    assert not workload.busy()
+    assert client.get("/_busy_probe").status_code == 200
+    assert client.get("/no-such-page-at-all").status_code == 404  # a request that ends in an error still ends
+    assert seen == [True] and not workload.busy()

@@ -131,10 +131,9 @@ def app_config(backend, tmp_path, request):
     return build_config(url, tmp_path, **(marker.kwargs if marker else {}))
 
 
-def wait_for_delivery(timeout: float = 10.0) -> None:
-    """Wait for the post-response mail senders started so far (forum/notifications/outbox.py's threads)."""
-    while outbox._workers:
-        outbox._workers.pop().join(timeout)
+def wait_for_delivery() -> None:
+    """Wait until the mail senders (forum/notifications/outbox.py) have dealt with every mail handed to them."""
+    outbox.wait_for_senders()
 
 
 def _copy_schema(url: str, request) -> bool:

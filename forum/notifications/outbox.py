@@ -10,9 +10,12 @@ Without MAIL_SERVER a mail is written to the log and its row stays pending, so n
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import Counter
 from datetime import datetime, time, timedelta
+from queue import Empty, Queue
+from time import sleep
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -35,7 +38,9 @@ log = logging.getLogger("forum.mail")
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)  # a sender that died mid-send: the row is tried again after this
 _NEW_IDS = "forum.outbox.new_ids"
-_workers: list[threading.Thread] = []
+GATHER = 0.05  # seconds the sender waits for more mails before sending what it took
+IDLE_EXIT = 10.0  # seconds without a mail after which the sender ends
+_senders: list[Sender] = []
 
 
 def install(app: App) -> None:
@@ -81,12 +86,77 @@ def _deliver_after_response(response: Response) -> Response:
     ids = g.pop("outbox_ids", None)
     if ids and current_app.config.get("MAIL_DELIVERY", "after_commit") == "after_commit":
         app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
-        worker = threading.Thread(target=deliver, args=(app, ids, g.get("site_settings")),
-                                  name="outbox", daemon=True)
-        _workers[:] = [alive for alive in _workers if alive.is_alive()]  # a long-running worker keeps no dead threads
-        _workers.append(worker)
-        worker.start()
+        with _start_lock:  # never into the queue of a sender that has just decided to end
+            _sender(app).jobs.put((ids, g.get("site_settings")))
     return response
+
+
+class Sender(threading.Thread):
+    """The worker's one mail sender: it takes the ids its requests committed and sends them in batches, the
+    mails of requests a moment apart together (GATHER). A thread a request composed each mail with reads of its
+    own beside the next requests of its worker; a batch reads the settings once and, without a mail server, every
+    row in one statement."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="outbox-sender", daemon=True)
+        self.app, self.pid = app, os.getpid()
+        self.jobs: Queue[tuple[list[int], Site | None]] = Queue()
+
+    def run(self) -> None:
+        while True:
+            try:
+                ids, site = self.jobs.get(timeout=IDLE_EXIT)
+            except Empty:
+                if self._ended():
+                    return
+                continue
+            taken = 1
+            sleep(GATHER)
+            while True:
+                try:
+                    more, _site = self.jobs.get_nowait()
+                except Empty:
+                    break
+                ids, taken = ids + more, taken + 1
+            try:
+                deliver(self.app, ids, site)
+            finally:
+                for _ in range(taken):
+                    self.jobs.task_done()
+
+    def _ended(self) -> bool:
+        """Idle for IDLE_EXIT: the thread ends (the next mail starts another), so an app that is gone, as in the
+        tests, leaves no thread behind holding it."""
+        with _start_lock:
+            if not self.jobs.empty():
+                return False
+            if self.app.extensions.get("outbox_sender") is self:
+                del self.app.extensions["outbox_sender"]
+            if self in _senders:
+                _senders.remove(self)
+            return True
+
+
+_start_lock = threading.Lock()
+
+
+def _sender(app: Flask) -> Sender:
+    """This process's sender for this app, started on first use (a thread started before gunicorn forks would not
+    run in the workers). The caller holds _start_lock."""
+    sender = app.extensions.get("outbox_sender")
+    if sender is None or sender.pid != os.getpid() or not sender.is_alive():
+        app.extensions["outbox_sender"] = sender = Sender(app)
+        _senders.append(sender)
+        sender.start()
+    return sender
+
+
+def wait_for_senders() -> None:
+    """Until every mail handed to a sender so far has been dealt with (tests, and a clean shutdown)."""
+    with _start_lock:
+        senders = [sender for sender in _senders if sender.pid == os.getpid() and sender.is_alive()]
+    for sender in senders:
+        sender.jobs.join()
 
 
 def deliver(app: Flask, ids: list[int], site: Site | None = None) -> None:
@@ -96,8 +166,11 @@ def deliver(app: Flask, ids: list[int], site: Site | None = None) -> None:
         if site is not None:
             g.site_settings = site
         try:
-            for outbox_id in ids:
-                _send_one(outbox_id, utcnow())
+            if mail_configured():
+                for outbox_id in ids:
+                    _send_one(outbox_id, utcnow())
+            else:
+                _log_all(ids)
         except Exception:  # the rows stay pending or failed; send-mail retries them
             log.exception("Delivering outbox mails %s failed", ids)
         finally:
@@ -123,9 +196,7 @@ def _send_one(outbox_id: int, now: datetime) -> str | None:
     Without MAIL_SERVER the mail is only written to the log and its row is not touched: it stays pending for
     the first `send-mail` after a server is configured, and no write queues behind (or ahead of) a request's."""
     if not mail_configured():
-        message, _reason, _broken = _compose(outbox_id, html=False)
-        if message is not None:
-            send_mail(to=message.to, subject=message.subject, text=message.text)  # to the log, for development
+        _log_all([outbox_id])
         return OutboxStatus.PENDING
     claim = sa.update(OutboxMail).where(OutboxMail.id == outbox_id, _due(now)).values(
         status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMail.attempts + 1)
@@ -158,6 +229,22 @@ def count_unsent() -> int:
         OutboxMail.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)), OutboxMail.attempts < MAX_ATTEMPTS)) or 0
 
 
+def _log_all(ids: list[int]) -> None:
+    """Without a mail server each mail is written to the log (development reads its links there), composed from
+    one read of all the rows, text only; the rows stay pending for the first send-mail after a server is set."""
+    db.session.connection(execution_options={"deferred_begin": True})
+    loaded = _load_many(ids)  # held while composing: the session keeps only weak references
+    for row in loaded:
+        try:
+            message, _reason = emails.compose(row[0], html=False)
+        except Exception:  # one broken mail must not stop the others
+            log.exception("Composing outbox mail %s failed", row[0].id)
+            continue
+        if message is not None:
+            send_mail(to=message.to, subject=message.subject, text=message.text)
+    end_reading(db.session())
+
+
 def _compose(outbox_id: int, *, html: bool = True) -> tuple[emails.Message | None, str, bool]:
     """(message or None, reason when None, whether composing itself broke). It only reads, in a transaction of
     its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
@@ -174,20 +261,24 @@ def _compose(outbox_id: int, *, html: bool = True) -> tuple[emails.Message | Non
 
 
 def _load(outbox_id: int) -> sa.Row[tuple[OutboxMail, User, Notification, Post, Thread, Idea]]:
-    """The row with everything composing it reads (the member, the notification, its post, thread or idea) in one
-    statement: the session then finds each by its key without another. The sender runs beside the requests of
-    its worker, and each statement it saves is CPU they get back."""
-    row = db.session.execute(
+    loaded = _load_many([outbox_id])
+    if not loaded:
+        raise LookupError(f"outbox row {outbox_id} does not exist")
+    return loaded[0]
+
+
+def _load_many(ids: list[int]) -> list[sa.Row[tuple[OutboxMail, User, Notification, Post, Thread, Idea]]]:
+    """The rows with everything composing them reads (the member, the notification, its post, thread or idea) in
+    one statement: the session then finds each by its key without another. The sender runs beside the requests
+    of its worker, and each statement it saves is CPU they get back."""
+    return list(db.session.execute(
         sa.select(OutboxMail, User, Notification, Post, Thread, Idea)
         .outerjoin(User, User.id == OutboxMail.user_id)
         .outerjoin(Notification, Notification.id == OutboxMail.notification_id)
         .outerjoin(Post, Post.id == Notification.post_id)
         .outerjoin(Thread, Thread.id == Notification.thread_id)
         .outerjoin(Idea, Idea.id == Notification.idea_id)
-        .where(OutboxMail.id == outbox_id)).first()
-    if row is None:
-        raise LookupError(f"outbox row {outbox_id} does not exist")
-    return row
+        .where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)).all())
 
 
 def send_due(now: datetime | None = None, limit: int = 1000) -> Counter:

@@ -213,6 +213,39 @@ def test_a_mail_only_written_to_the_log_renders_its_text_and_not_its_html(ctx, a
     assert db.session.scalar(sa.select(OutboxMail.status)) == OutboxStatus.PENDING
 
 
+@pytest.mark.config(MAIL_SERVER="", MAIL_BACKEND="smtp")
+def test_without_a_mail_server_a_batch_of_mails_is_read_in_one_statement(ctx, app, caplog):
+    from tests.conftest import count_queries
+    titles = ["Hub keeps going offline", "Porch light ignores its schedule", "Doorbell chime stays silent"]
+    for title in titles:
+        make_answer(make_thread(make_user(), title=title))
+    ids = list(db.session.scalars(sa.select(OutboxMail.id).order_by(OutboxMail.id)))
+    db.session.remove()
+    with count_queries(db.engine) as statements:
+        outbox.deliver(app, ids)
+    assert len(statements) <= 2, statements  # the settings' version, then every row with what it shows
+    assert all(title in caplog.text for title in titles)
+    assert set(db.session.scalars(sa.select(OutboxMail.status))) == {OutboxStatus.PENDING}
+
+
+def test_the_sender_takes_the_mails_of_requests_a_moment_apart_in_one_batch_and_ends_when_idle(app, monkeypatch):
+    batches: list[list[int]] = []
+    monkeypatch.setattr(outbox, "deliver", lambda _app, ids, site=None: batches.append(ids))
+    monkeypatch.setattr(outbox, "IDLE_EXIT", 0.05)
+    with outbox._start_lock:
+        sender = outbox._sender(app)
+        sender.jobs.put(([1, 2], None))
+        sender.jobs.put(([3], None))  # queued before the first batch is gathered
+    outbox.wait_for_senders()
+    assert batches == [[1, 2, 3]]
+    sender.join(5)
+    assert not sender.is_alive() and "outbox_sender" not in app.extensions  # idle: ended, nothing left behind
+    with outbox._start_lock:
+        outbox._sender(app).jobs.put(([4], None))  # the next mail starts another
+    outbox.wait_for_senders()
+    assert batches == [[1, 2, 3], [4]]
+
+
 def test_a_thread_with_many_watchers_is_told_in_one_insert_and_each_mail_leaves_after_the_commit(ctx, app):
     """The watchers' notifications and their mails are written without ORM objects: one INSERT each, whatever
     their number (SQLite, in process, runs it once a row to match RETURNING to the rows: one run of the same

@@ -1,7 +1,7 @@
 """The mail outbox: rows queued in the use case's transaction, sent after commit, retried by `send-mail`.
 
 A request never waits for SMTP and never fails because of it: the ids of the rows a request
-committed are handed to a short-lived thread once the response is ready; a failure is logged,
+committed are handed to its worker's sender thread once the response is ready; a failure is logged,
 backed off and left for `flask forum send-mail` (cron), which also queues the daily digests.
 A row is claimed with one conditional UPDATE, so two senders never send the same mail.
 Without MAIL_SERVER a mail is written to the log and its row stays pending, so nothing is lost: the first
@@ -233,7 +233,12 @@ def _log_all(ids: list[int]) -> None:
     """Without a mail server each mail is written to the log (development reads its links there), composed from
     one read of all the rows, text only; the rows stay pending for the first send-mail after a server is set."""
     db.session.connection(execution_options={"deferred_begin": True})
-    loaded = _load_many(ids)  # held while composing: the session keeps only weak references
+    try:
+        loaded = _load_many(ids)  # held while composing: the session keeps only weak references
+    except Exception:  # the rows stay pending: send-mail tries them again
+        db.session.rollback()
+        log.exception("Reading outbox mails %s failed", ids)
+        return
     for row in loaded:
         try:
             message, _reason = emails.compose(row[0], html=False)

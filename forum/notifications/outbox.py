@@ -62,8 +62,7 @@ def queue(session: Session, rows: list[dict[str, Any]]) -> None:
     """Outbox rows in one INSERT, without ORM objects (notifying a thread's watchers): sent after the commit as
     the ORM's are, their ids joining those `_collect` finds."""
     if rows:
-        ids = session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows,
-                              execution_options={"render_nulls": True}).scalars().all()
+        ids = session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows).scalars().all()
         session.info.setdefault(_NEW_IDS, []).extend(ids)
 
 
@@ -250,13 +249,13 @@ def _log_all(ids: list[int]) -> None:
     end_reading(db.session())
 
 
-def _compose(outbox_id: int, *, html: bool = True) -> tuple[emails.Message | None, str, bool]:
+def _compose(outbox_id: int) -> tuple[emails.Message | None, str, bool]:
     """(message or None, reason when None, whether composing itself broke). It only reads, in a transaction of
     its own that does not take SQLite's write lock (rendering a mail must not hold up the requests' writes)."""
     db.session.connection(execution_options={"deferred_begin": True})
     try:
         loaded = _load(outbox_id)  # held while composing: the session keeps only weak references
-        message, reason = emails.compose(loaded[0], html=html)
+        message, reason = emails.compose(loaded[0])
     except Exception:  # a template or data problem must not stop the other mails
         db.session.rollback()
         log.exception("Composing outbox mail %s failed", outbox_id)

@@ -21,7 +21,6 @@ from forum.models import (
     Idea,
     Notification,
     NotificationPreference,
-    OutboxStatus,
     Post,
     Subscription,
     Thread,
@@ -105,7 +104,7 @@ def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None,
         return
     now = utcnow()
     rows = [{"user_id": user.id, "kind": messages[user.id].kind, "text": in_language_of(user, messages[user.id].text)[:300],
-             "url": url[:300], "created_at": now, "read_at": None, "actor_id": actor.id if actor else None,
+             "url": url[:300], "created_at": now, "actor_id": actor.id if actor else None,
              "thread_id": thread_id, "post_id": post_id, "idea_id": idea_id,
              "mailed_at": None if deliveries[user.id] == Delivery.DAILY else now} for user in recipients]
     # One INSERT with RETURNING and no ORM objects: the rows are never read back in this transaction, and a flush
@@ -114,10 +113,9 @@ def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None,
     ids = db.session.execute(sa.insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
                              rows, execution_options={"render_nulls": True}).scalars().all()
     pagecache.touch(db.session, *(pagecache.notifications_scope(user.id) for user in recipients))
-    outbox.queue(db.session(), [
-        {"user_id": user.id, "kind": messages[user.id].kind, "notification_id": notification_id, "digest_key": None,
-         "payload": None, "status": OutboxStatus.PENDING, "attempts": 0, "last_error": None, "created_at": now,
-         "next_attempt_at": now, "claimed_at": None, "sent_at": None}
+    outbox.queue(db.session(), [  # the model's defaults fill the rest (pending, no attempts yet)
+        {"user_id": user.id, "kind": messages[user.id].kind, "notification_id": notification_id,
+         "next_attempt_at": now}
         for user, notification_id in zip(recipients, ids, strict=True)
         if deliveries[user.id] == Delivery.IMMEDIATELY and user.email])
 

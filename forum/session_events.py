@@ -9,11 +9,31 @@ import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
 
 
+_LAST: list[tuple[str, Callable]] = []
+
+
 def attach_once(listeners: dict[str, Callable]) -> None:
-    """`{"after_flush": fn, ...}`: each attached unless it already is."""
+    """`{"after_flush": fn, ...}`: each attached unless it already is; the `attach_last` ones stay after them."""
     for name, listener in listeners.items():
         if not sa.event.contains(Session, name, listener):
             sa.event.listen(Session, name, listener)
+    _keep_last()
+
+
+def attach_last(name: str, listener: Callable) -> None:
+    """A listener that must run after every other of its event, whichever domain attaches later (SQLAlchemy
+    calls a class's listeners in the order they were attached): forum/commit_batch.py writes the rows the
+    other `before_commit` listeners added."""
+    if (name, listener) not in _LAST:
+        _LAST.append((name, listener))
+    _keep_last()
+
+
+def _keep_last() -> None:
+    for name, listener in _LAST:
+        if sa.event.contains(Session, name, listener):
+            sa.event.remove(Session, name, listener)
+        sa.event.listen(Session, name, listener)
 
 
 def ids_named(whereclause: sa.ColumnElement[bool] | None, column: Any) -> set[int] | None:

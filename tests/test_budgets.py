@@ -111,6 +111,9 @@ def test_api_question_endpoints_query_count_is_fixed(app):
 
 # token and author, thread, watchers, their accounts with their choices, the rows, versions (was 26)
 POST_ANSWER_BUDGET = 14
+# PostgreSQL, where each is a round trip: the notifications with their mails, and the commit's bookkeeping (search
+# queue, dashboard days, page versions: forum/commit_batch.py), one statement each (was 14)
+POST_ANSWER_BUDGET_POSTGRES = 11
 
 
 @pytest.mark.config(MAIL_DELIVERY="cron")  # the mail sender's own statements run after the response, in a thread
@@ -145,7 +148,8 @@ def test_posting_an_answer_costs_the_same_whatever_the_watchers(app):
         assert response.get_json()["author"]["username"] and response.get_json()["question_id"] == thread_id
         batches = [text for n, text in enumerate(statements) if n == 0 or text != statements[n - 1]]
         counts[watchers] = len(batches)
-        assert len(batches) <= POST_ANSWER_BUDGET, "\n".join(statements)
+        budget = POST_ANSWER_BUDGET_POSTGRES if _engine(app).dialect.name == "postgresql" else POST_ANSWER_BUDGET
+        assert len(batches) <= budget, "\n".join(statements)
         with app.app_context():
             told = db.session.scalars(sa.select(Notification.kind).where(
                 Notification.post_id == response.get_json()["id"])).all()

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm.util import identity_key
 
+from forum import commit_batch
 from forum.clock import utcnow
 from forum.dashboard.sql import day_of
 from forum.models import (
@@ -49,10 +50,12 @@ FIELDS: dict[type, set[str]] = {
 # Changes that move a row's other rows to another category (or out of the figures) on their own days.
 SPREADING = {Thread: {"category_id"}, Idea: {"category_id", "is_hidden"}}
 
+_DIRTY = cast(sa.Table, DashboardDirtyDay.__table__)  # a mapped class's table (typed as any FromClause)
 
 def register() -> None:
     attach_once({"before_flush": _before_flush, "do_orm_execute": _do_orm_execute, "before_commit": _insert_marks,
                  "after_soft_rollback": _after_soft_rollback})
+    commit_batch.register()
 
 
 def _days(values: Iterable[Any]) -> set[date]:
@@ -166,13 +169,14 @@ def _mark(session: Any, days: set[date]) -> None:
 
 def _insert_marks(session: Any) -> None:
     """One marker per day per transaction (append-only: no row for concurrent writers to wait on), written last,
-    after the final flush, so a transaction of several flushes still costs one INSERT."""
+    after the final flush, so a transaction of several flushes still costs one INSERT, itself part of the
+    commit's one statement of bookkeeping (forum/commit_batch.py)."""
     if session.in_nested_transaction():  # a savepoint's release is not the commit
         return
     session.flush()
     days = session.info.pop(MARKED, None)
     if days:
-        session.connection().execute(sa.insert(DashboardDirtyDay), [{"day": day} for day in sorted(days)])
+        commit_batch.add(session, _DIRTY, [{"day": day} for day in sorted(days)])
 
 
 def _before_flush(session: Any, _context: Any, _instances: Any) -> None:

@@ -62,8 +62,12 @@ def queue(session: Session, rows: list[dict[str, Any]]) -> None:
     """Outbox rows in one INSERT, without ORM objects (notifying a thread's watchers): sent after the commit as
     the ORM's are, their ids joining those `_collect` finds."""
     if rows:
-        ids = session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows).scalars().all()
-        session.info.setdefault(_NEW_IDS, []).extend(ids)
+        remember(session, session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows).scalars().all())
+
+
+def remember(session: Session, ids: list[int]) -> None:
+    """Outbox rows written without the ORM (forum/notifications/services.py): sent after the commit."""
+    session.info.setdefault(_NEW_IDS, []).extend(ids)
 
 
 def _committed(session: Session) -> None:

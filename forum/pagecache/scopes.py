@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy.orm import ORMExecuteState
 
+from forum import commit_batch
 from forum.models import (
     AuditEntry,
     Category,
@@ -27,6 +28,7 @@ from forum.models import (
     IdeaVote,
     Notice,
     Notification,
+    PageVersion,
     Post,
     SiteSettings,
     Tag,
@@ -55,11 +57,14 @@ QUIET_COLUMNS = {
            "suspension_reason", "email_confirmed_at"},
 }
 
+_VERSIONS = cast(sa.Table, PageVersion.__table__)  # a mapped class's table (typed as any FromClause)
+_BUMP = commit_batch.Upsert("scope", {"version": _VERSIONS.c.version + sa.literal_column("1")})
 
 def register() -> None:
     """Attach the listeners, once per process however many apps are built."""
     attach_once({"after_flush": _after_flush, "do_orm_execute": _do_orm_execute, "before_commit": _before_commit,
                  "after_soft_rollback": _after_soft_rollback})
+    commit_batch.register()
 
 
 def touch(session, *scopes: str) -> None:
@@ -201,9 +206,8 @@ def _before_commit(session) -> None:
     scopes = session.info.pop(PENDING, None)
     if not scopes:
         return
-    statement = sa.text("INSERT INTO page_versions (scope, version) VALUES (:scope, 1) "
-                        "ON CONFLICT (scope) DO UPDATE SET version = page_versions.version + 1")
-    session.execute(statement, [{"scope": scope} for scope in sorted(scopes)])
+    # with the commit's other bookkeeping, in one statement on PostgreSQL (forum/commit_batch.py)
+    commit_batch.add(session, _VERSIONS, [{"scope": scope, "version": 1} for scope in sorted(scopes)], _BUMP)
     if has_app_context():  # versions a request already read are stale now (forum/pagecache/store.py)
         g.pop(REQUEST_VERSIONS, None)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import ORMExecuteState
 
 from forum.models import Category, Idea, IdeaComment, Post, Thread
 from forum.search import queue
+from forum import commit_batch
 from forum.session_events import attach_once
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def register() -> None:
     """Attach the listeners, once per process however many apps are built."""
     attach_once({"after_flush": _after_flush, "do_orm_execute": _do_orm_execute, "before_commit": _before_commit,
                  "after_soft_rollback": _after_soft_rollback})
+    commit_batch.register()
 
 
 def mark_thread(session, thread_id: int) -> None:
@@ -111,7 +113,7 @@ def _before_commit(session) -> None:
     if categories:
         queue.enqueue_categories(session, categories)
     if threads or ideas:
-        queue.enqueue(session, threads, ideas)
+        queue.enqueue(session, threads, ideas)  # with the commit's other bookkeeping (forum/commit_batch.py)
 
 
 def _after_soft_rollback(session, previous_transaction) -> None:

@@ -18,7 +18,7 @@ from typing import cast
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from forum import workload
+from forum import commit_batch, workload
 from forum.clock import utcnow
 from forum.database import end_reading
 from forum.extensions import db
@@ -43,12 +43,11 @@ RETRY_KEY = "search_queue_retry_at"  # in app.extensions: per app, as each app h
 
 
 def enqueue(session, thread_ids: Iterable[int] = (), idea_ids: Iterable[int] = ()) -> None:
-    """Queue documents in the session's transaction: one multi-row INSERT, committed or rolled back with it."""
+    """Queue documents in the session's transaction, written as it commits (forum/commit_batch.py), with it."""
     now = utcnow()
     rows = [{"kind": THREAD, "object_id": i, "queued_at": now} for i in sorted(thread_ids)]
     rows += [{"kind": IDEA, "object_id": i, "queued_at": now} for i in sorted(idea_ids)]
-    if rows:
-        session.execute(sa.insert(_table), rows)
+    commit_batch.add(session, _table, rows)
 
 
 def enqueue_categories(session, category_ids: Iterable[int]) -> None:

@@ -247,9 +247,10 @@ def test_the_sender_takes_the_mails_of_requests_a_moment_apart_in_one_batch_and_
 
 
 def test_a_thread_with_many_watchers_is_told_in_one_insert_and_each_mail_leaves_after_the_commit(ctx, app):
-    """The watchers' notifications and their mails are written without ORM objects: one INSERT each, whatever
-    their number (SQLite, in process, runs it once a row to match RETURNING to the rows: one run of the same
-    statement), and the mails' ids still reach the sender once the transaction commits."""
+    """The watchers' notifications and their mails are written without ORM objects, whatever their number: one
+    statement for both on PostgreSQL (each a round trip the request waits for), one INSERT each on SQLite (in
+    process, which runs it once a row to match RETURNING to the rows: one run of the same statement), and the
+    mails' ids still reach the sender once the transaction commits."""
     from tests.conftest import count_queries
     asker = make_user()
     thread = make_thread(asker)
@@ -262,8 +263,8 @@ def test_a_thread_with_many_watchers_is_told_in_one_insert_and_each_mail_leaves_
     with count_queries(db.engine) as statements:
         questions.post_answer(actor=answerer, thread=thread, body="Re-pair the hub after the update.")
     runs = [text for n, text in enumerate(statements) if n == 0 or text != statements[n - 1]]
-    inserts = [text for text in runs if text.startswith(("INSERT INTO notifications", "INSERT INTO outbox"))]
-    assert len(inserts) == 2, inserts
+    writes = [text for text in runs if "INSERT INTO notifications" in text or text.startswith("INSERT INTO outbox")]
+    assert len(writes) == (1 if db.engine.dialect.name == "postgresql" else 2), writes
     told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "watched_answer")))
     assert told == {watcher.id for watcher in watchers}
     queued = db.session.execute(sa.select(OutboxMail.user_id, Notification.user_id).join(

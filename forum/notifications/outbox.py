@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from queue import Empty, Queue
 from time import sleep
@@ -65,7 +66,7 @@ def queue(session: Session, rows: list[dict[str, Any]]) -> None:
         remember(session, session.execute(sa.insert(OutboxMail).returning(OutboxMail.id), rows).scalars().all())
 
 
-def remember(session: Session, ids: list[int]) -> None:
+def remember(session: Session, ids: Iterable[int]) -> None:
     """Outbox rows written without the ORM (forum/notifications/services.py): sent after the commit."""
     session.info.setdefault(_NEW_IDS, []).extend(ids)
 

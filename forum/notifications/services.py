@@ -124,10 +124,9 @@ def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None,
     ids = db.session.execute(sa.insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
                              rows, execution_options={"render_nulls": True}).scalars().all()
     outbox.queue(db.session(), [  # the model's defaults fill the rest (pending, no attempts yet)
-        {"user_id": user_id, "kind": messages[user_id].kind, "notification_id": notification_id,
+        {"user_id": user.id, "kind": messages[user.id].kind, "notification_id": notification_id,
          "next_attempt_at": now}
-        for user_id, notification_id in zip((row["user_id"] for row in rows), ids, strict=True)
-        if user_id in mail_to])
+        for user, notification_id in zip(recipients, ids, strict=True) if user.id in mail_to])
 
 
 # PostgreSQL: the notifications and the mails of those who want them at once in one statement (a round trip

@@ -8,6 +8,10 @@ and written last, after every other `before_commit` listener: on PostgreSQL as o
 data-modifying CTEs, each inserting its rows from arrays (`unnest`), so the statement's text depends on which
 parts it has and not on how many rows each has (one prepared statement, one compiled form); elsewhere (SQLite,
 in process) as one executemany each.
+
+A listener may also ask for one value read just before the commit (`read`: the listening hooks' watches version):
+on PostgreSQL it is the same statement's result. That read sees the transaction's earlier writes but not the
+rows written by the statement itself.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.session_events import attach_last
 
-PENDING = "commit_batch"
+PENDING, READS = "commit_batch", "commit_batch_reads"
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a module's constant, part of a statement's cache key
@@ -44,33 +48,46 @@ def add(session: Any, table: sa.Table, rows: list[dict[str, Any]], upsert: Upser
         session.info.setdefault(PENDING, []).append((table, rows, upsert))
 
 
+def read(session: Any, key: str, statement: sa.Select) -> None:
+    """`session.info[key]` = the one value `statement` selects, read as the transaction commits (after every
+    listener has added its rows). `statement` must be a module's constant without parameters: its compiled form
+    is kept by identity."""
+    session.info.setdefault(READS, {})[key] = statement
+
+
 def _write(session: Any) -> None:
     if session.in_nested_transaction():  # a savepoint's release is not the commit
         return
-    batch = session.info.pop(PENDING, None)
-    if not batch:
+    batch, reads = session.info.pop(PENDING, None) or [], session.info.pop(READS, None) or {}
+    if not batch and not reads:
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         for table, rows, upsert in batch:
             connection.execute(_insert(sqlite.insert(table), upsert) if upsert else sa.insert(table), rows)
+        for key, statement in reads.items():
+            session.info[key] = connection.execute(statement).scalar()
         return
     shape = tuple((table, tuple(rows[0]), upsert) for table, rows, upsert in batch)
     params = {f"w{n}_{name}": [row[name] for row in rows]
               for n, (_table, rows, _upsert) in enumerate(batch) for name in rows[0]}
-    connection.exec_driver_sql(_postgres_sql(connection.dialect, shape), params)
+    result = connection.exec_driver_sql(_postgres_sql(connection.dialect, shape, tuple(reads.values())), params)
+    if reads:
+        session.info.update(zip(reads, result.one(), strict=True))
 
 
 @functools.lru_cache(maxsize=64)
-def _postgres_sql(dialect: Any, shape: tuple[tuple[sa.Table, tuple[str, ...], Upsert | None], ...]) -> str:
+def _postgres_sql(dialect: Any, shape: tuple[tuple[sa.Table, tuple[str, ...], Upsert | None], ...],
+                  reads: tuple[sa.Select, ...]) -> str:
     """The statement's text for these parts, compiled once: SQLAlchemy cannot cache a PostgreSQL INSERT ... ON
     CONFLICT (it would compile it for every commit, 10% of posting's Python)."""
     statements = [_from_arrays(f"w{n}", table, names, upsert) for n, (table, names, upsert) in enumerate(shape)]
-    if len(statements) == 1:
-        statement = statements[0]
-    else:
-        statement = sa.select(sa.literal_column("1")).add_cte(
-            *(part.cte(f"write_{n}") for n, part in enumerate(statements)))
+    if len(statements) == 1 and not reads:
+        return str(statements[0].compile(dialect=dialect))
+    values: list[sa.ColumnElement[Any]] = [
+        sa.literal_column(f"({read.compile(dialect=dialect, compile_kwargs={'literal_binds': True})})")
+        for read in reads] or [sa.literal_column("1")]
+    statement = sa.select(*values).add_cte(*(part.cte(f"write_{n}") for n, part in enumerate(statements)))
     return str(statement.compile(dialect=dialect))
 
 
@@ -91,3 +108,4 @@ def _from_arrays(prefix: str, table: sa.Table, names: tuple[str, ...], upsert: U
 def _discard(session: Any, previous_transaction: Any) -> None:
     if not previous_transaction.nested:
         session.info.pop(PENDING, None)
+        session.info.pop(READS, None)

@@ -52,6 +52,7 @@ SPREADING = {Thread: {"category_id"}, Idea: {"category_id", "is_hidden"}}
 
 _DIRTY = cast(sa.Table, DashboardDirtyDay.__table__)  # a mapped class's table (typed as any FromClause)
 
+
 def register() -> None:
     attach_once({"before_flush": _before_flush, "do_orm_execute": _do_orm_execute, "before_commit": _insert_marks,
                  "after_soft_rollback": _after_soft_rollback})

@@ -16,6 +16,7 @@ import logging
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
+from forum import commit_batch
 from forum.extensions import db
 from forum.listening import matches, matching
 from forum.models import Idea, IdeaComment, Post, Thread
@@ -30,6 +31,7 @@ VERSION = "listening_watches_version"
 def register() -> None:
     attach_once({"after_flush": _after_flush, "before_commit": _before_commit, "after_commit": _after_commit,
                  "after_soft_rollback": _after_soft_rollback})
+    commit_batch.register()
 
 
 def _released(obj, session) -> bool:
@@ -75,8 +77,8 @@ def _before_commit(session) -> None:
     if session.in_nested_transaction() or not has_app_context():
         return
     session.flush()  # what the commit would flush (its failure is the commit's): new posts are noted at flush
-    if session.info.get(PENDING):
-        session.info[VERSION] = matching.watches_version(session)  # a primary-key read, like the version bumps'
+    if session.info.get(PENDING):  # a primary-key read, in the commit's statement of bookkeeping on PostgreSQL
+        commit_batch.read(session, VERSION, matching.WATCHES_VERSION)
 
 
 def _after_commit(session) -> None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from whoosh.lang.porter import stem
 
-from forum.models import Watch, WatchTerm, watch_categories, watch_tags
+from forum.models import PageVersion, Watch, WatchTerm, watch_categories, watch_tags
 from forum.pagecache import scopes
 
 WATCHES = "watches"  # the page-version scope every watch change bumps
@@ -99,6 +99,11 @@ def build(session) -> Matcher:
     for watch_id in session.scalars(sa.select(Watch.id)):
         matcher.scopes[watch_id] = Scope(frozenset(categories.get(watch_id, ())), frozenset(tags.get(watch_id, ())))
     return matcher
+
+
+# the same read as one statement's constant, for forum/commit_batch.py (0 before any watch was made)
+WATCHES_VERSION = sa.select(sa.func.coalesce(
+    sa.select(PageVersion.version).where(PageVersion.scope == WATCHES).scalar_subquery(), 0))
 
 
 def watches_version(session) -> int:

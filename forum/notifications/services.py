@@ -135,11 +135,11 @@ def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None,
 _TELL_AND_MAIL = sa.text("""
 WITH told AS (
     INSERT INTO notifications (user_id, actor_id, kind, text, url, thread_id, post_id, idea_id, created_at, mailed_at)
-    SELECT told.user_id, CAST(:actor_id AS INTEGER), told.kind, told.text, CAST(:url AS VARCHAR),
+    SELECT given.user_id, CAST(:actor_id AS INTEGER), given.kind, given.text, CAST(:url AS VARCHAR),
            CAST(:thread_id AS INTEGER), CAST(:post_id AS INTEGER), CAST(:idea_id AS INTEGER),
-           CAST(:now AS TIMESTAMP), told.mailed_at
+           CAST(:now AS TIMESTAMP), given.mailed_at
     FROM unnest(CAST(:user_id AS INTEGER[]), CAST(:kind AS VARCHAR[]), CAST(:text AS VARCHAR[]),
-                CAST(:mailed_at AS TIMESTAMP[])) AS told (user_id, kind, text, mailed_at)
+                CAST(:mailed_at AS TIMESTAMP[])) AS given (user_id, kind, text, mailed_at)
     RETURNING id, user_id, kind)
 INSERT INTO outbox_mails (user_id, kind, notification_id, status, attempts, created_at, next_attempt_at)
 SELECT told.user_id, told.kind, told.id, :pending, 0, CAST(:now AS TIMESTAMP), CAST(:now AS TIMESTAMP)

@@ -7,6 +7,7 @@ from flask_sqlalchemy.session import Session
 
 from forum import commit_batch
 from forum.extensions import db
+from forum.listening import matching
 from forum.models import DashboardDirtyDay, PageVersion, SearchQueueEntry
 from forum.pagecache import thread_scope
 from forum.questions import services as questions
@@ -33,8 +34,10 @@ def test_posting_writes_the_queue_the_days_and_the_versions_in_one_statement_on_
         questions.post_answer(actor=answerer, thread=thread, body="Re-pair the hub after the update.")
     writes = [text for text in statements if text.lstrip().upper().startswith(("INSERT", "WITH"))
               and any(f"INSERT INTO {table}" in text for table in BOOKKEEPING)]
-    if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":  # the listening hooks' read of the watches' version with them
         assert len(writes) == 1 and all(f"INSERT INTO {table}" in writes[0] for table in BOOKKEEPING), writes
+        assert "page_versions.scope = 'watches'" in writes[0]
+        assert not any(text.startswith("SELECT scope, version FROM page_versions") for text in statements)
     else:  # in process, no round trip: one executemany each
         assert len(writes) == 3, writes
     db.session.expire_all()
@@ -72,3 +75,18 @@ def test_a_listener_attached_later_still_adds_its_rows_before_they_are_written(c
         sa.event.remove(Session, "before_commit", late)
     assert _counts() == (before[0] + 1, before[1])
     assert commit_batch.PENDING not in db.session.info
+
+
+def test_a_read_sees_the_transactions_earlier_writes_with_or_without_rows_to_write(ctx):
+    db.session.add(PageVersion(scope=matching.WATCHES, version=41))
+    db.session.flush()
+    commit_batch.read(db.session(), "watches_read", matching.WATCHES_VERSION)
+    db.session.commit()
+    assert db.session.info.pop("watches_read") == 41
+    thread = make_thread(make_user())
+    db.session.commit()
+    commit_batch.add(db.session(), SearchQueueEntry.__table__,
+                     [{"kind": "thread", "object_id": thread.id, "queued_at": thread.created_at}])
+    commit_batch.read(db.session(), "watches_read", matching.WATCHES_VERSION)
+    db.session.commit()
+    assert db.session.info.pop("watches_read") == 41

@@ -5,7 +5,7 @@ the public use cases below commit once each.
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, NamedTuple, TypeAlias
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from forum import pagecache
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.i18n import _, as_member
+from forum.i18n import _, as_member, member_language, site_language
 from forum.models import (
     Delivery,
     Idea,
@@ -104,7 +104,8 @@ def _notify_batch(messages: dict[int, Message], *, url: str, actor: User | None,
     if not recipients:
         return
     now = utcnow()
-    rows = [{"user_id": user.id, "kind": messages[user.id].kind, "text": in_language_of(user, messages[user.id].text)[:300],
+    text_of = _texts_in_each_language()
+    rows = [{"user_id": user.id, "kind": messages[user.id].kind, "text": text_of(user, messages[user.id])[:300],
              "url": url[:300], "created_at": now, "actor_id": actor.id if actor else None,
              "thread_id": thread_id, "post_id": post_id, "idea_id": idea_id,
              "mailed_at": None if deliveries[user.id] == Delivery.DAILY else now} for user in recipients]
@@ -147,6 +148,21 @@ FROM told WHERE told.user_id = ANY(CAST(:mail_to AS INTEGER[]))
 RETURNING id""").bindparams(pending=OutboxStatus.PENDING)
 
 
+def _texts_in_each_language() -> Callable[[User, Message], str]:
+    """in_language_of, rendered once a message and language: a thread's watchers mostly read the same language,
+    and switching the locale for each of them was a tenth of posting an answer's Python."""
+    rendered: dict[tuple[int, str], str] = {}
+
+    def text_of(user: User, message: Message) -> str:
+        if isinstance(message.text, str):
+            return message.text
+        key = (id(message), member_language(user) or site_language())
+        if key not in rendered:
+            rendered[key] = in_language_of(user, message.text)
+        return rendered[key]
+    return text_of
+
+
 def _recipients(kind_of: dict[int, str]) -> tuple[list[User], dict[int, str]]:
     """The accounts told and each one's email choice for the kind they are told of, in one statement whatever
     the kinds: their choices are joined to their accounts (a statement each before, a round trip on every
@@ -183,7 +199,11 @@ def watch_thread(*, user: User, thread: Thread, watchers: Collection[int] | None
 
 
 def thread_watcher_ids(thread_id: int) -> list[int]:
-    return list(db.session.scalars(sa.select(Subscription.user_id).where(Subscription.thread_id == thread_id)))
+    """On the session's connection: a column read needs none of the ORM's work (a quarter of the calls)."""
+    return list(db.session.connection().execute(_THREAD_WATCHERS, {"thread_id": thread_id}).scalars())
+
+
+_THREAD_WATCHERS = sa.select(Subscription.user_id).where(Subscription.thread_id == sa.bindparam("thread_id"))
 
 
 def watch_idea(*, user: User, idea_id: int) -> None:

@@ -69,6 +69,24 @@ def test_a_notification_and_its_mail_in_the_recipients_language(app, dutch_membe
         assert "Bekijk het:" in message.text and '<html lang="nl">' in message.html
 
 
+def test_watchers_in_two_languages_each_read_the_answer_in_their_own(app, dutch_member):
+    """The text is rendered once a language (forum/notifications/services.py), never handed to the wrong one."""
+    from forum.notifications.services import watch_thread
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        thread = make_thread(make_user("asker"), title="Hub blijft offline")
+        dutch = [db.session.get(User, dutch_member), make_user("joris")]
+        dutch[1].language = "nl"
+        english = [make_user("ann"), make_user("bob")]
+        for watcher in dutch + english:
+            watch_thread(user=watcher, thread=thread)
+        db.session.commit()
+        make_answer(thread, make_user("helper"))
+        texts = dict(db.session.execute(db.select(Notification.user_id, Notification.text).where(
+            Notification.kind == "watched_answer")).tuples().all())
+    assert {texts[member.id] for member in dutch} == {"helper heeft “Hub blijft offline” beantwoord, een vraag die je volgt"}
+    assert {texts[member.id] for member in english} == {"helper answered “Hub blijft offline”, which you watch"}
+
+
 def test_a_mail_to_a_member_without_a_language_uses_the_sites_default(app):
     class Nobody:
         language, time_zone = None, None

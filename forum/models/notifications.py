@@ -20,14 +20,17 @@ class Subscription(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"), index=True)
-    idea_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
+    idea_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # An idea's follower carried from a question's watchers (issue 16, 0014); None when they followed it here
     source_thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("threads.id", ondelete="SET NULL"),
                                                          index=True)
 
-    __table_args__ = (sa.UniqueConstraint("user_id", "thread_id", "idea_id"),)
+    # a thread's (an idea's) watchers come from the index alone (0021): posting an answer reads them
+    __table_args__ = (sa.UniqueConstraint("user_id", "thread_id", "idea_id"),
+                      sa.Index("ix_subscriptions_thread_id_user_id", "thread_id", "user_id"),
+                      sa.Index("ix_subscriptions_idea_id_user_id", "idea_id", "user_id"))
 
 
 class Notification(Model):

@@ -183,8 +183,8 @@ def test_a_transactions_marked_days_are_inserted_once_at_commit(seeded):
         db.session.get(Idea, seeded["i1"]).is_hidden = True
         db.session.flush()
         db.session.commit()
-    marks = [text for text in statements if text.startswith("INSERT INTO dashboard_dirty_days")]
-    assert len(marks) == 1, statements
+    marks = [text for text in statements if "INSERT INTO dashboard_dirty_days" in text]  # alone, or on
+    assert len(marks) == 1, statements  # PostgreSQL with the commit's other bookkeeping (forum/commit_batch.py)
     assert not [text for text in statements if "created_at" in text and text.startswith("SELECT DISTINCT")
                 and "FROM threads" in text], statements
     assert db.session.scalar(sa.select(sa.func.count(sa.distinct(DashboardDirtyDay.day)))) >= 2

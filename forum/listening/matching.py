@@ -18,7 +18,6 @@ from flask import current_app
 from whoosh.lang.porter import stem
 
 from forum.models import PageVersion, Watch, WatchTerm, watch_categories, watch_tags
-from forum.pagecache import scopes
 
 WATCHES = "watches"  # the page-version scope every watch change bumps
 WORD = re.compile(r"\w+")
@@ -101,14 +100,14 @@ def build(session) -> Matcher:
     return matcher
 
 
-# the same read as one statement's constant, for forum/commit_batch.py (0 before any watch was made)
+# the watches' version (0 before any watch was made): one statement's constant, which forum/commit_batch.py also
+# reads in the commit's own statement
 WATCHES_VERSION = sa.select(sa.func.coalesce(
     sa.select(PageVersion.version).where(PageVersion.scope == WATCHES).scalar_subquery(), 0))
 
 
 def watches_version(session) -> int:
-    (version,) = scopes.current(session, [WATCHES])
-    return version
+    return int(session.connection().execute(WATCHES_VERSION).scalar_one())
 
 
 def matches_nothing(version: int) -> bool:

@@ -2,6 +2,7 @@
 version bumped) to log out everywhere. Helpers add to the session; the calling service commits."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -48,20 +49,31 @@ def end_all(user: User) -> None:
     user.session_key = None
 
 
+@functools.cache
+def _session_user_statement(keyed: bool) -> sa.Select[tuple[User]]:
+    """Built once, bound per request: every member's request runs it, and building it anew (with its EXISTS)
+    cost more Python than PostgreSQL spends answering it (0.1 ms a request)."""
+    query = sa.select(User).where(User.id == sa.bindparam("id", type_=sa.Integer),
+                                  User.session_version == sa.bindparam("version", type_=sa.Integer),
+                                  User.is_deleted.is_(False))
+    if keyed:
+        query = query.where(sa.select(UserSession.id).where(
+            UserSession.user_id == User.id, UserSession.key_hash == sa.bindparam("key_hash", type_=sa.String)).exists())
+    return query
+
+
 def load(user_id: str) -> User | None:
     """Flask-Login's loader for "id:version[:key]": one statement, the session row joined to the user, so
     checking that the session still exists costs no extra query per request."""
     parts = (user_id or "").split(":")
     if len(parts) not in (2, 3) or not parts[0].isdigit() or not parts[1].isdigit():
         return None
-    query = sa.select(User).where(User.id == int(parts[0]), User.session_version == int(parts[1]),
-                                  User.is_deleted.is_(False))
+    params: dict[str, int | str] = {"id": int(parts[0]), "version": int(parts[1])}
     if len(parts) == 3:
         if not parts[2] or len(parts[2]) > 64:
             return None
-        query = query.where(sa.select(UserSession.id).where(UserSession.user_id == User.id,
-                                                            UserSession.key_hash == _digest(parts[2])).exists())
-    user = db.session.scalar(query)
+        params["key_hash"] = _digest(parts[2])
+    user = db.session.scalar(_session_user_statement(len(parts) == 3), params)
     if user is not None:
         user.session_key = parts[2] if len(parts) == 3 else None
     return user

@@ -4,8 +4,8 @@ A member's thread page differs from another member's in a few places only: the h
 the CSRF token in every form, and what the page says about them (my votes, my posts, whether I asked, watch or
 already asked staff). The view works out that last part as a small tuple (`personal`), and the page rendered for
 one member is stored without the first two: the header is cut out between markers and the token replaced by a
-placeholder. The next member with the same tuple gets the stored page, their header rendered alone (the cheap
-part), and their token. The key also carries the page's scope versions, so a write makes every copy stale at
+placeholder. The next member with the same tuple gets the stored page, their own header (stored for them alone,
+under what it shows: `_header`), and their token. The key also carries the page's scope versions, so a write makes every copy stale at
 once, as for visitors' pages (pages.py).
 
 What the tuple must hold is the view's business; what this module guarantees is that nothing in the header or
@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, g, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -65,5 +66,37 @@ def _strip(page: str, token: str) -> str | None:
 
 
 def _fill(stored: str, token: str) -> str:
+    return stored.replace(HEADER_SLOT, _header(token), 1).replace(TOKEN_SLOT, token)
+
+
+def _header(token: str) -> str:
+    """The member's header, token slotted, stored under everything it shows: rendering it was a fifth of a
+    shared page's time. The key holds the values themselves, read from the context the template itself gets
+    (the bell's count, the banners, the staff links the role opens, the community's name) and the member's
+    name, not versions of them: a header is only reused where it would render the same."""
+    context: dict[str, Any] = {}
+    current_app.update_template_context(context)
+    policy = context["policy"]
+    banners = tuple((notice["id"], notice["text"], notice["url"]) for notice in context["notice_banners"]())
+    staff_links = (policy.can_work_escalations(), policy.can_view_dashboard(), policy.can_listen(),
+                   policy.can_work_alerts(), policy.can_moderate(), policy.can_edit_site_settings())
+    shown = (current_user.id, current_user.username, context["unread_count"](), banners, staff_links,
+             context["site"].community_name, url_for("static", filename="img/logo.svg"), _where(banners, staff_links))
+    key = f"header:{build_id()}:{locale_code()}:" + hashlib.sha1(repr(shown).encode()).hexdigest()
+    stored = cache_get(key)
+    if isinstance(stored, str):
+        return stored
     header = render_template("_partials/site_header.html")
-    return stored.replace(HEADER_SLOT, header, 1).replace(TOKEN_SLOT, token)
+    if TOKEN_SLOT not in header:
+        header = header.replace(token, TOKEN_SLOT)
+        cache_set(key, header)
+    return header
+
+
+def _where(banners: tuple, staff_links: tuple[bool, ...]) -> object:
+    """What of the address the header shows: the section its current link marks (the endpoint and the first
+    segment of the path: a member reading one thread after another reuses one header), the whole address where
+    a banner's dismiss form returns to it or a staff link is marked by it, and the search box's words."""
+    if banners or any(staff_links):
+        return request.method, request.full_path
+    return request.endpoint, request.path.split("/", 2)[1], request.args.get("q") if request.path == "/search" else None

@@ -9,6 +9,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Post, Role, Thread, User
+from forum.listening import notices
 from forum.notifications import services as notifications
 from forum.questions import services as questions
 from tests.conftest import count_queries, login_as
@@ -132,3 +133,52 @@ def test_a_token_from_a_shared_page_is_accepted(app, world):
     token = _tokens(client.get(world.url).get_data(as_text=True)).pop()
     response = client.post(f"/posts/{world.answer}/vote", data={"value": "1", "csrf_token": token})
     assert response.status_code in (200, 302, 303)
+
+
+
+def _bell(html: str) -> str:
+    return re.search(r'data-unread="(\d+)"', html).group(1)
+
+
+def _publish_notice(app, world) -> int:
+    with app.app_context():
+        staff = make_user("staffer", role=Role.STAFF)
+        return notices.publish_notice(actor=staff, text="Hub firmware 2.2 drops the connection at night",
+                                      thread_id=world.thread).id
+
+
+def test_the_stored_header_follows_the_bell_the_name_and_the_banners(app, world):
+    """The header is stored under what it shows (members.py `_header`), apart from the page it sits on: a new
+    notification from another thread, a new name or a dismissed banner shows on the next page, while the thread's
+    own page is still the stored one."""
+    with app.app_context():
+        elsewhere = make_thread(db.session.get(User, world.asker), title="Hub loses its pairing after a reboot")
+        notifications.watch_thread(user=db.session.get(User, world.reader), thread=elsewhere)
+        db.session.commit()
+        elsewhere_id = elsewhere.id
+    assert _bell(_page(app, world.reader, world.url)) == "0"
+    assert _bell(_page(app, world.reader, world.url)) == "0"  # the stored header
+    with app.app_context():
+        questions.post_answer(actor=db.session.get(User, world.helper), thread=db.session.get(Thread, elsewhere_id),
+                              body="Re-pair it from the app's device page.")
+    assert _bell(_page(app, world.reader, world.url)) == "1"
+    assert _bell(_page(app, world.other, world.url)) == "0"
+    with app.app_context():
+        db.session.get(User, world.reader).username = "reader2"
+        db.session.commit()
+    assert _account_name(_page(app, world.reader, world.url)) == "reader2"
+    notice_id = _publish_notice(app, world)
+    assert "Hub firmware 2.2 drops the connection" in _page(app, world.reader, world.url)
+    with app.app_context():
+        notices.dismiss_notice(actor=db.session.get(User, world.reader), notice_id=notice_id)
+    assert "Hub firmware 2.2 drops the connection" not in _page(app, world.reader, world.url)
+    assert "Hub firmware 2.2 drops the connection" in _page(app, world.other, world.url)
+
+
+def test_the_stored_header_is_the_pages_own(app, world):
+    """The same member on the same thread from two addresses: the banner's dismiss form returns to each."""
+    _publish_notice(app, world)
+    for url in (world.url, world.url + "?from=mail", world.url):
+        html = _page(app, world.reader, url)
+        assert re.search(r'name="next" value="([^"]*)"', html).group(1).replace("&amp;", "&") == url
+        assert _tokens(html) and len(_tokens(html)) == 1

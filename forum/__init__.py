@@ -10,7 +10,7 @@ from werkzeug.utils import import_string
 
 from forum import cli, errors, i18n, memory, pagecache, requestlog, search, staticfiles, web, workload
 from forum.database import configure_engine, engine_options, install_autocommit_reads
-from forum.extensions import csrf, db, limiter, login_manager, mail
+from forum.extensions import csrf, db, limit_writes_only, limiter, login_manager, mail
 
 
 def create_app(config: object | str | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config: object | str | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     for ext in (db, csrf, login_manager, limiter, mail):
         ext.init_app(app)
+    limit_writes_only(app)
     if not _serving_only():
         init_migrations(app)
     with app.app_context():

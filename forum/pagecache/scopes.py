@@ -87,18 +87,23 @@ def notifications_scope(user_id: int) -> str:
 
 def current(session, scopes: Iterable[str]) -> tuple[int, ...]:
     """The scopes' versions in the order given (0 for a scope never bumped), in one primary-key lookup.
-    Plain SQL on the session's connection: this is the one statement a cached page costs."""
+    This is the one statement a cached page costs, so it is the driver's own SQL, written once per dialect and
+    number of scopes: a text() statement's compiling and parameter processing were 38 us of a cached page of
+    935 (in process)."""
     wanted = list(scopes)
-    rows = session.connection().execute(_versions_statement(len(wanted)),
-                                        {f"s{i}": scope for i, scope in enumerate(wanted)})
+    connection = session.connection()
+    rows = connection.exec_driver_sql(_versions_sql(connection.dialect.paramstyle, len(wanted)), tuple(wanted))
     found = dict(rows.all())
     return tuple(found.get(scope, 0) for scope in wanted)
 
 
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # sqlite3; psycopg
+
+
 @functools.cache
-def _versions_statement(count: int) -> sa.TextClause:
-    names = ", ".join(f":s{i}" for i in range(count))
-    return sa.text(f"SELECT scope, version FROM page_versions WHERE scope IN ({names})")
+def _versions_sql(paramstyle: str, count: int) -> str:
+    marks = ", ".join([_PLACEHOLDERS[paramstyle]] * count)
+    return f"SELECT scope, version FROM page_versions WHERE scope IN ({marks})"
 
 
 def _changed_columns(obj, session) -> set[str] | None:

@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from flask import Flask
+from flask.globals import request_ctx
 
 from forum.extensions import db
 from tests.conftest import count_queries, login_as
@@ -68,6 +69,16 @@ def test_probes_never_count_against_a_rate_limit(client):
         assert client.get("/readyz").status_code == 200
     statuses = [client.get("/privacy").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]  # the limit itself is live
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+def test_a_read_never_wakes_the_limiter_and_a_write_does(client):
+    """forum/extensions.py `limit_writes_only`: with no limit on reads, Flask-Limiter's hooks skip a read."""
+    with client:
+        assert client.get("/privacy").status_code == 200
+        assert not hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+        client.post("/login", data={"username": "nobody", "password": "wrong password"})
+        assert hasattr(request_ctx._get_current_object(), "_limiter_request_context")
 
 
 def test_readyz_fails_when_redis_is_unreachable(app: Flask, client):

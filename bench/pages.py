@@ -6,14 +6,16 @@
                            [--no-post] [--posts 200] [--cache-dir bench/.cache] [--rebuild]
                            [--schema migrations|models] [--report bench/out/pages-....json]"
 
-For each size the cached dataset (bench/dataset.py) is copied, served by `gunicorn -w 2 wsgi:app`, and each
-page is driven by `wrk -t2 -c16 -d10s` on 127.0.0.1 in every round, together with two ceiling apps
-(bench/ceiling.py: a bare Flask page, and one rendering one SQLite query). Figures are medians of the rounds.
-Then, on the same server: the workers' anonymous memory after every page, and 200 answers posted through the
-API with a bearer token from `flask forum create-token` (on the copy, so the cache stays clean), after 10
-untimed ones as each page gets its untimed run; each is timed on the client and, from the access log, on the
-server. The Whoosh
-index of a size in --index-sizes is built once with `flask forum reindex`, whose speed is reported.
+Each size's cached dataset (bench/dataset.py) is copied and served by its own `gunicorn -w 2 wsgi:app`, all
+sizes at once, with two ceiling apps (bench/ceiling.py: a bare Flask page, and one rendering one SQLite query).
+In every round the ceilings are driven, then each page at every size back to back (the sizes' order reversed
+every other round) by `wrk -t2 -c16 -d10s` on 127.0.0.1, after an untimed warm-up run: a page's 1M figure is
+taken seconds after its 10k one, so the machine's drift over a long run does not pass for a cost of size.
+Figures are medians of the rounds. Then, size by size on the same servers: the workers' anonymous memory after
+every page, and 200 answers posted through the API with a bearer token from `flask forum create-token` (on the
+copy, so the cache stays clean), after 10 untimed ones as each page gets its untimed run; each is timed on the
+client and, from the access log, on the server. The Whoosh index of a size in --index-sizes is built once with
+`flask forum reindex`, whose speed is reported.
 It is a benchmark, not a test: CI does not run it, and the machine's other load shows in its figures.
 """
 from __future__ import annotations
@@ -147,48 +149,75 @@ def prepare_targets(port: int, manifest: dataset.Manifest, specs: list[PageSpec]
     return targets
 
 
-def measure_size(size: str, backend: str, database_url: str, manifest: dataset.Manifest, index_dir: str,
-                 args: argparse.Namespace, ceiling_db: str, log_dir: Path) -> SizeResult:
-    """Serve one dataset and the two ceiling apps; run every page in each round; then memory and posting."""
-    env = app_env(database_url, index_dir, args.redis_url)
-    servers = {"app": Server("wsgi:app", env, args.workers, log_dir / f"gunicorn-{backend}-{size}.log"),
-               "ceiling-bare": Server("bench.ceiling:bare_app", dict(env, CEILING_DB=ceiling_db), args.workers,
-                                      log_dir / "gunicorn-ceiling-bare.log"),
-               "ceiling-query": Server("bench.ceiling:query_app", dict(env, CEILING_DB=ceiling_db), args.workers,
-                                       log_dir / "gunicorn-ceiling-query.log")}
-    result = SizeResult(size, backend, {}, manifest=json.loads(manifest.to_json()))
+@dataclass
+class Prepared:
+    """One size's working copy, ready to serve: its database, manifest and search index."""
+    size: str
+    url: str
+    manifest: dataset.Manifest
+    index_dir: Path
+    reindex: dict
+
+
+def measure_sizes(backend: str, prepared: list[Prepared], args: argparse.Namespace, ceiling_db: str,
+                  log_dir: Path) -> list[SizeResult]:
+    """Serve every size at once, with the two ceiling apps, and drive each page at every size back to back in
+    each round (the sizes' order reversed every other round). A page's 1M figure is then taken seconds after its
+    10k one, not a quarter of an hour later: on a shared machine whose speed drifts over the run, "x own 10k"
+    compares the sizes rather than two moments. Then, size by size: memory after every page, and posting."""
+    envs = {item.size: app_env(item.url, str(item.index_dir), args.redis_url) for item in prepared}
+    first = envs[prepared[0].size]
+    apps = {item.size: Server("wsgi:app", envs[item.size], args.workers,
+                              log_dir / f"gunicorn-{backend}-{item.size}.log") for item in prepared}
+    ceilings = {"ceiling-bare": Server("bench.ceiling:bare_app", dict(first, CEILING_DB=ceiling_db), args.workers,
+                                       log_dir / "gunicorn-ceiling-bare.log"),
+                "ceiling-query": Server("bench.ceiling:query_app", dict(first, CEILING_DB=ceiling_db), args.workers,
+                                        log_dir / "gunicorn-ceiling-query.log")}
+    results = {item.size: SizeResult(item.size, backend, {}, manifest=json.loads(item.manifest.to_json()),
+                                     reindex=item.reindex) for item in prepared}
     try:
-        for server in servers.values():
+        for server in [*apps.values(), *ceilings.values()]:
             server.wait_ready()
-        app = servers["app"]
-        cookies = _logins(app.port, manifest)
-        targets = [Target(name, VISITOR, servers[name].port, "/") for name in CEILINGS]
-        targets += prepare_targets(app.port, manifest, _chosen_pages(args), cookies, app.log)
-        result.targets = {target.name: target for target in targets}
-        for target in targets:
-            if target.problem:
-                print(f"  {target.name}: skipped ({target.problem})", flush=True)
-        for round_no in range(1, args.rounds + 1):
-            for target in targets:
+        shared = [Target(name, VISITOR, ceilings[name].port, "/") for name in CEILINGS]
+        pages: dict[str, dict[str, Target]] = {}
+        for item in prepared:
+            app = apps[item.size]
+            found = prepare_targets(app.port, item.manifest, _chosen_pages(args), _logins(app.port, item.manifest),
+                                    app.log)
+            pages[item.size] = {target.name: target for target in found}
+            results[item.size].targets = {**{target.name: target for target in shared}, **pages[item.size]}
+            for target in found:
                 if target.problem:
-                    continue
-                drive(target, _short(args))  # warm the page's caches before its timed run
-                run = drive(target, args)
-                target.runs.append(run)
-                print(f"  [{backend} {size} round {round_no}] {target.name:<13} {run.rps:8.1f} req/s  "
-                      f"p50 {_ms_text(run.p50_ms):>8} ms  p99 {_ms_text(run.p99_ms):>8} ms"
-                      f"{f'  ({run.errors} errors)' if run.errors else ''}", flush=True)
-        result.memory = app.memory()
-        result.bare_memory = servers["ceiling-bare"].memory()
-        result.load = os.getloadavg()[0]
-        if not args.no_post:
-            result.posting = post_answers(app.port, env, database_url, manifest, args.posts, app.log)
-            if result.posting.get("created", 0) < result.posting.get("posts", 0):
-                result.posting["error_line"] = last_error(app.log)
+                    print(f"  {item.size} {target.name}: skipped ({target.problem})", flush=True)
+        sizes = [item.size for item in prepared]
+        for round_no in range(1, args.rounds + 1):
+            for target in shared:
+                _timed(target, args, f"{backend} round {round_no}")
+            for spec in _chosen_pages(args):
+                for size in (sizes if round_no % 2 else sizes[::-1]):
+                    target = pages[size][spec.name]
+                    if not target.problem:
+                        _timed(target, args, f"{backend} {size} round {round_no}")
+        bare_memory = ceilings["ceiling-bare"].memory()
+        for item in prepared:
+            result, app = results[item.size], apps[item.size]
+            result.memory, result.bare_memory, result.load = app.memory(), bare_memory, os.getloadavg()[0]
+            if not args.no_post:
+                result.posting = post_answers(app.port, envs[item.size], item.url, item.manifest, args.posts, app.log)
+                if result.posting.get("created", 0) < result.posting.get("posts", 0):
+                    result.posting["error_line"] = last_error(app.log)
     finally:
-        for server in servers.values():
+        for server in [*apps.values(), *ceilings.values()]:
             server.stop()
-    return result
+    return [results[item.size] for item in prepared]
+
+
+def _timed(target: Target, args: argparse.Namespace, label: str) -> None:
+    drive(target, _short(args))  # warm the page's caches before its timed run
+    run = drive(target, args)
+    target.runs.append(run)
+    print(f"  [{label}] {target.name:<13} {run.rps:8.1f} req/s  p50 {_ms_text(run.p50_ms):>8} ms  "
+          f"p99 {_ms_text(run.p99_ms):>8} ms{f'  ({run.errors} errors)' if run.errors else ''}", flush=True)
 
 
 def _short(args: argparse.Namespace) -> argparse.Namespace:
@@ -352,38 +381,44 @@ def _working_copy_sqlite(path: Path, size: str, cache_dir: Path) -> Path:
 
 def run_backend(backend: str, args: argparse.Namespace, cache_dir: Path, ceiling_db: str,
                 log_dir: Path) -> list[SizeResult]:
-    results = []
-    for size in args.sizes:
-        started = time.perf_counter()
-        if backend == "sqlite":
-            path, manifest = dataset.sqlite_dataset(size, cache_dir, rebuild=args.rebuild, schema=args.schema)
-            work = _working_copy_sqlite(path, size, cache_dir)
-            url = f"sqlite:///{work}"
-        else:
-            _, manifest = dataset.postgres_dataset(args.pg_url, size, rebuild=args.rebuild, schema=args.schema)
-            work_name = f"forum_bench_{size}_run"
-            dataset.recreate_database(args.pg_url, work_name, template=f"forum_bench_{size}")
-            url = dataset.database_url(args.pg_url, work_name)
-        index_dir, reindex = Path(tempfile.mkdtemp(prefix="bench-index-", dir=cache_dir)), {}
-        if size in args.index_sizes:
-            built, reindex = cached_index(size, url, manifest, cache_dir, backend)  # on the copy: it may write
-            if built.name:
-                shutil.rmtree(index_dir)
-                shutil.copytree(built, index_dir)
-        print(f"{backend} {size}: {manifest.posts:,} posts ready in {time.perf_counter() - started:.0f} s "
-              f"(dataset built in {manifest.build_seconds:.0f} s on {manifest.built_at})", flush=True)
-        try:
-            result = measure_size(size, backend, url, manifest, str(index_dir), args, ceiling_db, log_dir)
-            result.reindex = reindex
-            results.append(result)
-        finally:
-            shutil.rmtree(index_dir, ignore_errors=True)
-            if backend == "sqlite":
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-            else:
-                dataset.drop_database(args.pg_url, f"forum_bench_{size}_run")
-    return results
+    prepared: list[Prepared] = []
+    try:
+        for size in args.sizes:
+            prepared.append(_prepare(backend, size, args, cache_dir))
+        return measure_sizes(backend, prepared, args, ceiling_db, log_dir)
+    finally:
+        for item in prepared:
+            _discard(backend, item, args)
+
+
+def _prepare(backend: str, size: str, args: argparse.Namespace, cache_dir: Path) -> Prepared:
+    """The size's cached dataset copied for this run (pages and posted answers must not change the cache)."""
+    started = time.perf_counter()
+    if backend == "sqlite":
+        path, manifest = dataset.sqlite_dataset(size, cache_dir, rebuild=args.rebuild, schema=args.schema)
+        url = f"sqlite:///{_working_copy_sqlite(path, size, cache_dir)}"
+    else:
+        _, manifest = dataset.postgres_dataset(args.pg_url, size, rebuild=args.rebuild, schema=args.schema)
+        dataset.recreate_database(args.pg_url, f"forum_bench_{size}_run", template=f"forum_bench_{size}")
+        url = dataset.database_url(args.pg_url, f"forum_bench_{size}_run")
+    index_dir, reindex = Path(tempfile.mkdtemp(prefix="bench-index-", dir=cache_dir)), {}
+    if size in args.index_sizes:
+        built, reindex = cached_index(size, url, manifest, cache_dir, backend)  # on the copy: it may write
+        if built.name:
+            shutil.rmtree(index_dir)
+            shutil.copytree(built, index_dir)
+    print(f"{backend} {size}: {manifest.posts:,} posts ready in {time.perf_counter() - started:.0f} s "
+          f"(dataset built in {manifest.build_seconds:.0f} s on {manifest.built_at})", flush=True)
+    return Prepared(size, url, manifest, index_dir, reindex)
+
+
+def _discard(backend: str, item: Prepared, args: argparse.Namespace) -> None:
+    shutil.rmtree(item.index_dir, ignore_errors=True)
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(item.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        dataset.drop_database(args.pg_url, f"forum_bench_{item.size}_run")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

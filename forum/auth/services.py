@@ -191,11 +191,16 @@ def revoke_token(*, actor: User, token_id: int) -> None:
 def user_for_token(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    user = db.session.scalar(sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.token_hash == _token_digest(raw)))  # one statement: every API call pays it
+    user = db.session.scalar(_TOKEN_USER, {"token_hash": _token_digest(raw)})  # one statement: every API call pays it
     if user is None or user.is_deleted:
         return None
     return user
+
+
+# Built once, bound per call (as a member's session is read, forum/auth/sessions.py): building the join anew on
+# every API call cost more Python than PostgreSQL spends answering it.
+_TOKEN_USER = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String))
 
 
 def load_session_user(user_id: str) -> User | None:

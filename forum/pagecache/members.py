@@ -77,7 +77,8 @@ def _header(token: str) -> str:
     context: dict[str, Any] = {}
     current_app.update_template_context(context)
     policy = context["policy"]
-    banners = tuple((notice["id"], notice["text"], notice["url"]) for notice in context["notice_banners"]())
+    banners = tuple((notice["id"], notice["text"], notice["url"])  # as the banner's template: none when not given
+                    for notice in context.get("notice_banners", tuple)())
     staff_links = (policy.can_work_escalations(), policy.can_view_dashboard(), policy.can_listen(),
                    policy.can_work_alerts(), policy.can_moderate(), policy.can_edit_site_settings())
     shown = (current_user.id, current_user.username, context["unread_count"](), banners, staff_links,

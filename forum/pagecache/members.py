@@ -5,8 +5,8 @@ the CSRF token in every form, and what the page says about them (my votes, my po
 already asked staff). The view works out that last part as a small tuple (`personal`), and the page rendered for
 one member is stored without the first two: the header is cut out between markers and the token replaced by a
 placeholder. The next member with the same tuple gets the stored page, their own header (stored for them alone,
-under what it shows: `_header`), and their token. The key also carries the page's scope versions, so a write makes every copy stale at
-once, as for visitors' pages (pages.py).
+under what it shows: `_header`), and their token. The key also carries the page's scope versions, so a write
+makes every copy stale at once, as for visitors' pages (pages.py).
 
 What the tuple must hold is the view's business; what this module guarantees is that nothing in the header or
 the token is ever shared, and that a page is not shared while a flash message is waiting.
@@ -99,5 +99,5 @@ def _where(banners: tuple, staff_links: tuple[bool, ...]) -> object:
     segment of the path: a member reading one thread after another reuses one header), the whole address where
     a banner's dismiss form returns to it or a staff link is marked by it, and the search box's words."""
     if banners or any(staff_links):
-        return request.method, request.full_path
+        return request.full_path
     return request.endpoint, request.path.split("/", 2)[1], request.args.get("q") if request.path == "/search" else None

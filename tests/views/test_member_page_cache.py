@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from forum.extensions import db
-from forum.models import Post, Role, Thread, User
 from forum.listening import notices
+from forum.models import Post, Role, Thread, User
 from forum.notifications import services as notifications
 from forum.questions import services as questions
 from tests.conftest import count_queries, login_as
@@ -135,7 +135,6 @@ def test_a_token_from_a_shared_page_is_accepted(app, world):
     assert response.status_code in (200, 302, 303)
 
 
-
 def _bell(html: str) -> str:
     return re.search(r'data-unread="(\d+)"', html).group(1)
 
@@ -149,8 +148,9 @@ def _publish_notice(app, world) -> int:
 
 def test_the_stored_header_follows_the_bell_the_name_and_the_banners(app, world):
     """The header is stored under what it shows (members.py `_header`), apart from the page it sits on: a new
-    notification from another thread, a new name or a dismissed banner shows on the next page, while the thread's
-    own page is still the stored one."""
+    notification from another thread and a dismissed banner show on the next page while the thread's own page is
+    still the stored one, and each member keeps their own bell. (A new name shows too; it also makes the page
+    itself stale, so it does not test the header's key on its own.)"""
     with app.app_context():
         elsewhere = make_thread(db.session.get(User, world.asker), title="Hub loses its pairing after a reboot")
         notifications.watch_thread(user=db.session.get(User, world.reader), thread=elsewhere)
